@@ -9,3 +9,9 @@
 #![deny(missing_docs)]
 
 pub mod core;
+pub mod providers;
+
+#[cfg(target_arch = "wasm32")]
+pub mod bindings;
+#[cfg(target_arch = "wasm32")]
+pub mod http;

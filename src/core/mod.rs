@@ -1,2 +1,14 @@
 //! Sans-IO core: pure Rust, no JS types. Requests are built as data and
 //! responses parsed as data; the `http` module executes them.
+
+pub mod callback;
+pub mod encode;
+pub mod endpoint;
+pub mod error;
+pub mod json;
+pub mod pkce;
+pub mod random;
+pub mod request;
+pub mod secret;
+pub mod time;
+pub mod token;

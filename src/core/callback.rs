@@ -1,0 +1,209 @@
+//! Parsing the redirect back from the authorization server (RFC 6749 §4.1.2,
+//! RFC 9207 `iss`), with constant-time `state` comparison.
+
+use super::encode::parse_form;
+use super::error::{printable_code, Error, ErrorCode, Result};
+use super::secret::Secret;
+
+/// The useful part of a successful callback.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Callback {
+    /// The authorization code.
+    pub code: Secret,
+    /// The `state` echoed by the server (already checked).
+    pub state: String,
+}
+
+/// Positions of the parameters that matter in the decoded list.
+#[derive(Default)]
+struct Found {
+    code: Option<usize>,
+    state: Option<usize>,
+    error: Option<usize>,
+    error_description: Option<usize>,
+    iss: Option<usize>,
+}
+
+fn invalid(message: &str) -> Error {
+    Error::new(ErrorCode::InvalidCallback, message)
+}
+
+/// Parses the callback URL and checks, in this order: decodable parameters,
+/// no repeated `code`/`state`/`error`/`iss`, issuer, state, `error`, `code`.
+/// Parameters come from the query, or from the fragment when the query has
+/// neither `code` nor `error` (`response_mode=fragment`).
+pub fn parse_callback(
+    url: &str,
+    expected_state: &str,
+    expected_issuer: Option<&str>,
+) -> Result<Callback> {
+    let (before_fragment, fragment) = match url.split_once('#') {
+        Some((before, fragment)) => (before, Some(fragment)),
+        None => (url, None),
+    };
+    let query = before_fragment.split_once('?').map_or("", |(_, q)| q);
+    let undecodable = || invalid("callback parameters are not decodable");
+    let mut params = parse_form(query).ok_or_else(undecodable)?;
+    let has_result = |p: &[(String, String)]| p.iter().any(|(k, _)| k == "code" || k == "error");
+    if let Some(fragment) = fragment.filter(|_| !has_result(&params)) {
+        params = parse_form(fragment).ok_or_else(undecodable)?;
+    }
+
+    let mut found = Found::default();
+    for (i, (key, _)) in params.iter().enumerate() {
+        let slot = match key.as_str() {
+            "code" => &mut found.code,
+            "state" => &mut found.state,
+            "error" => &mut found.error,
+            "iss" => &mut found.iss,
+            "error_description" => {
+                found.error_description.get_or_insert(i);
+                continue;
+            }
+            _ => continue,
+        };
+        if slot.replace(i).is_some() {
+            return Err(invalid("callback repeats a parameter"));
+        }
+    }
+    let value = |slot: Option<usize>| slot.and_then(|i| params.get(i)).map(|(_, v)| v.as_str());
+
+    if let (Some(iss), Some(expected)) = (value(found.iss), expected_issuer) {
+        if iss != expected {
+            return Err(invalid("callback comes from an unexpected issuer"));
+        }
+    }
+    if expected_state.is_empty() {
+        return Err(Error::new(ErrorCode::InvalidArgument, "expected state is empty"));
+    }
+    match value(found.state) {
+        None => return Err(Error::new(ErrorCode::StateMismatch, "callback has no state")),
+        Some(state) if !constant_time_eq(state.as_bytes(), expected_state.as_bytes()) => {
+            return Err(Error::new(ErrorCode::StateMismatch, "callback state does not match"));
+        }
+        Some(_) => {}
+    }
+    if let Some(error) = value(found.error) {
+        let mut e = Error::new(
+            ErrorCode::AuthorizationDenied,
+            format!("authorization server answered {}", printable_code(error)),
+        );
+        e.error = Some(error.to_owned());
+        e.error_description = value(found.error_description).map(str::to_owned);
+        return Err(e);
+    }
+    // Move the code out of the list rather than copying it, so the only copy
+    // left is the Secret that wipes itself.
+    let code = match found.code.and_then(|i| params.get_mut(i)) {
+        Some((_, code)) if !code.is_empty() => Secret::new(std::mem::take(code)),
+        _ => return Err(invalid("callback has no code")),
+    };
+    Ok(Callback {
+        code,
+        state: expected_state.to_owned(),
+    })
+}
+
+/// Compares two byte strings without stopping at the first difference, so the
+/// time taken does not reveal how much of a secret matched. Only the lengths
+/// (not secret here) may end the comparison early.
+pub fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    if a.len() != b.len() {
+        return false;
+    }
+    let diff = a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y));
+    std::hint::black_box(diff) == 0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const CB: &str = "https://app.example/cb";
+
+    fn code_of(url: &str) -> Result<String> {
+        parse_callback(url, "st", Some("https://as.example")).map(|c| c.code.expose().to_owned())
+    }
+
+    fn err(url: &str) -> ErrorCode {
+        match parse_callback(url, "st", Some("https://as.example")) {
+            Err(e) => e.code,
+            Ok(_) => panic!("accepted {url}"),
+        }
+    }
+
+    #[test]
+    fn ok_from_query() {
+        let cb = parse_callback(&format!("{CB}?code=a%2Bb+c&state=st"), "st", None).unwrap();
+        assert_eq!(cb.code.expose(), "a+b c");
+        assert_eq!(cb.state, "st");
+        assert_eq!(code_of(&format!("{CB}?state=st&code=x#ignored")).unwrap(), "x");
+        let with_iss = format!("{CB}?code=x&state=st&iss=https%3A%2F%2Fas.example");
+        assert_eq!(code_of(&with_iss).unwrap(), "x");
+        // No expected issuer: any iss is accepted.
+        assert!(parse_callback(&format!("{CB}?code=x&state=st&iss=other"), "st", None).is_ok());
+    }
+
+    #[test]
+    fn fragment_mode() {
+        assert_eq!(code_of(&format!("{CB}#code=f&state=st")).unwrap(), "f");
+        assert_eq!(code_of(&format!("{CB}?foo=1#state=st&code=f")).unwrap(), "f");
+        // The query wins when it carries a result.
+        assert_eq!(code_of(&format!("{CB}?code=q&state=st#code=f&state=st")).unwrap(), "q");
+        assert_eq!(err(&format!("{CB}?x=1#code=%FF&state=st")), ErrorCode::InvalidCallback);
+    }
+
+    #[test]
+    fn rejections_in_order() {
+        use ErrorCode::*;
+        assert_eq!(err(&format!("{CB}?code=%FF&state=st")), InvalidCallback);
+        assert_eq!(err(&format!("{CB}?code=x&state=st&state=st")), InvalidCallback);
+        assert_eq!(err(&format!("{CB}?code=x&code=x&state=st")), InvalidCallback);
+        assert_eq!(err(&format!("{CB}?error=a&error=a&state=st")), InvalidCallback);
+        assert_eq!(err(&format!("{CB}?code=x&state=st&iss=a&iss=a")), InvalidCallback);
+        assert_eq!(err(&format!("{CB}?code=x&state=st&iss=https://evil")), InvalidCallback);
+        // Issuer before state: a mix-up attempt is reported as such.
+        assert_eq!(err(&format!("{CB}?code=x&state=no&iss=https://evil")), InvalidCallback);
+        assert_eq!(err(&format!("{CB}?code=x")), StateMismatch);
+        assert_eq!(err(&format!("{CB}?code=x&state=sT")), StateMismatch);
+        assert_eq!(err(&format!("{CB}?code=x&state=")), StateMismatch);
+        assert_eq!(err(&format!("{CB}?state=st")), InvalidCallback);
+        assert_eq!(err(&format!("{CB}?code=&state=st")), InvalidCallback);
+        assert_eq!(err(CB), StateMismatch);
+        let e = parse_callback(&format!("{CB}?code=x&state=st"), "", None).unwrap_err();
+        assert_eq!(e.code, InvalidArgument);
+    }
+
+    #[test]
+    fn denied_carries_details() {
+        let url = format!("{CB}?error=access_denied&error_description=User+said+no&state=st");
+        let e = parse_callback(&url, "st", None).unwrap_err();
+        assert_eq!(e.code, ErrorCode::AuthorizationDenied);
+        assert_eq!(e.error.as_deref(), Some("access_denied"));
+        assert_eq!(e.error_description.as_deref(), Some("User said no"));
+        assert_eq!(e.message, "authorization server answered access_denied");
+        // Denial still requires a matching state (no CSRF-driven error pages).
+        assert_eq!(err(&format!("{CB}?error=access_denied")), ErrorCode::StateMismatch);
+    }
+
+    #[test]
+    fn messages_never_echo_values() {
+        let urls = [
+            format!("{CB}?code=SECRETCODE&state=SECRETSTATE"),
+            format!("{CB}?code=SECRETCODE&state=SECRETSTATE&state=SECRETSTATE"),
+            format!("{CB}?error=SECRETCODE%3D&state=st"),
+        ];
+        for url in urls {
+            let e = parse_callback(&url, "st", None).unwrap_err();
+            assert!(!e.message.contains("SECRET"), "{}", e.message);
+        }
+    }
+
+    #[test]
+    fn constant_time_eq_works() {
+        assert!(constant_time_eq(b"", b""));
+        assert!(constant_time_eq(b"abc", b"abc"));
+        assert!(!constant_time_eq(b"abc", b"abd"));
+        assert!(!constant_time_eq(b"abc", b"ab"));
+    }
+}

@@ -1,0 +1,272 @@
+//! Form/URL encoding (WHATWG `application/x-www-form-urlencoded`), base64 and
+//! HTTP Basic credentials, hand-written to keep the wasm small.
+
+use super::secret::wipe;
+
+const HEX: &[u8; 16] = b"0123456789ABCDEF";
+const STANDARD: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+const URL_SAFE: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
+/// Appends `s` encoded as one form component: ASCII alphanumerics and `*-._`
+/// stay, space becomes `+`, every other UTF-8 byte becomes `%XX`.
+pub fn form_urlencode_into(out: &mut String, s: &str) {
+    for b in s.bytes() {
+        match b {
+            b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'*' | b'-' | b'.' | b'_' => {
+                out.push(char::from(b))
+            }
+            b' ' => out.push('+'),
+            _ => {
+                out.push('%');
+                out.push(char::from(HEX[usize::from(b >> 4)]));
+                out.push(char::from(HEX[usize::from(b & 15)]));
+            }
+        }
+    }
+}
+
+/// Appends `k=v&k=v…` (no leading separator).
+fn push_pairs(out: &mut String, pairs: &[(&str, &str)]) {
+    for (i, (key, value)) in pairs.iter().enumerate() {
+        if i > 0 {
+            out.push('&');
+        }
+        form_urlencode_into(out, key);
+        out.push('=');
+        form_urlencode_into(out, value);
+    }
+}
+
+/// Encodes pairs as a form body: `a=b&c=d`.
+pub fn form_encode(pairs: &[(&str, &str)]) -> String {
+    let mut out = String::new();
+    push_pairs(&mut out, pairs);
+    out
+}
+
+/// Adds `pairs` to the query of `url`, keeping any `#fragment` at the end.
+pub fn append_query(url: &str, pairs: &[(&str, &str)]) -> String {
+    let (base, fragment) = match url.split_once('#') {
+        Some((base, fragment)) => (base, Some(fragment)),
+        None => (url, None),
+    };
+    let mut out = String::with_capacity(url.len() + 64);
+    out.push_str(base);
+    if !pairs.is_empty() {
+        if !base.contains('?') {
+            out.push('?');
+        } else if !base.ends_with(['?', '&']) {
+            out.push('&');
+        }
+        push_pairs(&mut out, pairs);
+    }
+    if let Some(fragment) = fragment {
+        out.push('#');
+        out.push_str(fragment);
+    }
+    out
+}
+
+/// Parses `a=b&c=d` like a browser's URLSearchParams: empty pieces skipped,
+/// `+` is space, invalid `%` escapes kept literally. `None` when a decoded
+/// name or value is not UTF-8.
+pub fn parse_form(s: &str) -> Option<Vec<(String, String)>> {
+    s.split('&')
+        .filter(|piece| !piece.is_empty())
+        .map(|piece| {
+            let (key, value) = piece.split_once('=').unwrap_or((piece, ""));
+            Some((percent_decode(key)?, percent_decode(value)?))
+        })
+        .collect()
+}
+
+fn percent_decode(s: &str) -> Option<String> {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while let Some(&b) = bytes.get(i) {
+        let escaped = match (b, bytes.get(i + 1), bytes.get(i + 2)) {
+            (b'%', Some(&hi), Some(&lo)) => hex_value(hi).zip(hex_value(lo)),
+            _ => None,
+        };
+        match escaped {
+            Some((hi, lo)) => {
+                out.push(hi << 4 | lo);
+                i += 3;
+            }
+            None => {
+                out.push(if b == b'+' { b' ' } else { b });
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8(out).ok()
+}
+
+fn hex_value(b: u8) -> Option<u8> {
+    char::from(b).to_digit(16).and_then(|d| u8::try_from(d).ok())
+}
+
+fn encode64(bytes: &[u8], alphabet: &[u8; 64], pad: bool) -> String {
+    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
+    for chunk in bytes.chunks(3) {
+        let byte = |i: usize| chunk.get(i).map_or(0, |&b| u32::from(b));
+        let n = byte(0) << 16 | byte(1) << 8 | byte(2);
+        // A chunk of k bytes yields k + 1 significant characters.
+        for i in 0..4 {
+            if i <= chunk.len() {
+                let index = (n >> (18 - 6 * i)) & 63;
+                out.push(char::from(alphabet[index as usize]));
+            } else if pad {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
+
+/// Base64url without padding (RFC 4648 §5), as used by PKCE and `state`.
+pub fn base64url(bytes: &[u8]) -> String {
+    encode64(bytes, URL_SAFE, false)
+}
+
+/// Standard base64 with padding (RFC 4648 §4), as used by HTTP Basic.
+pub fn base64(bytes: &[u8]) -> String {
+    encode64(bytes, STANDARD, true)
+}
+
+/// Decodes unpadded base64url. Rejects padding, other characters, impossible
+/// lengths and non-zero trailing bits (so every input has one encoding).
+pub fn base64url_decode(s: &str) -> Option<Vec<u8>> {
+    let mut out = Vec::with_capacity(s.len() / 4 * 3 + 2);
+    let (mut acc, mut bits) = (0u32, 0u32);
+    for c in s.bytes() {
+        let v = match c {
+            b'A'..=b'Z' => c - b'A',
+            b'a'..=b'z' => c - b'a' + 26,
+            b'0'..=b'9' => c - b'0' + 52,
+            b'-' => 62,
+            b'_' => 63,
+            _ => return None,
+        };
+        acc = acc << 6 | u32::from(v);
+        bits += 6;
+        if bits >= 8 {
+            bits -= 8;
+            out.push((acc >> bits) as u8);
+            acc &= (1 << bits) - 1;
+        }
+    }
+    // 6 leftover bits means a length of 4n+1, which no input can produce.
+    (bits < 6 && acc == 0).then_some(out)
+}
+
+/// `Basic base64(user:password)`, raw (Flowlu `bearer:TOKEN`, Agile `email:key`).
+pub fn basic_auth(user: &str, password: &str) -> String {
+    let mut raw = Vec::with_capacity(user.len() + 1 + password.len());
+    raw.extend_from_slice(user.as_bytes());
+    raw.push(b':');
+    raw.extend_from_slice(password.as_bytes());
+    let header = format!("Basic {}", base64(&raw));
+    wipe(&mut raw);
+    header
+}
+
+/// Basic client authentication, both parts form-encoded first (RFC 6749 §2.3.1).
+pub fn client_basic_auth(client_id: &str, client_secret: &str) -> String {
+    let (mut id, mut secret) = (String::new(), String::new());
+    form_urlencode_into(&mut id, client_id);
+    form_urlencode_into(&mut secret, client_secret);
+    let header = basic_auth(&id, &secret);
+    // SAFETY: zero bytes are valid UTF-8.
+    wipe(unsafe { secret.as_bytes_mut() });
+    header
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pairs(v: &[(&str, &str)]) -> Vec<(String, String)> {
+        v.iter().map(|(a, b)| (a.to_string(), b.to_string())).collect()
+    }
+
+    #[test]
+    fn form_encoding() {
+        assert_eq!(form_encode(&[("p", "p&s=w+rd ü")]), "p=p%26s%3Dw%2Brd+%C3%BC");
+        assert_eq!(form_encode(&[("a", "*-._~!'()"), ("b", "")]), "a=*-._%7E%21%27%28%29&b=");
+        assert_eq!(form_encode(&[]), "");
+        let mut s = String::new();
+        form_urlencode_into(&mut s, "😀/\n");
+        assert_eq!(s, "%F0%9F%98%80%2F%0A");
+    }
+
+    #[test]
+    fn query_appending() {
+        let p = [("a", "1 2"), ("b", "&")];
+        assert_eq!(append_query("https://x/a", &p), "https://x/a?a=1+2&b=%26");
+        assert_eq!(append_query("https://x/a?z=0", &p), "https://x/a?z=0&a=1+2&b=%26");
+        assert_eq!(append_query("https://x/a?", &p), "https://x/a?a=1+2&b=%26");
+        assert_eq!(append_query("https://x/a?z&", &p[..1]), "https://x/a?z&a=1+2");
+        assert_eq!(append_query("https://x/a#f?g", &p[..1]), "https://x/a?a=1+2#f?g");
+        assert_eq!(append_query("https://x/a#f", &[]), "https://x/a#f");
+    }
+
+    #[test]
+    fn form_parsing() {
+        let parsed = parse_form("p=p%26s%3Dw%2Brd+%C3%BC&&x&=v&k=a=b").unwrap();
+        let want = [("p", "p&s=w+rd ü"), ("x", ""), ("", "v"), ("k", "a=b")];
+        assert_eq!(parsed, pairs(&want));
+        // Invalid escapes stay literal, like URLSearchParams.
+        assert_eq!(parse_form("a=%zz%4%").unwrap(), pairs(&[("a", "%zz%4%")]));
+        assert_eq!(parse_form("a=%e2%82%ac").unwrap(), pairs(&[("a", "€")]));
+        assert!(parse_form("a=%C3").is_none());
+        assert!(parse_form("%FF=1").is_none());
+        assert_eq!(parse_form("").unwrap(), vec![]);
+    }
+
+    #[test]
+    fn form_round_trip() {
+        let original = [("k €", "p&s=w+rd ü%"), ("e", "")];
+        let parsed = parse_form(&form_encode(&original)).unwrap();
+        assert_eq!(parsed, pairs(&original));
+    }
+
+    #[test]
+    fn base64_known_answers() {
+        let vectors = [
+            ("", "", ""),
+            ("f", "Zg==", "Zg"),
+            ("fo", "Zm8=", "Zm8"),
+            ("foo", "Zm9v", "Zm9v"),
+            ("foob", "Zm9vYg==", "Zm9vYg"),
+            ("fooba", "Zm9vYmE=", "Zm9vYmE"),
+            ("foobar", "Zm9vYmFy", "Zm9vYmFy"),
+        ];
+        for (raw, std, url) in vectors {
+            assert_eq!(base64(raw.as_bytes()), std);
+            assert_eq!(base64url(raw.as_bytes()), url);
+            assert_eq!(base64url_decode(url).unwrap(), raw.as_bytes());
+        }
+        assert_eq!(base64(&[0xfb, 0xff, 0xbf]), "+/+/");
+        assert_eq!(base64url(&[0xfb, 0xff, 0xbf]), "-_-_");
+        assert_eq!(base64url_decode("-_-_").unwrap(), [0xfb, 0xff, 0xbf]);
+    }
+
+    #[test]
+    fn base64url_decode_rejects() {
+        for bad in ["Zg==", "Zm9v+", "Zm9/", "Z", "Zm9vY", "Zh", "Zm9", "Zm 9v", "é"] {
+            assert!(base64url_decode(bad).is_none(), "{bad}");
+        }
+        let all: Vec<u8> = (0..=255).collect();
+        assert_eq!(base64url_decode(&base64url(&all)).unwrap(), all);
+    }
+
+    #[test]
+    fn basic_auth_headers() {
+        assert_eq!(basic_auth("Aladdin", "open sesame"), "Basic QWxhZGRpbjpvcGVuIHNlc2FtZQ==");
+        assert_eq!(basic_auth("bearer", "T"), "Basic YmVhcmVyOlQ=");
+        // "a:b" -> "a%3Ab", "c d" -> "c+d"
+        assert_eq!(client_basic_auth("a:b", "c d"), basic_auth("a%3Ab", "c+d"));
+    }
+}

@@ -1,0 +1,330 @@
+//! A small strict JSON parser and string writer (RFC 8259), replacing
+//! serde_json to keep ~25 KB out of the wasm.
+
+/// A parsed JSON value. Objects keep their members in order, duplicates included.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Value {
+    /// `null`
+    Null,
+    /// `true` or `false`
+    Bool(bool),
+    /// Any number, as f64.
+    Number(f64),
+    /// A string, unescaped.
+    String(String),
+    /// An array.
+    Array(Vec<Value>),
+    /// An object's members in document order.
+    Object(Vec<(String, Value)>),
+}
+
+impl Value {
+    /// The first member named `key`, if this is an object.
+    pub fn get(&self, key: &str) -> Option<&Value> {
+        match self {
+            Value::Object(members) => members.iter().find(|(k, _)| k == key).map(|(_, v)| v),
+            _ => None,
+        }
+    }
+
+    /// The string, if this is one.
+    pub fn as_str(&self) -> Option<&str> {
+        match self {
+            Value::String(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// The number, if this is one.
+    pub fn as_f64(&self) -> Option<f64> {
+        match self {
+            Value::Number(n) => Some(*n),
+            _ => None,
+        }
+    }
+}
+
+/// Deepest nesting of arrays and objects accepted; bounds the recursion.
+const MAX_DEPTH: usize = 32;
+
+/// Parses one JSON document; a leading UTF-8 BOM and surrounding whitespace
+/// are allowed. `None` on any syntax error, lone surrogate or excess depth.
+pub fn parse(s: &str) -> Option<Value> {
+    let s = s.strip_prefix('\u{feff}').unwrap_or(s);
+    let mut p = Parser { src: s, pos: 0 };
+    let value = p.value(0)?;
+    p.skip_ws();
+    (p.pos == s.len()).then_some(value)
+}
+
+struct Parser<'a> {
+    src: &'a str,
+    pos: usize,
+}
+
+impl Parser<'_> {
+    fn peek(&self) -> Option<u8> {
+        self.src.as_bytes().get(self.pos).copied()
+    }
+
+    fn next(&mut self) -> Option<u8> {
+        let b = self.peek()?;
+        self.pos += 1;
+        Some(b)
+    }
+
+    fn skip_ws(&mut self) {
+        while matches!(self.peek(), Some(b' ' | b'\t' | b'\n' | b'\r')) {
+            self.pos += 1;
+        }
+    }
+
+    /// Consumes `b` (after whitespace) if it comes next.
+    fn eat(&mut self, b: u8) -> bool {
+        self.skip_ws();
+        let found = self.peek() == Some(b);
+        if found {
+            self.pos += 1;
+        }
+        found
+    }
+
+    fn literal(&mut self, word: &str, value: Value) -> Option<Value> {
+        let rest = self.src.as_bytes().get(self.pos..)?;
+        rest.starts_with(word.as_bytes()).then(|| {
+            self.pos += word.len();
+            value
+        })
+    }
+
+    fn value(&mut self, depth: usize) -> Option<Value> {
+        self.skip_ws();
+        match self.peek()? {
+            b'{' | b'[' if depth >= MAX_DEPTH => None,
+            b'{' => self.object(depth + 1),
+            b'[' => self.array(depth + 1),
+            b'"' => self.string().map(Value::String),
+            b't' => self.literal("true", Value::Bool(true)),
+            b'f' => self.literal("false", Value::Bool(false)),
+            b'n' => self.literal("null", Value::Null),
+            _ => self.number().map(Value::Number),
+        }
+    }
+
+    fn array(&mut self, depth: usize) -> Option<Value> {
+        self.pos += 1;
+        let mut items = Vec::new();
+        if self.eat(b']') {
+            return Some(Value::Array(items));
+        }
+        loop {
+            items.push(self.value(depth)?);
+            if self.eat(b']') {
+                return Some(Value::Array(items));
+            }
+            self.eat(b',').then_some(())?;
+        }
+    }
+
+    fn object(&mut self, depth: usize) -> Option<Value> {
+        self.pos += 1;
+        let mut members = Vec::new();
+        if self.eat(b'}') {
+            return Some(Value::Object(members));
+        }
+        loop {
+            self.skip_ws();
+            (self.peek() == Some(b'"')).then_some(())?;
+            let key = self.string()?;
+            self.eat(b':').then_some(())?;
+            members.push((key, self.value(depth)?));
+            if self.eat(b'}') {
+                return Some(Value::Object(members));
+            }
+            self.eat(b',').then_some(())?;
+        }
+    }
+
+    /// Parses a string literal; `pos` is at the opening quote.
+    fn string(&mut self) -> Option<String> {
+        self.pos += 1;
+        let mut out = String::new();
+        loop {
+            // Copy the run of plain characters in one go. It starts and ends
+            // next to ASCII bytes, so it is on char boundaries.
+            let start = self.pos;
+            while matches!(self.peek(), Some(b) if b != b'"' && b != b'\\' && b >= 0x20) {
+                self.pos += 1;
+            }
+            out.push_str(self.src.get(start..self.pos)?);
+            match self.next()? {
+                b'"' => return Some(out),
+                b'\\' => out.push(self.escape()?),
+                _ => return None, // raw control character
+            }
+        }
+    }
+
+    fn escape(&mut self) -> Option<char> {
+        Some(match self.next()? {
+            b'"' => '"',
+            b'\\' => '\\',
+            b'/' => '/',
+            b'b' => '\u{8}',
+            b'f' => '\u{c}',
+            b'n' => '\n',
+            b'r' => '\r',
+            b't' => '\t',
+            b'u' => {
+                let unit = self.hex4()?;
+                let code = match unit {
+                    0xD800..=0xDBFF => {
+                        // A high surrogate must be followed by `\u` + low surrogate.
+                        (self.next()? == b'\\' && self.next()? == b'u').then_some(())?;
+                        let low = self.hex4()?;
+                        (0xDC00..=0xDFFF).contains(&low).then_some(())?;
+                        0x10000 + ((unit - 0xD800) << 10) + (low - 0xDC00)
+                    }
+                    _ => unit, // lone low surrogates are rejected by from_u32
+                };
+                char::from_u32(code)?
+            }
+            _ => return None,
+        })
+    }
+
+    fn hex4(&mut self) -> Option<u32> {
+        let mut n = 0;
+        for _ in 0..4 {
+            n = n << 4 | char::from(self.next()?).to_digit(16)?;
+        }
+        Some(n)
+    }
+
+    /// Validates the RFC 8259 number grammar, then lets the standard library
+    /// do the (correctly rounded) conversion.
+    fn number(&mut self) -> Option<f64> {
+        let start = self.pos;
+        if self.peek() == Some(b'-') {
+            self.pos += 1;
+        }
+        match self.next()? {
+            b'0' => {}
+            b'1'..=b'9' => self.digits(),
+            _ => return None,
+        }
+        if self.peek() == Some(b'.') {
+            self.pos += 1;
+            self.first_digit()?;
+        }
+        if matches!(self.peek(), Some(b'e' | b'E')) {
+            self.pos += 1;
+            if matches!(self.peek(), Some(b'+' | b'-')) {
+                self.pos += 1;
+            }
+            self.first_digit()?;
+        }
+        self.src.get(start..self.pos)?.parse().ok()
+    }
+
+    /// At least one digit.
+    fn first_digit(&mut self) -> Option<()> {
+        self.next().filter(u8::is_ascii_digit)?;
+        self.digits();
+        Some(())
+    }
+
+    fn digits(&mut self) {
+        while matches!(self.peek(), Some(b'0'..=b'9')) {
+            self.pos += 1;
+        }
+    }
+}
+
+/// Appends `s` as a JSON string literal, quotes included.
+pub fn write_string(out: &mut String, s: &str) {
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if c < ' ' => {
+                out.push_str("\\u00");
+                let b = c as u8;
+                out.push(char::from(b"0123456789abcdef"[usize::from(b >> 4)]));
+                out.push(char::from(b"0123456789abcdef"[usize::from(b & 15)]));
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use Value::*;
+
+    fn s(v: &str) -> Value {
+        String(v.to_owned())
+    }
+
+    #[test]
+    fn parses_documents() {
+        let v = parse("\u{feff} {\"a\": [1, -2.5e3, true, false, null], \"b\": {\"c\": \"d\"}, \"a\": 0}\n").unwrap();
+        assert_eq!(v.get("a"), Some(&Array(vec![Number(1.0), Number(-2500.0), Bool(true), Bool(false), Null])));
+        assert_eq!(v.get("b").and_then(|b| b.get("c")).and_then(Value::as_str), Some("d"));
+        assert_eq!(v.get("missing"), None);
+        assert_eq!(Number(1.0).get("a"), None);
+        assert_eq!(parse("[]"), Some(Array(vec![])));
+        assert_eq!(parse("{}"), Some(Object(vec![])));
+        assert_eq!(parse(" 0 ").and_then(|v| v.as_f64()), Some(0.0));
+        assert_eq!(parse("\"x\"").unwrap().as_f64(), None);
+        assert_eq!(parse("1E+2"), Some(Number(100.0)));
+        assert_eq!(parse("-0.125e-1"), Some(Number(-0.0125)));
+    }
+
+    #[test]
+    fn string_escapes() {
+        let v = parse(r#""a\"\\\/\b\f\n\r\t\u00e9\u20AC\ud83d\ude00 ü""#).unwrap();
+        assert_eq!(v, s("a\"\\/\u{8}\u{c}\n\r\t\u{e9}€😀 ü"));
+        for bad in [r#""\ud83d""#, r#""\ude00""#, r#""\ud83d\u0041""#, r#""\ud83dx""#, r#""\x""#, r#""\u12""#, r#""\u+123""#, "\"a\tb\"", "\"abc"] {
+            assert_eq!(parse(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn rejects_invalid() {
+        let bad = [
+            "", " ", "{", "}", "[1,]", "[,1]", "{\"a\":1,}", "{\"a\" 1}", "{a:1}", "{1:1}", "01", "1.", ".5", "+1",
+            "-", "1e", "1e+", "--1", "tru", "nul", "NaN", "Infinity", "[1] [2]", "'a'", "{\"a\":1}x", "\u{feff}\u{feff}1",
+            "[1 2]", "\"\u{0}\"",
+        ];
+        for b in bad {
+            assert_eq!(parse(b), None, "{b:?}");
+        }
+    }
+
+    #[test]
+    fn depth_limit() {
+        let ok = format!("{}{}", "[".repeat(32), "]".repeat(32));
+        assert!(parse(&ok).is_some());
+        let too_deep = format!("{}{}", "[".repeat(33), "]".repeat(33));
+        assert_eq!(parse(&too_deep), None);
+        let objects = format!("{}1{}", "{\"a\":".repeat(33), "}".repeat(33));
+        assert_eq!(parse(&objects), None);
+        // Huge nesting fails fast instead of overflowing the stack.
+        assert_eq!(parse(&"[".repeat(1_000_000)), None);
+    }
+
+    #[test]
+    fn writes_strings() {
+        let mut out = std::string::String::new();
+        write_string(&mut out, "a\"b\\c\n\r\t\u{1}\u{1f}é😀/");
+        assert_eq!(out, r#""a\"b\\c\n\r\t\u0001\u001fé😀/""#);
+        assert_eq!(parse(&out), Some(s("a\"b\\c\n\r\t\u{1}\u{1f}é😀/")));
+    }
+}

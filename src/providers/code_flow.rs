@@ -1,0 +1,193 @@
+//! The OAuth 2.0 authorization-code flow (RFC 6749 §4.1 + PKCE, RFC 7636),
+//! as pure data: every provider with a code flow is a [`CodeFlow`] value.
+
+use crate::core::callback::{self, Callback};
+use crate::core::encode::append_query;
+use crate::core::endpoint::{check_endpoint, origin_of};
+use crate::core::error::{Error, ErrorCode, Result};
+use crate::core::pkce;
+use crate::core::random;
+use crate::core::request::{self, Client, HttpRequest, HttpResponse};
+use crate::core::secret::Secret;
+use crate::core::token::{parse_token_response, TokenSet};
+
+/// Parameters the flow sets itself; callers may not override them.
+const RESERVED: [&str; 7] = [
+    "response_type",
+    "client_id",
+    "redirect_uri",
+    "state",
+    "scope",
+    "code_challenge",
+    "code_challenge_method",
+];
+
+/// A configured authorization-code client for one provider.
+#[derive(Clone, Debug)]
+pub struct CodeFlow {
+    /// Provider name used in errors (`"flextell"`, `"oauth2"`, …).
+    pub provider: &'static str,
+    /// Where the user is sent to log in.
+    pub authorization_endpoint: String,
+    /// Where codes and refresh tokens are exchanged.
+    pub token_endpoint: String,
+    /// RFC 7009 endpoint, when the provider has one.
+    pub revocation_endpoint: Option<String>,
+    /// Expected `iss` callback parameter (RFC 9207).
+    pub issuer: String,
+    /// Client identity and authentication method.
+    pub client: Client,
+    /// The registered redirect URI, sent verbatim.
+    pub redirect_uri: String,
+}
+
+/// What `createAuthorizationRequest` hands back: keep `state` and the
+/// verifier until the callback arrives.
+#[derive(Debug)]
+pub struct AuthorizationRequest {
+    /// The URL to send the user to.
+    pub url: String,
+    /// The CSRF state to compare on callback.
+    pub state: String,
+    /// The PKCE verifier, when PKCE is on.
+    pub code_verifier: Option<Secret>,
+}
+
+impl CodeFlow {
+    /// Validates endpoints and client settings; `issuer` defaults to the
+    /// authorization endpoint's origin.
+    pub fn new(
+        provider: &'static str,
+        authorization_endpoint: String,
+        token_endpoint: String,
+        revocation_endpoint: Option<String>,
+        issuer: Option<String>,
+        client: Client,
+        redirect_uri: String,
+    ) -> Result<Self> {
+        check_endpoint(&authorization_endpoint)?;
+        check_endpoint(&token_endpoint)?;
+        if let Some(url) = &revocation_endpoint {
+            check_endpoint(url)?;
+        }
+        if client.client_id.is_empty() {
+            return Err(invalid("clientId must not be empty"));
+        }
+        check_redirect_uri(&redirect_uri)?;
+        let issuer = match issuer {
+            Some(iss) => iss,
+            None => origin_of(&authorization_endpoint)?,
+        };
+        Ok(CodeFlow {
+            provider,
+            authorization_endpoint,
+            token_endpoint,
+            revocation_endpoint,
+            issuer,
+            client,
+            redirect_uri,
+        })
+    }
+
+    /// Builds the authorize URL with a fresh state and, when `pkce`, an S256
+    /// challenge.
+    pub fn authorization_request(
+        &self,
+        scopes: &[String],
+        pkce: bool,
+        params: &[(String, String)],
+    ) -> Result<AuthorizationRequest> {
+        if let Some((name, _)) = params.iter().find(|(k, _)| RESERVED.contains(&k.as_str())) {
+            return Err(invalid(format!("params may not set `{name}`")));
+        }
+        let state = random::token()?;
+        let pkce = if pkce { Some(pkce::generate()?) } else { None };
+        let scope = scopes.join(" ");
+        let mut query: Vec<(&str, &str)> = vec![
+            ("response_type", "code"),
+            ("client_id", &self.client.client_id),
+            ("redirect_uri", &self.redirect_uri),
+            ("state", &state),
+        ];
+        if !scope.is_empty() {
+            query.push(("scope", &scope));
+        }
+        if let Some(p) = &pkce {
+            query.push(("code_challenge", &p.challenge));
+            query.push(("code_challenge_method", "S256"));
+        }
+        query.extend(params.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+        let url = append_query(&self.authorization_endpoint, &query);
+        Ok(AuthorizationRequest { url, state, code_verifier: pkce.map(|p| p.verifier) })
+    }
+
+    /// Parses the redirect back from the provider and checks state and `iss`.
+    pub fn parse_callback(&self, url: &str, expected_state: &str) -> Result<Callback> {
+        callback::parse_callback(url, expected_state, Some(&self.issuer))
+    }
+
+    /// The token request for an authorization code.
+    pub fn exchange_request(&self, code: &str, code_verifier: Option<&str>) -> Result<HttpRequest> {
+        if code.is_empty() {
+            return Err(invalid("code must not be empty"));
+        }
+        if let Some(v) = code_verifier {
+            if !pkce::is_valid_verifier(v) {
+                return Err(invalid("codeVerifier must be 43-128 unreserved characters"));
+            }
+        }
+        Ok(request::code_grant(&self.token_endpoint, &self.client, code, &self.redirect_uri, code_verifier))
+    }
+
+    /// The token request for a refresh.
+    pub fn refresh_request(&self, refresh_token: &str) -> Result<HttpRequest> {
+        if refresh_token.is_empty() {
+            return Err(invalid("refreshToken must not be empty"));
+        }
+        Ok(request::refresh_grant(&self.token_endpoint, Some(&self.client), refresh_token))
+    }
+
+    /// Parses a refresh answer; a response without a new refresh token keeps
+    /// the old one (providers that do not rotate omit it).
+    pub fn parse_refresh(&self, resp: &HttpResponse, old: &str, now_ms: f64) -> Result<TokenSet> {
+        let mut tokens = parse_token_response(resp, now_ms)?;
+        tokens.keep_refresh_token(Some(old));
+        Ok(tokens)
+    }
+
+    /// The RFC 7009 revocation request, or `unsupported` when the provider
+    /// has no revocation endpoint (nothing is sent then).
+    pub fn revoke_request(&self, token: &str) -> Result<HttpRequest> {
+        let Some(endpoint) = &self.revocation_endpoint else {
+            return Err(Error::new(
+                ErrorCode::Unsupported,
+                format!("{} has no token revocation endpoint", self.provider),
+            ));
+        };
+        if token.is_empty() {
+            return Err(invalid("token must not be empty"));
+        }
+        Ok(request::revoke_request(endpoint, &self.client, token, None))
+    }
+}
+
+/// `Authorization` header value for a bearer token.
+pub fn bearer(tokens: &TokenSet) -> String {
+    format!("Bearer {}", tokens.access_token.expose())
+}
+
+/// Redirect URIs on http(s) follow the endpoint rules (no plain http off
+/// loopback); private-use schemes of native apps (`com.example:/cb`) pass.
+fn check_redirect_uri(uri: &str) -> Result<()> {
+    let scheme = uri.split(':').next().unwrap_or("").to_ascii_lowercase();
+    match scheme.as_str() {
+        "http" | "https" => check_endpoint(uri),
+        _ if uri.contains(':') && !uri.chars().any(|c| c.is_whitespace() || c.is_control()) => Ok(()),
+        _ => Err(invalid("redirectUri must be an absolute URI")),
+    }
+}
+
+/// Shorthand for an `invalid_argument` error.
+pub fn invalid(message: impl Into<String>) -> Error {
+    Error::new(ErrorCode::InvalidArgument, message)
+}

@@ -1,0 +1,57 @@
+//! Flextell (https://dev.flextell.ai): OAuth 2.0 authorization code.
+//!
+//! - Authorize at `/oauth/authorize` (response_type=code, client_id, exact
+//!   redirect_uri, space-separated scope, state); PKCE is sent too.
+//! - Token at `/oauth/token`: form POST with the client secret in the body.
+//!   Answers `{access_token, token_type: "Bearer", expires_in: 3600, refresh_token}`.
+//! - Refresh tokens rotate: the old one dies at once, so the new one must
+//!   always be stored (the session layer does; `refresh` returns it).
+//! - No revocation endpoint.
+//! - API under `/api/v1/…` with `Authorization: Bearer`, optional `X-Tenant`.
+
+use super::code_flow::CodeFlow;
+use crate::core::endpoint::join_origin;
+use crate::core::error::Result;
+use crate::core::request::{Client, ClientAuth};
+use crate::core::secret::Secret;
+
+/// Provider name used in errors.
+pub const NAME: &str = "flextell";
+/// Production origin.
+pub const ORIGIN: &str = "https://dev.flextell.ai";
+/// API base path below the origin.
+pub const API_PATH: &str = "/api/v1";
+
+/// Settings a Flextell client is built from.
+#[derive(Debug)]
+pub struct FlextellConfig {
+    /// OAuth client id.
+    pub client_id: String,
+    /// OAuth client secret (servers only).
+    pub client_secret: Option<Secret>,
+    /// Registered redirect URI (matched exactly by Flextell).
+    pub redirect_uri: String,
+    /// Replaces scheme+host+port (sandboxes, tests).
+    pub origin: Option<String>,
+    /// Expected `iss` on callbacks; defaults to the origin.
+    pub issuer: Option<String>,
+}
+
+/// Builds the Flextell code flow.
+pub fn code_flow(config: FlextellConfig) -> Result<CodeFlow> {
+    let origin = config.origin.as_deref().unwrap_or(ORIGIN);
+    let client = Client {
+        client_id: config.client_id,
+        client_secret: config.client_secret,
+        auth: ClientAuth::SecretPost,
+    };
+    CodeFlow::new(
+        NAME,
+        join_origin(origin, "/oauth/authorize")?,
+        join_origin(origin, "/oauth/token")?,
+        None,
+        config.issuer,
+        client,
+        config.redirect_uri,
+    )
+}
