@@ -166,7 +166,7 @@ macro_rules! code_flow_class {
             /// Validates the options; throws `CrmAuthError` on bad ones
             /// (`invalid_argument`, `insecure_endpoint`, `secret_in_browser`).
             #[wasm_bindgen(constructor)]
-            pub fn new(#[wasm_bindgen(unchecked_param_type = $options_ty)] options: JsValue) -> Result<$name, JsValue> {
+            pub fn new(#[wasm_bindgen(unchecked_param_type = $options_ty)] options: JsValue) -> ::std::result::Result<$name, JsValue> {
                 $build(options).map(|c| $name { inner: Rc::new(c) }).map_err(|e| to_js(e, $provider))
             }
 
@@ -177,7 +177,7 @@ macro_rules! code_flow_class {
             pub fn create_authorization_request(
                 &self,
                 #[wasm_bindgen(unchecked_param_type = "AuthorizationRequestOptions | undefined")] options: JsValue,
-            ) -> Result<JsValue, JsValue> {
+            ) -> ::std::result::Result<JsValue, JsValue> {
                 self.inner.create_authorization_request(options).map_err(|e| self.inner.err(e))
             }
 
@@ -188,7 +188,7 @@ macro_rules! code_flow_class {
                 &self,
                 #[wasm_bindgen(unchecked_param_type = "string | URL")] url: JsValue,
                 #[wasm_bindgen(unchecked_param_type = "{ state: string }")] options: JsValue,
-            ) -> Result<JsValue, JsValue> {
+            ) -> ::std::result::Result<JsValue, JsValue> {
                 self.inner.parse_callback(url, options).map_err(|e| self.inner.err(e))
             }
 
@@ -235,7 +235,7 @@ macro_rules! code_flow_class {
                 &self,
                 #[wasm_bindgen(unchecked_param_type = "Request")] request: JsValue,
                 #[wasm_bindgen(unchecked_param_type = "TokenSet")] tokens: JsValue,
-            ) -> Result<Request, JsValue> {
+            ) -> ::std::result::Result<Request, JsValue> {
                 self.inner.authorize(request, tokens).map_err(|e| self.inner.err(e))
             }
         }

@@ -74,12 +74,23 @@ pub fn parse_callback(
         }
     }
     if expected_state.is_empty() {
-        return Err(Error::new(ErrorCode::InvalidArgument, "expected state is empty"));
+        return Err(Error::new(
+            ErrorCode::InvalidArgument,
+            "expected state is empty",
+        ));
     }
     match value(found.state) {
-        None => return Err(Error::new(ErrorCode::StateMismatch, "callback has no state")),
+        None => {
+            return Err(Error::new(
+                ErrorCode::StateMismatch,
+                "callback has no state",
+            ))
+        }
         Some(state) if !constant_time_eq(state.as_bytes(), expected_state.as_bytes()) => {
-            return Err(Error::new(ErrorCode::StateMismatch, "callback state does not match"));
+            return Err(Error::new(
+                ErrorCode::StateMismatch,
+                "callback state does not match",
+            ));
         }
         Some(_) => {}
     }
@@ -137,7 +148,10 @@ mod tests {
         let cb = parse_callback(&format!("{CB}?code=a%2Bb+c&state=st"), "st", None).unwrap();
         assert_eq!(cb.code.expose(), "a+b c");
         assert_eq!(cb.state, "st");
-        assert_eq!(code_of(&format!("{CB}?state=st&code=x#ignored")).unwrap(), "x");
+        assert_eq!(
+            code_of(&format!("{CB}?state=st&code=x#ignored")).unwrap(),
+            "x"
+        );
         let with_iss = format!("{CB}?code=x&state=st&iss=https%3A%2F%2Fas.example");
         assert_eq!(code_of(&with_iss).unwrap(), "x");
         // No expected issuer: any iss is accepted.
@@ -147,23 +161,50 @@ mod tests {
     #[test]
     fn fragment_mode() {
         assert_eq!(code_of(&format!("{CB}#code=f&state=st")).unwrap(), "f");
-        assert_eq!(code_of(&format!("{CB}?foo=1#state=st&code=f")).unwrap(), "f");
+        assert_eq!(
+            code_of(&format!("{CB}?foo=1#state=st&code=f")).unwrap(),
+            "f"
+        );
         // The query wins when it carries a result.
-        assert_eq!(code_of(&format!("{CB}?code=q&state=st#code=f&state=st")).unwrap(), "q");
-        assert_eq!(err(&format!("{CB}?x=1#code=%FF&state=st")), ErrorCode::InvalidCallback);
+        assert_eq!(
+            code_of(&format!("{CB}?code=q&state=st#code=f&state=st")).unwrap(),
+            "q"
+        );
+        assert_eq!(
+            err(&format!("{CB}?x=1#code=%FF&state=st")),
+            ErrorCode::InvalidCallback
+        );
     }
 
     #[test]
     fn rejections_in_order() {
         use ErrorCode::*;
         assert_eq!(err(&format!("{CB}?code=%FF&state=st")), InvalidCallback);
-        assert_eq!(err(&format!("{CB}?code=x&state=st&state=st")), InvalidCallback);
-        assert_eq!(err(&format!("{CB}?code=x&code=x&state=st")), InvalidCallback);
-        assert_eq!(err(&format!("{CB}?error=a&error=a&state=st")), InvalidCallback);
-        assert_eq!(err(&format!("{CB}?code=x&state=st&iss=a&iss=a")), InvalidCallback);
-        assert_eq!(err(&format!("{CB}?code=x&state=st&iss=https://evil")), InvalidCallback);
+        assert_eq!(
+            err(&format!("{CB}?code=x&state=st&state=st")),
+            InvalidCallback
+        );
+        assert_eq!(
+            err(&format!("{CB}?code=x&code=x&state=st")),
+            InvalidCallback
+        );
+        assert_eq!(
+            err(&format!("{CB}?error=a&error=a&state=st")),
+            InvalidCallback
+        );
+        assert_eq!(
+            err(&format!("{CB}?code=x&state=st&iss=a&iss=a")),
+            InvalidCallback
+        );
+        assert_eq!(
+            err(&format!("{CB}?code=x&state=st&iss=https://evil")),
+            InvalidCallback
+        );
         // Issuer before state: a mix-up attempt is reported as such.
-        assert_eq!(err(&format!("{CB}?code=x&state=no&iss=https://evil")), InvalidCallback);
+        assert_eq!(
+            err(&format!("{CB}?code=x&state=no&iss=https://evil")),
+            InvalidCallback
+        );
         assert_eq!(err(&format!("{CB}?code=x")), StateMismatch);
         assert_eq!(err(&format!("{CB}?code=x&state=sT")), StateMismatch);
         assert_eq!(err(&format!("{CB}?code=x&state=")), StateMismatch);
@@ -183,7 +224,10 @@ mod tests {
         assert_eq!(e.error_description.as_deref(), Some("User said no"));
         assert_eq!(e.message, "authorization server answered access_denied");
         // Denial still requires a matching state (no CSRF-driven error pages).
-        assert_eq!(err(&format!("{CB}?error=access_denied")), ErrorCode::StateMismatch);
+        assert_eq!(
+            err(&format!("{CB}?error=access_denied")),
+            ErrorCode::StateMismatch
+        );
     }
 
     #[test]

@@ -104,7 +104,9 @@ fn percent_decode(s: &str) -> Option<String> {
 }
 
 fn hex_value(b: u8) -> Option<u8> {
-    char::from(b).to_digit(16).and_then(|d| u8::try_from(d).ok())
+    char::from(b)
+        .to_digit(16)
+        .and_then(|d| u8::try_from(d).ok())
 }
 
 fn encode64(bytes: &[u8], alphabet: &[u8; 64], pad: bool) -> String {
@@ -188,13 +190,21 @@ mod tests {
     use super::*;
 
     fn pairs(v: &[(&str, &str)]) -> Vec<(String, String)> {
-        v.iter().map(|(a, b)| (a.to_string(), b.to_string())).collect()
+        v.iter()
+            .map(|(a, b)| (a.to_string(), b.to_string()))
+            .collect()
     }
 
     #[test]
     fn form_encoding() {
-        assert_eq!(form_encode(&[("p", "p&s=w+rd ü")]), "p=p%26s%3Dw%2Brd+%C3%BC");
-        assert_eq!(form_encode(&[("a", "*-._~!'()"), ("b", "")]), "a=*-._%7E%21%27%28%29&b=");
+        assert_eq!(
+            form_encode(&[("p", "p&s=w+rd ü")]),
+            "p=p%26s%3Dw%2Brd+%C3%BC"
+        );
+        assert_eq!(
+            form_encode(&[("a", "*-._~!'()"), ("b", "")]),
+            "a=*-._%7E%21%27%28%29&b="
+        );
         assert_eq!(form_encode(&[]), "");
         let mut s = String::new();
         form_urlencode_into(&mut s, "😀/\n");
@@ -205,10 +215,19 @@ mod tests {
     fn query_appending() {
         let p = [("a", "1 2"), ("b", "&")];
         assert_eq!(append_query("https://x/a", &p), "https://x/a?a=1+2&b=%26");
-        assert_eq!(append_query("https://x/a?z=0", &p), "https://x/a?z=0&a=1+2&b=%26");
+        assert_eq!(
+            append_query("https://x/a?z=0", &p),
+            "https://x/a?z=0&a=1+2&b=%26"
+        );
         assert_eq!(append_query("https://x/a?", &p), "https://x/a?a=1+2&b=%26");
-        assert_eq!(append_query("https://x/a?z&", &p[..1]), "https://x/a?z&a=1+2");
-        assert_eq!(append_query("https://x/a#f?g", &p[..1]), "https://x/a?a=1+2#f?g");
+        assert_eq!(
+            append_query("https://x/a?z&", &p[..1]),
+            "https://x/a?z&a=1+2"
+        );
+        assert_eq!(
+            append_query("https://x/a#f?g", &p[..1]),
+            "https://x/a?a=1+2#f?g"
+        );
         assert_eq!(append_query("https://x/a#f", &[]), "https://x/a#f");
     }
 
@@ -255,7 +274,9 @@ mod tests {
 
     #[test]
     fn base64url_decode_rejects() {
-        for bad in ["Zg==", "Zm9v+", "Zm9/", "Z", "Zm9vY", "Zh", "Zm9", "Zm 9v", "é"] {
+        for bad in [
+            "Zg==", "Zm9v+", "Zm9/", "Z", "Zm9vY", "Zh", "Zm9", "Zm 9v", "é",
+        ] {
             assert!(base64url_decode(bad).is_none(), "{bad}");
         }
         let all: Vec<u8> = (0..=255).collect();
@@ -264,7 +285,10 @@ mod tests {
 
     #[test]
     fn basic_auth_headers() {
-        assert_eq!(basic_auth("Aladdin", "open sesame"), "Basic QWxhZGRpbjpvcGVuIHNlc2FtZQ==");
+        assert_eq!(
+            basic_auth("Aladdin", "open sesame"),
+            "Basic QWxhZGRpbjpvcGVuIHNlc2FtZQ=="
+        );
         assert_eq!(basic_auth("bearer", "T"), "Basic YmVhcmVyOlQ=");
         // "a:b" -> "a%3Ab", "c d" -> "c+d"
         assert_eq!(client_basic_auth("a:b", "c d"), basic_auth("a%3Ab", "c+d"));

@@ -146,7 +146,10 @@ mod tests {
         let e = Error::new(ErrorCode::Timeout, "no answer").with_status(504);
         assert_eq!(e.to_string(), "timeout: no answer");
         assert_eq!(e.status, Some(504));
-        assert_eq!((e.error, e.error_description, e.retry_after), (None, None, None));
+        assert_eq!(
+            (e.error, e.error_description, e.retry_after),
+            (None, None, None)
+        );
     }
 
     #[test]

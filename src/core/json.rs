@@ -67,7 +67,7 @@ impl Parser<'_> {
         self.src.as_bytes().get(self.pos).copied()
     }
 
-    fn next(&mut self) -> Option<u8> {
+    fn bump(&mut self) -> Option<u8> {
         let b = self.peek()?;
         self.pos += 1;
         Some(b)
@@ -157,7 +157,7 @@ impl Parser<'_> {
                 self.pos += 1;
             }
             out.push_str(self.src.get(start..self.pos)?);
-            match self.next()? {
+            match self.bump()? {
                 b'"' => return Some(out),
                 b'\\' => out.push(self.escape()?),
                 _ => return None, // raw control character
@@ -166,7 +166,7 @@ impl Parser<'_> {
     }
 
     fn escape(&mut self) -> Option<char> {
-        Some(match self.next()? {
+        Some(match self.bump()? {
             b'"' => '"',
             b'\\' => '\\',
             b'/' => '/',
@@ -180,7 +180,7 @@ impl Parser<'_> {
                 let code = match unit {
                     0xD800..=0xDBFF => {
                         // A high surrogate must be followed by `\u` + low surrogate.
-                        (self.next()? == b'\\' && self.next()? == b'u').then_some(())?;
+                        (self.bump()? == b'\\' && self.bump()? == b'u').then_some(())?;
                         let low = self.hex4()?;
                         (0xDC00..=0xDFFF).contains(&low).then_some(())?;
                         0x10000 + ((unit - 0xD800) << 10) + (low - 0xDC00)
@@ -196,7 +196,7 @@ impl Parser<'_> {
     fn hex4(&mut self) -> Option<u32> {
         let mut n = 0;
         for _ in 0..4 {
-            n = n << 4 | char::from(self.next()?).to_digit(16)?;
+            n = n << 4 | char::from(self.bump()?).to_digit(16)?;
         }
         Some(n)
     }
@@ -208,7 +208,7 @@ impl Parser<'_> {
         if self.peek() == Some(b'-') {
             self.pos += 1;
         }
-        match self.next()? {
+        match self.bump()? {
             b'0' => {}
             b'1'..=b'9' => self.digits(),
             _ => return None,
@@ -229,7 +229,7 @@ impl Parser<'_> {
 
     /// At least one digit.
     fn first_digit(&mut self) -> Option<()> {
-        self.next().filter(u8::is_ascii_digit)?;
+        self.bump().filter(u8::is_ascii_digit)?;
         self.digits();
         Some(())
     }
@@ -274,9 +274,24 @@ mod tests {
 
     #[test]
     fn parses_documents() {
-        let v = parse("\u{feff} {\"a\": [1, -2.5e3, true, false, null], \"b\": {\"c\": \"d\"}, \"a\": 0}\n").unwrap();
-        assert_eq!(v.get("a"), Some(&Array(vec![Number(1.0), Number(-2500.0), Bool(true), Bool(false), Null])));
-        assert_eq!(v.get("b").and_then(|b| b.get("c")).and_then(Value::as_str), Some("d"));
+        let v = parse(
+            "\u{feff} {\"a\": [1, -2.5e3, true, false, null], \"b\": {\"c\": \"d\"}, \"a\": 0}\n",
+        )
+        .unwrap();
+        assert_eq!(
+            v.get("a"),
+            Some(&Array(vec![
+                Number(1.0),
+                Number(-2500.0),
+                Bool(true),
+                Bool(false),
+                Null
+            ]))
+        );
+        assert_eq!(
+            v.get("b").and_then(|b| b.get("c")).and_then(Value::as_str),
+            Some("d")
+        );
         assert_eq!(v.get("missing"), None);
         assert_eq!(Number(1.0).get("a"), None);
         assert_eq!(parse("[]"), Some(Array(vec![])));
@@ -291,7 +306,17 @@ mod tests {
     fn string_escapes() {
         let v = parse(r#""a\"\\\/\b\f\n\r\t\u00e9\u20AC\ud83d\ude00 ü""#).unwrap();
         assert_eq!(v, s("a\"\\/\u{8}\u{c}\n\r\t\u{e9}€😀 ü"));
-        for bad in [r#""\ud83d""#, r#""\ude00""#, r#""\ud83d\u0041""#, r#""\ud83dx""#, r#""\x""#, r#""\u12""#, r#""\u+123""#, "\"a\tb\"", "\"abc"] {
+        for bad in [
+            r#""\ud83d""#,
+            r#""\ude00""#,
+            r#""\ud83d\u0041""#,
+            r#""\ud83dx""#,
+            r#""\x""#,
+            r#""\u12""#,
+            r#""\u+123""#,
+            "\"a\tb\"",
+            "\"abc",
+        ] {
             assert_eq!(parse(bad), None, "{bad}");
         }
     }
@@ -299,9 +324,34 @@ mod tests {
     #[test]
     fn rejects_invalid() {
         let bad = [
-            "", " ", "{", "}", "[1,]", "[,1]", "{\"a\":1,}", "{\"a\" 1}", "{a:1}", "{1:1}", "01", "1.", ".5", "+1",
-            "-", "1e", "1e+", "--1", "tru", "nul", "NaN", "Infinity", "[1] [2]", "'a'", "{\"a\":1}x", "\u{feff}\u{feff}1",
-            "[1 2]", "\"\u{0}\"",
+            "",
+            " ",
+            "{",
+            "}",
+            "[1,]",
+            "[,1]",
+            "{\"a\":1,}",
+            "{\"a\" 1}",
+            "{a:1}",
+            "{1:1}",
+            "01",
+            "1.",
+            ".5",
+            "+1",
+            "-",
+            "1e",
+            "1e+",
+            "--1",
+            "tru",
+            "nul",
+            "NaN",
+            "Infinity",
+            "[1] [2]",
+            "'a'",
+            "{\"a\":1}x",
+            "\u{feff}\u{feff}1",
+            "[1 2]",
+            "\"\u{0}\"",
         ];
         for b in bad {
             assert_eq!(parse(b), None, "{b:?}");

@@ -151,9 +151,9 @@ export async function tokenEndpoint(ctx) {
 }
 
 /** Standard success body; a provider's shapeTokens can adjust it (Virtuous adds fields). */
-export function tokenReply(ctx, issued, extra = {}) {
+export function tokenReply(ctx, issued) {
   const { access_token, expires_in, refresh_token, scope } = issued;
-  const body = { access_token, token_type: 'Bearer', expires_in, refresh_token, scope: scope || undefined, ...extra };
+  const body = { access_token, token_type: 'Bearer', expires_in, refresh_token, scope: scope || undefined };
   return json(200, ctx.provider.shapeTokens ? ctx.provider.shapeTokens(body, issued, ctx) : body);
 }
 

@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# The one command that tests everything on a fresh machine:
+#   setup -> native tests -> build pkg/ -> wasm tests (Node, Chromium) -> pack + lint the
+#   package -> every JS test (e2e in Node / Chromium / workerd, types, simulator) in ONE
+#   `node --test` run, so the last lines on stdout are node's TAP summary (# pass / # fail).
+# Stage wall times go to stderr.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+stage_times=()
+run_stage() {
+  local name="$1"; shift
+  echo "==> $name" >&2
+  local t0; t0=$(date +%s.%N)
+  "$@"
+  local dt; dt=$(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }')
+  stage_times+=("$name ${dt}s")
+  echo "<== $name (${dt}s)" >&2
+}
+
+wasm_tests_node()    { cargo test --target wasm32-unknown-unknown; }
+wasm_tests_browser() { WASM_BINDGEN_USE_BROWSER=1 CHROMEDRIVER=/usr/bin/chromedriver cargo test --target wasm32-unknown-unknown; }
+
+js_tests() {
+  shopt -s nullglob
+  local files=(tests/e2e/*.test.js tests/*.test.js www/simulator/*.test.js)
+  shopt -u nullglob
+  [ "${#files[@]}" -gt 0 ] || { echo "no JS test files found" >&2; return 1; }
+  node --test --test-reporter=tap "${files[@]}"
+}
+
+run_stage "setup"                 bash scripts/setup.sh
+run_stage "cargo test (native)"   cargo test
+run_stage "build pkg/"            bash scripts/build.sh
+run_stage "wasm tests (Node)"     wasm_tests_node
+run_stage "wasm tests (Chromium)" wasm_tests_browser
+run_stage "pack + lint"           bash scripts/pack.sh
+printf '%s\n' "${stage_times[@]}" | sed 's/^/time: /' >&2
+run_stage "JS tests (node --test)" js_tests

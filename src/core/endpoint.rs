@@ -1,0 +1,319 @@
+//! Endpoint URL checks: `https://` everywhere, `http://` only on loopback,
+//! and origin handling for the per-provider `origin` override.
+
+use super::error::{Error, ErrorCode, Result};
+
+/// The pieces of an absolute `http(s)://` URL that the checks need.
+struct Url<'a> {
+    https: bool,
+    host: &'a str,
+    port: Option<&'a str>,
+    /// Path, query and fragment, as written.
+    rest: &'a str,
+}
+
+fn invalid(message: &str) -> Error {
+    Error::new(ErrorCode::InvalidArgument, message)
+}
+
+impl<'a> Url<'a> {
+    fn parse(url: &'a str) -> Result<Self> {
+        if url.chars().any(|c| c.is_whitespace() || c.is_control()) {
+            return Err(invalid("URL contains whitespace or control characters"));
+        }
+        let (scheme, after) = url
+            .split_once("://")
+            .ok_or_else(|| invalid("URL must be absolute (https://…)"))?;
+        let https = if scheme.eq_ignore_ascii_case("https") {
+            true
+        } else if scheme.eq_ignore_ascii_case("http") {
+            false
+        } else {
+            return Err(invalid("URL scheme must be https"));
+        };
+        let end = after.find(['/', '?', '#']).unwrap_or(after.len());
+        let (authority, rest) = after.split_at_checked(end).unwrap_or((after, ""));
+        if authority.contains('@') {
+            return Err(invalid("URL must not contain credentials"));
+        }
+        // A bracketed IPv6 host may contain ':'; the port follows the ']'.
+        let split = match authority.find(']') {
+            Some(close) if authority.starts_with('[') => authority.split_at_checked(close + 1),
+            _ => authority
+                .find(':')
+                .and_then(|i| authority.split_at_checked(i)),
+        };
+        let (host, port) = match split {
+            Some((host, "")) => (host, None),
+            Some((host, port)) => (
+                host,
+                Some(
+                    port.strip_prefix(':')
+                        .ok_or_else(|| invalid("URL has an invalid port"))?,
+                ),
+            ),
+            None => (authority, None),
+        };
+        if !valid_host(host) {
+            return Err(invalid("URL has no valid host"));
+        }
+        let port_ok = |p: &str| p.bytes().all(|b| b.is_ascii_digit()) && p.parse::<u16>().is_ok();
+        if port.is_some_and(|p| !port_ok(p)) {
+            return Err(invalid("URL has an invalid port"));
+        }
+        Ok(Url {
+            https,
+            host,
+            port,
+            rest,
+        })
+    }
+
+    /// `scheme://host[:port]`, lower-cased, default port dropped (as browsers
+    /// serialize origins).
+    fn origin(&self) -> String {
+        let (scheme, default_port) = if self.https {
+            ("https", "443")
+        } else {
+            ("http", "80")
+        };
+        let mut out = format!("{scheme}://{}", self.host.to_ascii_lowercase());
+        if let Some(port) = self.port.filter(|p| *p != default_port) {
+            out.push(':');
+            out.push_str(port);
+        }
+        out
+    }
+
+    fn is_loopback(&self) -> bool {
+        self.host.eq_ignore_ascii_case("localhost") || self.host == "[::1]" || is_127(self.host)
+    }
+}
+
+/// Host names, IPv4 and bracketed IPv6 literals; anything a browser would
+/// parse differently (`\`, `%`, …) is refused.
+fn valid_host(host: &str) -> bool {
+    match host.strip_prefix('[').and_then(|h| h.strip_suffix(']')) {
+        Some(ip6) => {
+            !ip6.is_empty()
+                && ip6
+                    .bytes()
+                    .all(|b| b.is_ascii_hexdigit() || b == b':' || b == b'.')
+        }
+        None => {
+            !host.is_empty()
+                && host
+                    .chars()
+                    .all(|c| c.is_alphanumeric() || matches!(c, '-' | '.' | '_'))
+        }
+    }
+}
+
+/// A dotted quad in 127.0.0.0/8. Leading zeros are refused because browsers
+/// read them as octal (`0127.0.0.1` is not loopback).
+fn is_127(host: &str) -> bool {
+    let mut octets = 0;
+    for (i, part) in host.split('.').enumerate() {
+        let canonical = (1..=3).contains(&part.len())
+            && part.bytes().all(|b| b.is_ascii_digit())
+            && (part == "0" || !part.starts_with('0'))
+            && part.parse::<u8>().is_ok();
+        if !canonical || (i == 0 && part != "127") {
+            return false;
+        }
+        octets += 1;
+    }
+    octets == 4
+}
+
+/// Accepts `https://` URLs with a host, and `http://` only on loopback.
+pub fn check_endpoint(url: &str) -> Result<()> {
+    let url = Url::parse(url)?;
+    if url.https || url.is_loopback() {
+        Ok(())
+    } else {
+        Err(Error::new(
+            ErrorCode::InsecureEndpoint,
+            "http:// is only allowed on loopback",
+        ))
+    }
+}
+
+/// `scheme://host[:port]` of `url`, lower-cased (the default issuer is the
+/// authorization endpoint's origin).
+pub fn origin_of(url: &str) -> Result<String> {
+    Url::parse(url).map(|u| u.origin())
+}
+
+/// `origin` (optionally ending in `/`, nothing else after the host) joined
+/// with a provider's `path`, checked like any endpoint.
+pub fn join_origin(origin: &str, path: &str) -> Result<String> {
+    let parsed = Url::parse(origin)?;
+    if !matches!(parsed.rest, "" | "/") {
+        return Err(invalid("origin must not have a path, query or fragment"));
+    }
+    let mut out = parsed.origin();
+    if !path.starts_with('/') {
+        out.push('/');
+    }
+    out.push_str(path);
+    check_endpoint(&out)?;
+    Ok(out)
+}
+
+/// Whether `url` points at a loopback host (any scheme check aside).
+pub fn is_loopback_url(url: &str) -> bool {
+    Url::parse(url).is_ok_and(|u| u.is_loopback())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn code(url: &str) -> Option<ErrorCode> {
+        check_endpoint(url).err().map(|e| e.code)
+    }
+
+    #[test]
+    fn https_and_loopback_http() {
+        for ok in [
+            "https://example.com",
+            "HTTPS://Example.COM:8443/oauth/token?x=1#y",
+            "https://sub.flexie.io/oauth2/token",
+            "https://[2001:db8::1]/t",
+            "https://bücher.example/t",
+            "http://localhost:8787/cb",
+            "http://LOCALHOST",
+            "http://127.0.0.1/x",
+            "http://127.255.0.9:80",
+            "http://[::1]:3000/",
+        ] {
+            assert_eq!(code(ok), None, "{ok}");
+        }
+    }
+
+    #[test]
+    fn insecure_and_invalid() {
+        use ErrorCode::*;
+        let cases = [
+            ("http://example.com/token", InsecureEndpoint),
+            ("http://128.0.0.1/", InsecureEndpoint),
+            ("http://0127.0.0.1/", InsecureEndpoint),
+            ("http://127.0.0.01/", InsecureEndpoint),
+            ("http://127.0.0.1.evil.com/", InsecureEndpoint),
+            ("http://127.0.0/", InsecureEndpoint),
+            ("http://127.0.0.256/", InsecureEndpoint),
+            ("http://localhost.evil.com/", InsecureEndpoint),
+            ("http://sub.localhost/", InsecureEndpoint),
+            ("http://[::2]/", InsecureEndpoint),
+            ("ftp://example.com", InvalidArgument),
+            ("javascript:alert(1)//", InvalidArgument),
+            ("https:example.com", InvalidArgument),
+            ("//example.com", InvalidArgument),
+            ("https://", InvalidArgument),
+            ("https:///path", InvalidArgument),
+            ("https://user:pw@example.com", InvalidArgument),
+            ("https://a@b", InvalidArgument),
+            ("http://evil.com\\@127.0.0.1/", InvalidArgument),
+            ("http://127.0.0.1\\.evil.com/", InvalidArgument),
+            ("https://example.com:/", InvalidArgument),
+            ("https://example.com:80a/", InvalidArgument),
+            ("https://example.com:65536/", InvalidArgument),
+            ("https://example.com:-1/", InvalidArgument),
+            ("https://[::1/", InvalidArgument),
+            ("https://[::1]x/", InvalidArgument),
+            ("https://[]/", InvalidArgument),
+            (" https://example.com", InvalidArgument),
+            ("https://exa mple.com", InvalidArgument),
+            ("https://example.com/\n", InvalidArgument),
+            ("https://example.com/\u{7f}", InvalidArgument),
+            ("https://exa%41mple.com", InvalidArgument),
+            ("", InvalidArgument),
+        ];
+        for (url, want) in cases {
+            assert_eq!(code(url), Some(want), "{url:?}");
+        }
+        let e = check_endpoint("http://example.com").unwrap_err();
+        assert_eq!(e.message, "http:// is only allowed on loopback");
+    }
+
+    #[test]
+    fn origins() {
+        assert_eq!(
+            origin_of("HTTPS://As.Example.COM/oauth/authorize?x").unwrap(),
+            "https://as.example.com"
+        );
+        assert_eq!(
+            origin_of("https://as.example:443/a").unwrap(),
+            "https://as.example"
+        );
+        assert_eq!(
+            origin_of("https://as.example:8443#f").unwrap(),
+            "https://as.example:8443"
+        );
+        assert_eq!(
+            origin_of("http://127.0.0.1:80/").unwrap(),
+            "http://127.0.0.1"
+        );
+        assert_eq!(
+            origin_of("http://[::1]:8787/").unwrap(),
+            "http://[::1]:8787"
+        );
+        assert_eq!(
+            origin_of("mailto:x").unwrap_err().code,
+            ErrorCode::InvalidArgument
+        );
+    }
+
+    #[test]
+    fn joining_origins() {
+        let path = "/oauth/token";
+        assert_eq!(
+            join_origin("https://h", path).unwrap(),
+            "https://h/oauth/token"
+        );
+        assert_eq!(
+            join_origin("https://H/", path).unwrap(),
+            "https://h/oauth/token"
+        );
+        assert_eq!(
+            join_origin("http://127.0.0.1:8787", path).unwrap(),
+            "http://127.0.0.1:8787/oauth/token"
+        );
+        assert_eq!(
+            join_origin("https://h", "Token").unwrap(),
+            "https://h/Token"
+        );
+        for bad in [
+            "https://h/api",
+            "https://h?x",
+            "https://h/?x",
+            "https://h#f",
+            "https://h//",
+            "h",
+        ] {
+            assert_eq!(
+                join_origin(bad, path).unwrap_err().code,
+                ErrorCode::InvalidArgument,
+                "{bad}"
+            );
+        }
+        assert_eq!(
+            join_origin("http://h", path).unwrap_err().code,
+            ErrorCode::InsecureEndpoint
+        );
+        assert_eq!(
+            join_origin("https://h", "/a b").unwrap_err().code,
+            ErrorCode::InvalidArgument
+        );
+    }
+
+    #[test]
+    fn loopback_detection() {
+        assert!(is_loopback_url("http://localhost:1/"));
+        assert!(is_loopback_url("https://127.1.2.3"));
+        assert!(is_loopback_url("http://[::1]"));
+        assert!(!is_loopback_url("http://example.com"));
+        assert!(!is_loopback_url("not a url"));
+    }
+}

@@ -1,0 +1,596 @@
+//! Token responses (RFC 6749 §5), lenient where providers are sloppy and
+//! strict where it matters, and the storable `TokenSet`.
+
+use super::error::{printable_code, Error, ErrorCode, Result};
+use super::json::{self, Value};
+use super::request::HttpResponse;
+use super::secret::Secret;
+use super::time::{parse_http_date, parse_retry_after};
+use std::fmt;
+
+/// The tokens a grant produced.
+#[derive(Clone, PartialEq)]
+pub struct TokenSet {
+    /// The access token.
+    pub access_token: Secret,
+    /// As sent by the server (`"Bearer"` when it sent none).
+    pub token_type: String,
+    /// Expiry in epoch milliseconds, if known.
+    pub expires_at: Option<f64>,
+    /// The refresh token, if any.
+    pub refresh_token: Option<Secret>,
+    /// Granted scopes, if the server said.
+    pub scopes: Option<Vec<String>>,
+}
+
+/// Redacted: never shows a token.
+impl fmt::Debug for TokenSet {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("TokenSet")
+            .field("token_type", &self.token_type)
+            .field("expires_at", &self.expires_at)
+            .field("has_refresh_token", &self.refresh_token.is_some())
+            .field("scopes", &self.scopes)
+            .finish()
+    }
+}
+
+impl TokenSet {
+    /// Whether the token expires within `skew_seconds` of `now_ms`; a token
+    /// without a known expiry never counts as expired.
+    pub fn is_expired(&self, now_ms: f64, skew_seconds: f64) -> bool {
+        self.expires_at
+            .is_some_and(|at| at - skew_seconds * 1000.0 <= now_ms)
+    }
+
+    /// Refresh responses may omit `refresh_token`, meaning "keep using the old
+    /// one"; a rotated one that did come back always wins.
+    pub fn keep_refresh_token(&mut self, old: Option<&str>) {
+        if self.refresh_token.is_none() {
+            self.refresh_token = old.filter(|t| !t.is_empty()).map(Secret::from);
+        }
+    }
+
+    /// Compact JSON for storage; read back with [`TokenSet::deserialize`].
+    pub fn serialize(&self) -> String {
+        let mut out = String::from("{\"v\":1,\"access_token\":");
+        json::write_string(&mut out, self.access_token.expose());
+        out.push_str(",\"token_type\":");
+        json::write_string(&mut out, &self.token_type);
+        out.push_str(",\"expires_at\":");
+        match self.expires_at.filter(|at| at.is_finite()) {
+            // f64's Display is the shortest text that parses back exactly.
+            Some(at) => out.push_str(&at.to_string()),
+            None => out.push_str("null"),
+        }
+        out.push_str(",\"refresh_token\":");
+        match &self.refresh_token {
+            Some(token) => json::write_string(&mut out, token.expose()),
+            None => out.push_str("null"),
+        }
+        out.push_str(",\"scope\":");
+        match &self.scopes {
+            Some(scopes) => json::write_string(&mut out, &scopes.join(" ")),
+            None => out.push_str("null"),
+        }
+        out.push('}');
+        out
+    }
+
+    /// Reads what [`TokenSet::serialize`] wrote.
+    pub fn deserialize(s: &str) -> Result<TokenSet> {
+        read_stored(s)
+            .ok_or_else(|| Error::new(ErrorCode::InvalidArgument, "not a serialized TokenSet"))
+    }
+}
+
+fn read_stored(s: &str) -> Option<TokenSet> {
+    let v = json::parse(s)?;
+    (v.get("v")?.as_f64()? == 1.0).then_some(())?;
+    Some(TokenSet {
+        access_token: Secret::from(v.get("access_token")?.as_str().filter(|t| !t.is_empty())?),
+        token_type: v.get("token_type")?.as_str()?.to_owned(),
+        expires_at: optional(&v, "expires_at", Value::as_f64)?,
+        refresh_token: optional(&v, "refresh_token", |t| t.as_str().map(Secret::from))?,
+        scopes: optional(&v, "scope", |s| s.as_str().map(words))?,
+    })
+}
+
+/// Reads an optional member: absent or null is `Some(None)`, a value `read`
+/// rejects is `None`.
+fn optional<'a, T>(
+    v: &'a Value,
+    key: &str,
+    read: impl Fn(&'a Value) -> Option<T>,
+) -> Option<Option<T>> {
+    match v.get(key) {
+        None | Some(Value::Null) => Some(None),
+        Some(value) => read(value).map(Some),
+    }
+}
+
+fn words(s: &str) -> Vec<String> {
+    s.split_ascii_whitespace().map(str::to_owned).collect()
+}
+
+fn first_str<'a>(v: &'a Value, keys: &[&str]) -> Option<&'a str> {
+    keys.iter().find_map(|key| v.get(key)?.as_str())
+}
+
+fn is_success(status: u16) -> bool {
+    (200..300).contains(&status)
+}
+
+/// The standard `{error, error_description}` shape. Flowlu misspells the
+/// description as `error_descrption`.
+fn standard_error(body: &Value) -> Option<(&str, Option<&str>)> {
+    let description = first_str(body, &["error_description", "error_descrption"]);
+    Some((first_str(body, &["error"])?, description))
+}
+
+/// Non-standard shapes: `{error:{…}}` (Flowlu API style) and
+/// `{errors:[{message}]}` (Flexie). The code is the nested `error` or `code`
+/// string, else `invalid_request`.
+fn nested_error(body: &Value) -> Option<(&str, Option<&str>)> {
+    let nested = match (body.get("error"), body.get("errors")) {
+        (Some(e @ Value::Object(_)), _) => e,
+        (_, Some(Value::Array(list))) => list.first()?,
+        _ => return None,
+    };
+    let code = first_str(nested, &["error", "code"]).unwrap_or("invalid_request");
+    Some((
+        code,
+        first_str(nested, &["error_description", "message", "error_msg"]),
+    ))
+}
+
+/// The error a response stands for, given its body when that is a JSON object.
+fn error_for(resp: &HttpResponse, now_ms: f64, body: Option<&Value>) -> Option<Error> {
+    let status = resp.status;
+    if status == 429 {
+        let mut e =
+            Error::new(ErrorCode::RateLimited, "rate limited (HTTP 429)").with_status(status);
+        e.retry_after = resp
+            .retry_after
+            .as_deref()
+            .and_then(|v| parse_retry_after(v, now_ms));
+        return Some(e);
+    }
+    // The standard shape counts even inside HTTP 200; the others only on an
+    // error status, where a 2xx could be a legitimate API payload.
+    let found = body.and_then(|b| match standard_error(b) {
+        None if !is_success(status) => nested_error(b),
+        found => found,
+    });
+    let Some((code, description)) = found else {
+        return (!is_success(status)).then(|| unexpected_status(status));
+    };
+    let message = format!(
+        "token endpoint answered {} (HTTP {status})",
+        printable_code(code)
+    );
+    let mut e = Error::new(ErrorCode::OauthError, message).with_status(status);
+    e.error = Some(code.to_owned());
+    e.error_description = description.map(str::to_owned);
+    Some(e)
+}
+
+fn unexpected_status(status: u16) -> Error {
+    Error::new(
+        ErrorCode::InvalidResponse,
+        format!("unexpected HTTP {status} from token endpoint"),
+    )
+    .with_status(status)
+}
+
+fn json_object(body: &str) -> Option<Value> {
+    json::parse(body).filter(|v| matches!(v, Value::Object(_)))
+}
+
+/// The error a token or revocation response stands for (HTTP 429, an OAuth
+/// error even inside HTTP 200, any other non-2xx), or `None` for a 2xx
+/// without an error member.
+pub fn response_error(resp: &HttpResponse, now_ms: f64) -> Option<Error> {
+    error_for(resp, now_ms, json_object(&resp.body).as_ref())
+}
+
+/// Turns a token-endpoint response into tokens or an [`Error`]. The body is
+/// read as JSON whatever its content type (some providers say text/plain).
+/// Expiry comes from `expires_in` (number or numeric string), else from
+/// Virtuous's `.expires` date.
+pub fn parse_token_response(resp: &HttpResponse, now_ms: f64) -> Result<TokenSet> {
+    let body = json_object(&resp.body);
+    if let Some(e) = error_for(resp, now_ms, body.as_ref()) {
+        return Err(e);
+    }
+    let invalid =
+        |message: &str| Error::new(ErrorCode::InvalidResponse, message).with_status(resp.status);
+    let body = body.ok_or_else(|| invalid("token endpoint did not answer JSON"))?;
+    let access_token = first_str(&body, &["access_token"])
+        .filter(|t| !t.is_empty())
+        .ok_or_else(|| invalid("token response has no access_token"))?;
+    let expires_at = match body.get("expires_in") {
+        None | Some(Value::Null) => first_str(&body, &[".expires"]).and_then(parse_http_date),
+        Some(value) => {
+            let seconds = match value {
+                Value::Number(n) => Some(*n),
+                Value::String(s) => s.trim().parse::<f64>().ok(),
+                _ => None,
+            };
+            let at = seconds.filter(|s| *s >= 0.0).map(|s| now_ms + s * 1000.0);
+            Some(
+                at.filter(|at| at.is_finite())
+                    .ok_or_else(|| invalid("expires_in is not a number"))?,
+            )
+        }
+    };
+    let scopes = match body.get("scope") {
+        Some(Value::String(s)) => Some(words(s)),
+        Some(Value::Array(items)) => Some(
+            items
+                .iter()
+                .filter_map(Value::as_str)
+                .flat_map(str::split_ascii_whitespace)
+                .map(str::to_owned)
+                .collect(),
+        ),
+        _ => None,
+    };
+    Ok(TokenSet {
+        access_token: Secret::from(access_token),
+        token_type: first_str(&body, &["token_type"])
+            .unwrap_or("Bearer")
+            .to_owned(),
+        expires_at,
+        refresh_token: first_str(&body, &["refresh_token"])
+            .filter(|t| !t.is_empty())
+            .map(Secret::from),
+        scopes,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const NOW: f64 = 1_700_000_000_000.0;
+
+    fn resp(status: u16, body: &str) -> HttpResponse {
+        HttpResponse {
+            status,
+            retry_after: None,
+            body: body.to_owned(),
+        }
+    }
+
+    fn ok(body: &str) -> TokenSet {
+        parse_token_response(&resp(200, body), NOW).unwrap()
+    }
+
+    fn fail(status: u16, body: &str) -> Error {
+        parse_token_response(&resp(status, body), NOW).unwrap_err()
+    }
+
+    #[test]
+    fn standard_response() {
+        let t = ok(
+            r#"{"access_token":"AT","token_type":"Bearer","expires_in":3600,"refresh_token":"RT","scope":"read  write"}"#,
+        );
+        assert_eq!(t.access_token.expose(), "AT");
+        assert_eq!(t.token_type, "Bearer");
+        assert_eq!(t.expires_at, Some(NOW + 3_600_000.0));
+        assert_eq!(t.refresh_token.as_ref().map(Secret::expose), Some("RT"));
+        assert_eq!(t.scopes, Some(vec!["read".to_owned(), "write".to_owned()]));
+    }
+
+    #[test]
+    fn lenient_shapes() {
+        // Flowlu: lower-case type, no expiry, no refresh token.
+        let t = ok(r#"{"access_token":"AT","token_type":"bearer"}"#);
+        assert_eq!(
+            (
+                t.token_type.as_str(),
+                t.expires_at,
+                t.refresh_token.is_none()
+            ),
+            ("bearer", None, true)
+        );
+        assert_eq!(t.scopes, None);
+        assert_eq!(ok(r#"{"access_token":"AT"}"#).token_type, "Bearer");
+        assert_eq!(
+            ok(r#"{"access_token":"AT","token_type":5}"#).token_type,
+            "Bearer"
+        );
+        assert_eq!(
+            ok(r#"{"access_token":"AT","expires_in":"3600"}"#).expires_at,
+            Some(NOW + 3_600_000.0)
+        );
+        assert_eq!(
+            ok(r#"{"access_token":"AT","expires_in":" 3600.0 "}"#).expires_at,
+            Some(NOW + 3_600_000.0)
+        );
+        assert_eq!(
+            ok(r#"{"access_token":"AT","expires_in":0}"#).expires_at,
+            Some(NOW)
+        );
+        assert_eq!(
+            ok(r#"{"access_token":"AT","expires_in":null}"#).expires_at,
+            None
+        );
+        assert_eq!(
+            ok(r#"{"access_token":"AT","refresh_token":""}"#).refresh_token,
+            None
+        );
+        assert_eq!(
+            ok(r#"{"access_token":"AT","scope":["a","b c",1]}"#).scopes,
+            Some(vec!["a".into(), "b".into(), "c".into()])
+        );
+        assert_eq!(
+            ok(r#"{"access_token":"AT","scope":""}"#).scopes,
+            Some(vec![])
+        );
+        assert_eq!(ok(r#"{"access_token":"AT","scope":7}"#).scopes, None);
+        // 202 is the Virtuous provider's business, not this parser's.
+        assert!(parse_token_response(&resp(202, r#"{"access_token":"AT"}"#), NOW).is_ok());
+        assert!(
+            parse_token_response(&resp(201, "\u{feff} {\"access_token\":\"AT\"} \n"), NOW).is_ok()
+        );
+    }
+
+    #[test]
+    fn virtuous_expiry() {
+        let body = r#"{"access_token":"AT","token_type":"bearer","expires_in":3599,"refresh_token":"RT","userName":"u",".issued":"Fri, 15 Mar 2024 13:30:00 GMT",".expires":"Fri, 15 Mar 2024 14:30:00 GMT"}"#;
+        assert_eq!(ok(body).expires_at, Some(NOW + 3_599_000.0));
+        let without_expires_in =
+            r#"{"access_token":"AT",".expires":"Fri, 15 Mar 2024 14:30:00 GMT"}"#;
+        assert_eq!(ok(without_expires_in).expires_at, Some(1_710_513_000_000.0));
+        assert_eq!(
+            ok(r#"{"access_token":"AT",".expires":"garbage"}"#).expires_at,
+            None
+        );
+    }
+
+    #[test]
+    fn invalid_success_bodies() {
+        for (body, message) in [
+            ("", "token endpoint did not answer JSON"),
+            ("<html>ok</html>", "token endpoint did not answer JSON"),
+            ("[]", "token endpoint did not answer JSON"),
+            ("\"AT\"", "token endpoint did not answer JSON"),
+            ("{}", "token response has no access_token"),
+            (
+                r#"{"access_token":""}"#,
+                "token response has no access_token",
+            ),
+            (
+                r#"{"access_token":5}"#,
+                "token response has no access_token",
+            ),
+            (
+                r#"{"access_token":"AT","expires_in":-1}"#,
+                "expires_in is not a number",
+            ),
+            (
+                r#"{"access_token":"AT","expires_in":"soon"}"#,
+                "expires_in is not a number",
+            ),
+            (
+                r#"{"access_token":"AT","expires_in":"NaN"}"#,
+                "expires_in is not a number",
+            ),
+            (
+                r#"{"access_token":"AT","expires_in":"inf"}"#,
+                "expires_in is not a number",
+            ),
+            (
+                r#"{"access_token":"AT","expires_in":1e400}"#,
+                "expires_in is not a number",
+            ),
+            (
+                r#"{"access_token":"AT","expires_in":true}"#,
+                "expires_in is not a number",
+            ),
+        ] {
+            let e = fail(200, body);
+            assert_eq!(
+                (e.code, e.message.as_str(), e.status),
+                (ErrorCode::InvalidResponse, message, Some(200)),
+                "{body}"
+            );
+        }
+    }
+
+    #[test]
+    fn oauth_errors() {
+        let e = fail(
+            400,
+            r#"{"error":"invalid_grant","error_description":"code reused"}"#,
+        );
+        assert_eq!(e.code, ErrorCode::OauthError);
+        assert_eq!(
+            e.message,
+            "token endpoint answered invalid_grant (HTTP 400)"
+        );
+        assert_eq!(
+            (e.error.as_deref(), e.error_description.as_deref(), e.status),
+            (Some("invalid_grant"), Some("code reused"), Some(400))
+        );
+        // Error inside HTTP 200, Flowlu's misspelt description.
+        let e = fail(
+            200,
+            r#"{"error":"invalid_request_ssl","error_descrption":"use https"}"#,
+        );
+        assert_eq!((e.code, e.status), (ErrorCode::OauthError, Some(200)));
+        assert_eq!(
+            (e.error.as_deref(), e.error_description.as_deref()),
+            (Some("invalid_request_ssl"), Some("use https"))
+        );
+        // A weird code stays out of the message but is kept in `error`.
+        let e = fail(401, r#"{"error":"access_token=SECRET"}"#);
+        assert_eq!(e.message, "token endpoint answered an error (HTTP 401)");
+        assert_eq!(e.error.as_deref(), Some("access_token=SECRET"));
+    }
+
+    #[test]
+    fn nested_error_shapes() {
+        let e = fail(
+            401,
+            r#"{"errors":[{"code":401,"message":"API authorization denied."}]}"#,
+        );
+        assert_eq!(
+            (e.code, e.error.as_deref()),
+            (ErrorCode::OauthError, Some("invalid_request"))
+        );
+        assert_eq!(
+            e.error_description.as_deref(),
+            Some("API authorization denied.")
+        );
+        let e = fail(
+            400,
+            r#"{"error":{"error_code":11,"error_msg":"authorization failed"}}"#,
+        );
+        assert_eq!(
+            (e.error.as_deref(), e.error_description.as_deref()),
+            (Some("invalid_request"), Some("authorization failed"))
+        );
+        let e = fail(400, r#"{"error":{"code":"bad_thing","message":"m"}}"#);
+        assert_eq!(e.error.as_deref(), Some("bad_thing"));
+        // Only trusted on an error status.
+        assert!(
+            parse_token_response(&resp(200, r#"{"access_token":"AT","error":{"x":1}}"#), NOW)
+                .is_ok()
+        );
+        assert_eq!(
+            fail(400, r#"{"errors":[]}"#).code,
+            ErrorCode::InvalidResponse
+        );
+    }
+
+    #[test]
+    fn unexpected_statuses() {
+        let e = fail(
+            500,
+            "<html><body>Internal error, token=SECRET</body></html>",
+        );
+        assert_eq!((e.code, e.status), (ErrorCode::InvalidResponse, Some(500)));
+        assert_eq!(e.message, "unexpected HTTP 500 from token endpoint");
+        assert_eq!(
+            fail(400, r#"{"message":"no"}"#).code,
+            ErrorCode::InvalidResponse
+        );
+        assert_eq!(fail(302, "").code, ErrorCode::InvalidResponse);
+        assert_eq!(fail(0, "").code, ErrorCode::InvalidResponse);
+    }
+
+    #[test]
+    fn rate_limits() {
+        let mut r = resp(429, r#"{"error":"slow_down"}"#);
+        r.retry_after = Some("30".into());
+        let e = parse_token_response(&r, NOW).unwrap_err();
+        assert_eq!(
+            (e.code, e.status, e.retry_after),
+            (ErrorCode::RateLimited, Some(429), Some(30.0))
+        );
+        r.retry_after = Some("Tue, 14 Nov 2023 22:15:20 GMT".into()); // NOW + 120 s
+        assert_eq!(
+            parse_token_response(&r, NOW).unwrap_err().retry_after,
+            Some(120.0)
+        );
+        r.retry_after = Some("later".into());
+        assert_eq!(parse_token_response(&r, NOW).unwrap_err().retry_after, None);
+        r.retry_after = None;
+        assert_eq!(
+            parse_token_response(&r, NOW).unwrap_err().code,
+            ErrorCode::RateLimited
+        );
+    }
+
+    #[test]
+    fn response_error_is_none_for_success() {
+        assert_eq!(
+            response_error(&resp(200, r#"{"access_token":"AT"}"#), NOW),
+            None
+        );
+        assert_eq!(response_error(&resp(204, ""), NOW), None);
+        assert!(response_error(&resp(200, r#"{"error":"x"}"#), NOW).is_some());
+    }
+
+    #[test]
+    fn expiry_and_refresh_token_keeping() {
+        let mut t = ok(r#"{"access_token":"AT","expires_in":120}"#);
+        assert!(!t.is_expired(NOW, 60.0));
+        assert!(t.is_expired(NOW + 60_000.0, 60.0));
+        assert!(t.is_expired(NOW + 120_000.0, 0.0));
+        assert!(!t.is_expired(NOW + 119_999.0, 0.0));
+        t.keep_refresh_token(Some("OLD"));
+        assert_eq!(t.refresh_token.as_ref().map(Secret::expose), Some("OLD"));
+        let mut rotated = ok(r#"{"access_token":"AT","refresh_token":"NEW"}"#);
+        rotated.keep_refresh_token(Some("OLD"));
+        assert_eq!(
+            rotated.refresh_token.as_ref().map(Secret::expose),
+            Some("NEW")
+        );
+        let mut none = ok(r#"{"access_token":"AT"}"#);
+        none.keep_refresh_token(Some(""));
+        assert_eq!(none.refresh_token, None);
+        assert!(!none.is_expired(f64::MAX, 60.0));
+    }
+
+    #[test]
+    fn serialization_round_trips() {
+        let t = ok(
+            r#"{"access_token":"A\"T\u0001é","token_type":"bearer","expires_in":1.5,"refresh_token":"RT","scope":"a b"}"#,
+        );
+        let s = t.serialize();
+        assert_eq!(
+            s,
+            "{\"v\":1,\"access_token\":\"A\\\"T\\u0001é\",\"token_type\":\"bearer\",\"expires_at\":1700000001500,\"refresh_token\":\"RT\",\"scope\":\"a b\"}"
+        );
+        assert_eq!(TokenSet::deserialize(&s).unwrap(), t);
+        let bare = ok(r#"{"access_token":"AT"}"#);
+        assert_eq!(
+            bare.serialize(),
+            r#"{"v":1,"access_token":"AT","token_type":"Bearer","expires_at":null,"refresh_token":null,"scope":null}"#
+        );
+        assert_eq!(TokenSet::deserialize(&bare.serialize()).unwrap(), bare);
+        let odd = TokenSet {
+            expires_at: Some(0.1 + 0.2),
+            scopes: Some(vec![]),
+            ..bare
+        };
+        assert_eq!(TokenSet::deserialize(&odd.serialize()).unwrap(), odd);
+    }
+
+    #[test]
+    fn deserialize_rejects_others() {
+        for bad in [
+            "",
+            "null",
+            "{}",
+            r#"{"access_token":"AT","token_type":"Bearer"}"#,
+            r#"{"v":2,"access_token":"AT","token_type":"Bearer"}"#,
+            r#"{"v":1,"access_token":"","token_type":"Bearer"}"#,
+            r#"{"v":1,"access_token":"AT"}"#,
+            r#"{"v":1,"access_token":"AT","token_type":"Bearer","expires_at":"1"}"#,
+            r#"{"v":1,"access_token":"AT","token_type":"Bearer","refresh_token":1}"#,
+            r#"{"v":1,"access_token":"AT","token_type":"Bearer","scope":["a"]}"#,
+        ] {
+            let e = TokenSet::deserialize(bad).unwrap_err();
+            assert_eq!(
+                (e.code, e.message.as_str()),
+                (ErrorCode::InvalidArgument, "not a serialized TokenSet"),
+                "{bad}"
+            );
+        }
+    }
+
+    #[test]
+    fn debug_is_redacted() {
+        let t = ok(
+            r#"{"access_token":"SECRET_AT","refresh_token":"SECRET_RT","expires_in":1,"scope":"s"}"#,
+        );
+        let shown = format!("{t:?}");
+        assert!(!shown.contains("SECRET"), "{shown}");
+        assert_eq!(shown, "TokenSet { token_type: \"Bearer\", expires_at: Some(1700000001000.0), has_refresh_token: true, scopes: Some([\"s\"]) }");
+    }
+}
