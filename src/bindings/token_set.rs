@@ -123,6 +123,9 @@ impl TokenSet {
     /// A redacted one-line description, safe to log.
     #[wasm_bindgen(js_name = toString)]
     pub fn to_display(&self) -> String {
-        format!("{:?}", self.inner)
+        let t = &self.inner;
+        let refresh = if t.refresh_token.is_some() { REDACTED } else { "null" };
+        let expires = t.expires_at.map_or("null".to_owned(), |ms| format!("{ms}"));
+        format!("TokenSet {{ tokenType: {}, expiresAt: {expires}, accessToken: {REDACTED}, refreshToken: {refresh} }}", t.token_type)
     }
 }

@@ -13,4 +13,5 @@ if (!Number.isInteger(port) || port < 0 || port > 65535) {
 }
 const sim = await startSimulator({ port, host: values.host, log: values.log });
 console.log(`simulator listening on ${sim.url}`);
+for (const [name, origin] of Object.entries(sim.origins)) console.log(`  ${name.padEnd(9)} ${origin}`);
 for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => sim.close().then(() => process.exit(0)));

@@ -46,7 +46,7 @@ function countKey(ctx) {
   return ['authorization_code', 'refresh_token', 'password'].includes(grant) ? grant : 'other';
 }
 
-async function handle(sim, routing, req, res, log) {
+async function handle(sim, routing, req, res, log, origin) {
   if (req.method === 'OPTIONS') return writeReply(res, { status: 204, headers: PREFLIGHT });
   let url;
   try {
@@ -68,7 +68,7 @@ async function handle(sim, routing, req, res, log) {
 
   const provider = PROVIDERS[prefix];
   const ps = sim.byName[prefix];
-  const ctx = { sim, req, res, url, body: text, provider, ps, endpoint: found.route.endpoint, match: found.match };
+  const ctx = { sim, req, res, url, body: text, provider, ps, endpoint: found.route.endpoint, match: found.match, origin };
   ps.last[ctx.endpoint] = { method: req.method, path: req.url, headers: { ...req.headers }, body: text };
   ps.counts[countKey(ctx)]++;
   const outcome = await runWithFault(ctx, handler);
@@ -78,16 +78,9 @@ async function handle(sim, routing, req, res, log) {
   return writeReply(res, reply, { slowBodyMs });
 }
 
-export async function startSimulator({ port = 0, host = '127.0.0.1', log = false } = {}) {
-  const state = createState(PROVIDERS);
-  const routing = Object.fromEntries(Object.entries(PROVIDERS).map(([name, p]) => [name, routesOf(p)]));
-  const server = createServer((req, res) => {
-    handle(state, routing, req, res, log).catch((err) => {
-      console.error('[sim] internal error', err);
-      if (!res.headersSent) writeReply(res, json(500, { error: 'server_error' })).catch(() => {});
-      else res.destroy();
-    });
-  });
+/** Serves `onRequest` on host:port; resolves to the server and its base URL. */
+async function listen(onRequest, port, host) {
+  const server = createServer(onRequest);
   server.on('clientError', (_err, socket) => socket.destroy()); // malformed HTTP: just drop it
   await new Promise((resolve, reject) => {
     server.once('error', reject);
@@ -95,15 +88,49 @@ export async function startSimulator({ port = 0, host = '127.0.0.1', log = false
   });
   const { port: actual } = server.address();
   const shownHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
-  const url = `http://${shownHost}:${actual}`;
-  state.origin = url; // the issuer of every provider (RFC 9207 iss)
+  return { server, url: `http://${shownHost}:${actual}` };
+}
+
+/**
+ * Starts the simulator. Every provider is served under its prefix on `url`
+ * (`${url}/flextell/oauth/token`) and also on an origin of its own
+ * (`origins.flextell + "/oauth/token"`), because a provider's `origin` option
+ * replaces only scheme, host and port. The issuer (`iss`) of a request is the
+ * origin it arrived on.
+ */
+export async function startSimulator({ port = 0, host = '127.0.0.1', log = false } = {}) {
+  const state = createState(PROVIDERS);
+  const routing = Object.fromEntries(Object.entries(PROVIDERS).map(([name, p]) => [name, routesOf(p)]));
+  const serve = (origin) => (req, res) => {
+    handle(state, routing, req, res, log, origin()).catch((err) => {
+      console.error('[sim] internal error', err);
+      if (!res.headersSent) writeReply(res, json(500, { error: 'server_error' })).catch(() => {});
+      else res.destroy();
+    });
+  };
+  const main = await listen(serve(() => main.url), port, host);
+  const servers = [main.server];
+  const origins = {};
+  for (const name of Object.keys(PROVIDERS)) {
+    const own = serve(() => origins[name]);
+    const { server, url } = await listen((req, res) => {
+      // Prefix-less paths belong to this provider; prefixed ones (the consent
+      // form posts to its prefixed path) and /__sim pass through unchanged.
+      const first = req.url.split('/')[1]?.split('?')[0];
+      if (first !== '__sim' && !Object.hasOwn(PROVIDERS, first)) req.url = `/${name}${req.url}`;
+      own(req, res);
+    }, 0, host);
+    origins[name] = url;
+    servers.push(server);
+  }
   return {
-    url,
-    server,
+    url: main.url,
+    origins,
+    server: main.server,
     state,
-    close: () => new Promise((resolve) => {
+    close: () => Promise.all(servers.map((server) => new Promise((resolve) => {
       server.close(() => resolve());
       server.closeAllConnections();
-    }),
+    }))).then(() => {}),
   };
 }

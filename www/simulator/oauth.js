@@ -24,7 +24,7 @@ const errorPage = (ctx, title, text) =>
 function redirect(ctx, uri, params) {
   const url = new URL(uri);
   for (const [k, v] of Object.entries(params)) if (v !== undefined) url.searchParams.append(k, v);
-  if (ctx.ps.config.sendIss) url.searchParams.append('iss', ctx.sim.origin); // RFC 9207
+  if (ctx.ps.config.sendIss) url.searchParams.append('iss', ctx.origin); // RFC 9207
   return { status: 302, headers: { location: url.href, 'cache-control': 'no-store' }, body: '' };
 }
 

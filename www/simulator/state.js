@@ -34,7 +34,7 @@ function freshProvider(p) {
 }
 
 export function createState(providers) {
-  const state = { providers, origin: '', byName: {} };
+  const state = { providers, byName: {} };
   resetState(state);
   return state;
 }
