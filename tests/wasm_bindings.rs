@@ -114,7 +114,8 @@ async fn authorize_copies_the_request() {
     let p = flextell("https://sandbox.flextell.test").unwrap();
     let tokens = TokenSet::new(obj(&[("accessToken", "at-1".into())])).unwrap();
     let input = web_sys::Request::new_with_str("https://sandbox.flextell.test/api/v1/users/me").unwrap();
-    let out = p.authorize(input.clone().into(), tokens.into()).unwrap();
+    let as_js: &JsValue = input.as_ref();
+    let out = p.authorize(as_js.clone(), tokens.into()).unwrap();
     assert_eq!(out.headers().get("authorization").unwrap().unwrap(), "Bearer at-1");
     assert!(input.headers().get("authorization").unwrap().is_none());
 }
@@ -123,8 +124,8 @@ async fn authorize_copies_the_request() {
 mod network {
     use super::*;
 
-    fn sim() -> Option<&'static str> {
-        option_env!("CRM_AUTH_SIM_URL")
+    fn sim() -> &'static str {
+        option_env!("CRM_AUTH_SIM_URL").expect("build with CRM_AUTH_SIM_URL set to a running simulator (scripts/test.sh does)")
     }
 
     fn oauth2(base: &str, timeout_ms: f64) -> OAuth2 {
@@ -148,8 +149,7 @@ mod network {
 
     #[wasm_bindgen_test]
     async fn token_endpoint_error_becomes_oauth_error() {
-        let Some(base) = sim() else { return };
-        let err = exchange_error(&oauth2(base, 10_000.0)).await;
+        let err = exchange_error(&oauth2(sim(), 10_000.0)).await;
         assert_eq!(code_of(&err), "oauth_error");
         assert_eq!(get(&err, "error").as_string().unwrap(), "invalid_grant");
         assert_eq!(get(&err, "status").as_f64().unwrap(), 400.0);
