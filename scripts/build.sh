@@ -18,7 +18,10 @@ node_modules/.bin/wasm-opt -Oz --enable-reference-types --enable-bulk-memory \
 
 mkdir -p pkg
 cp pkg-template/* pkg/
-cp "$out"/crm_auth.js "$out"/crm_auth.d.ts "$out"/crm_auth_bg.wasm pkg/
+cp "$out"/crm_auth.js "$out"/crm_auth_bg.wasm pkg/
+# `[Symbol.dispose]` in the types would force consumers onto lib
+# "esnext.disposable"; the method still exists at run time.
+grep -v '\[Symbol.dispose\]()' "$out"/crm_auth.d.ts > pkg/crm_auth.d.ts
 cp LICENSE-MIT LICENSE-APACHE pkg/ 2>/dev/null || true
 
 # The package version follows Cargo.toml.

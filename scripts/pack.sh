@@ -46,5 +46,5 @@ npx --no-install publint run pkg --strict
 # only report "ESM-only, can't be required") and still fails on real problems in the node16-ESM
 # and bundler resolutions (missing/untyped types, masquerading modules, wrong exports).
 echo "pack: attw --profile esm-only"
-npx --no-install attw --pack pkg --profile esm-only --format table-flipped --no-emoji
+npx --no-install attw --pack pkg --profile esm-only --format table-flipped --no-emoji --no-color
 echo "pack: ok"

@@ -78,11 +78,12 @@ fn random_bytes(rng: &mut Rng) -> Vec<u8> {
 }
 
 /// Feeds one input to every parser; the only assertion is "no panic", plus
-/// the TokenSet round trip whenever a parse succeeds.
-fn exercise(input: &str, status: u16) {
-    let _ = parse_callback(input, "st", Some("https://as"));
+/// the TokenSet round trip whenever a parse succeeds. Returns which of the
+/// main parsers accepted the input, to check the corpus reaches both paths.
+fn exercise(input: &str, status: u16) -> [bool; 3] {
+    let callback_ok = parse_callback(input, "st", Some("https://as")).is_ok();
     let _ = parse_callback(input, "st", None);
-    let _ = json::parse(input);
+    let json_ok = json::parse(input).is_some();
     let _ = parse_form(input);
     let _ = base64url_decode(input);
     let _ = check_endpoint(input);
@@ -95,19 +96,23 @@ fn exercise(input: &str, status: u16) {
         retry_after: Some(input.to_owned()),
         body: input.to_owned(),
     };
-    if let Ok(tokens) = parse_token_response(&resp, 1e12) {
+    let parsed = parse_token_response(&resp, 1e12);
+    let token_ok = parsed.is_ok();
+    if let Ok(tokens) = parsed {
         assert_eq!(TokenSet::deserialize(&tokens.serialize()), Ok(tokens));
     }
     let _ = parse_revoke_response(&resp, 1e12);
     if let Ok(tokens) = TokenSet::deserialize(input) {
         assert_eq!(TokenSet::deserialize(&tokens.serialize()), Ok(tokens));
     }
+    [callback_ok, json_ok, token_ok]
 }
 
 #[test]
 fn parsers_never_panic() {
     let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
     let statuses = [200, 201, 202, 204, 400, 401, 429, 500, 0, 999];
+    let mut accepted = [0; 3];
     for i in 0..30_000 {
         let bytes = if i % 4 == 0 {
             random_bytes(&mut rng)
@@ -116,8 +121,13 @@ fn parsers_never_panic() {
             mutate(&mut rng, seed.as_bytes())
         };
         let input = String::from_utf8_lossy(&bytes);
-        exercise(&input, statuses[rng.below(statuses.len())]);
+        let ok = exercise(&input, statuses[rng.below(statuses.len())]);
+        for (count, ok) in accepted.iter_mut().zip(ok) {
+            *count += usize::from(ok);
+        }
     }
+    // Mutations must not be so destructive that only error paths run.
+    assert!(accepted.iter().all(|&n| n > 100), "{accepted:?}");
 }
 
 #[test]
@@ -135,7 +145,7 @@ fn huge_and_deep_inputs() {
     ];
     for input in &inputs {
         for status in [200, 400, 429] {
-            exercise(input, status);
+            let _ = exercise(input, status);
         }
     }
 }

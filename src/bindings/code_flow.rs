@@ -154,8 +154,8 @@ fn token_promise(
 }
 
 macro_rules! code_flow_class {
-    ($(#[$doc:meta])* $name:ident, $options_ty:tt, $build:path, $provider:expr) => {
-        $(#[$doc])*
+    ($doc:tt, $name:ident, $options_ty:tt, $build:path, $provider:expr) => {
+        #[doc = $doc]
         #[wasm_bindgen]
         pub struct $name {
             inner: Rc<CodeClient>,
@@ -173,12 +173,13 @@ macro_rules! code_flow_class {
             /// Builds the URL to send the user to, with a fresh `state` and
             /// (by default) a PKCE verifier: keep both for `parseCallback` and
             /// `exchangeCode`.
-            #[wasm_bindgen(js_name = createAuthorizationRequest, unchecked_return_type = "AuthorizationRequest")]
+            // Typed in typescript.rs (`CodeFlowMethods`): the options are optional.
+            #[wasm_bindgen(js_name = createAuthorizationRequest, skip_typescript)]
             pub fn create_authorization_request(
                 &self,
-                #[wasm_bindgen(unchecked_param_type = "AuthorizationRequestOptions | undefined")] options: JsValue,
+                options: Option<Object>,
             ) -> ::std::result::Result<JsValue, JsValue> {
-                self.inner.create_authorization_request(options).map_err(|e| self.inner.err(e))
+                self.inner.create_authorization_request(options.map_or(JsValue::UNDEFINED, Into::into)).map_err(|e| self.inner.err(e))
             }
 
             /// Reads the redirect back from the provider; checks `state`
@@ -193,14 +194,14 @@ macro_rules! code_flow_class {
             }
 
             /// Exchanges an authorization code for tokens.
-            #[wasm_bindgen(js_name = exchangeCode, unchecked_return_type = "Promise<TokenSet>")]
+            #[wasm_bindgen(js_name = exchangeCode, skip_typescript)]
             pub fn exchange_code(
                 &self,
-                #[wasm_bindgen(unchecked_param_type = "string")] code: JsValue,
-                #[wasm_bindgen(unchecked_param_type = "{ codeVerifier?: string | null } | undefined")] options: JsValue,
+                code: JsValue,
+                options: Option<Object>,
             ) -> Promise {
                 let req = string_arg(&code, "code").and_then(|code| {
-                    let verifier = Options::new(options, "exchangeCode options", true)?.string("codeVerifier")?;
+                    let verifier = Options::new(options.map_or(JsValue::UNDEFINED, Into::into), "exchangeCode options", true)?.string("codeVerifier")?;
                     self.inner.flow.exchange_request(&code, verifier.as_deref())
                 });
                 token_promise(self.inner.clone(), req, None)
@@ -209,7 +210,7 @@ macro_rules! code_flow_class {
             /// Refreshes tokens. Refresh tokens may rotate: store the returned
             /// set (it keeps the old refresh token when none came back).
             #[wasm_bindgen(unchecked_return_type = "Promise<TokenSet>")]
-            pub fn refresh(&self, #[wasm_bindgen(unchecked_param_type = "string")] refresh_token: JsValue) -> Promise {
+            pub fn refresh(&self, #[wasm_bindgen(js_name = refreshToken, unchecked_param_type = "string")] refresh_token: JsValue) -> Promise {
                 let old = string_arg(&refresh_token, "refreshToken");
                 let req = old.as_ref().map_err(Clone::clone).and_then(|rt| self.inner.flow.refresh_request(rt));
                 token_promise(self.inner.clone(), req, old.ok())
@@ -243,7 +244,7 @@ macro_rules! code_flow_class {
 }
 
 code_flow_class!(
-    /// Flextell (OAuth 2.0 authorization code; rotating refresh tokens).
+    "Flextell (OAuth 2.0 authorization code; rotating refresh tokens).",
     Flextell,
     "FlextellOptions",
     flextell_client,
@@ -251,7 +252,7 @@ code_flow_class!(
 );
 
 code_flow_class!(
-    /// Any OAuth 2.0 server, configured by full endpoint URLs.
+    "Any OAuth 2.0 server, configured by full endpoint URLs.",
     OAuth2,
     "OAuth2Options",
     oauth2_client,

@@ -82,7 +82,7 @@ impl TokenSet {
 
     /// True when the token expires within `skewSeconds` (default 60).
     #[wasm_bindgen(js_name = isExpired)]
-    pub fn is_expired(&self, skew_seconds: Option<f64>) -> bool {
+    pub fn is_expired(&self, #[wasm_bindgen(js_name = skewSeconds)] skew_seconds: Option<f64>) -> bool {
         let skew = skew_seconds.filter(|s| s.is_finite()).unwrap_or(60.0);
         self.inner.is_expired(Date::now(), skew)
     }
@@ -94,7 +94,7 @@ impl TokenSet {
     }
 
     /// Reads a `serialize()` string; anything else is `invalid_argument`.
-    pub fn deserialize(value: JsValue) -> Result<TokenSet, JsValue> {
+    pub fn deserialize(#[wasm_bindgen(unchecked_param_type = "string")] value: JsValue) -> Result<TokenSet, JsValue> {
         let s = value
             .as_string()
             .ok_or_else(|| Error::new(ErrorCode::InvalidArgument, "expected a serialized TokenSet string"));

@@ -57,6 +57,19 @@ export interface AuthorizationRequest {
   codeVerifier: string | null;
 }
 
+/** Methods of every authorization-code provider whose options are optional. */
+export interface CodeFlowMethods {
+  /**
+   * Builds the URL to send the user to, with a fresh `state` and (by default) a PKCE
+   * verifier: keep both for `parseCallback` and `exchangeCode`.
+   */
+  createAuthorizationRequest(options?: AuthorizationRequestOptions): AuthorizationRequest;
+  /** Exchanges an authorization code (and the PKCE verifier, if one was used) for tokens. */
+  exchangeCode(code: string, options?: { codeVerifier?: string | null }): Promise<TokenSet>;
+}
+export interface Flextell extends CodeFlowMethods {}
+export interface OAuth2 extends CodeFlowMethods {}
+
 /** What `parseCallback` returns. */
 export interface CallbackResult {
   code: string;

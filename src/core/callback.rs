@@ -79,20 +79,14 @@ pub fn parse_callback(
             "expected state is empty",
         ));
     }
-    match value(found.state) {
-        None => {
-            return Err(Error::new(
-                ErrorCode::StateMismatch,
-                "callback has no state",
-            ))
-        }
-        Some(state) if !constant_time_eq(state.as_bytes(), expected_state.as_bytes()) => {
-            return Err(Error::new(
-                ErrorCode::StateMismatch,
-                "callback state does not match",
-            ));
-        }
-        Some(_) => {}
+    let state = value(found.state);
+    let state_matches = state.map(|s| constant_time_eq(s.as_bytes(), expected_state.as_bytes()));
+    if state_matches != Some(true) {
+        let reason = match state_matches {
+            None => "callback has no state",
+            Some(_) => "callback state does not match",
+        };
+        return Err(Error::new(ErrorCode::StateMismatch, reason));
     }
     if let Some(error) = value(found.error) {
         let mut e = Error::new(
@@ -103,8 +97,8 @@ pub fn parse_callback(
         e.error_description = value(found.error_description).map(str::to_owned);
         return Err(e);
     }
-    // Move the code out of the list rather than copying it, so the only copy
-    // left is the Secret that wipes itself.
+    // Move the code out of the list rather than copying it: no unwiped copy
+    // is left behind on the heap.
     let code = match found.code.and_then(|i| params.get_mut(i)) {
         Some((_, code)) if !code.is_empty() => Secret::new(std::mem::take(code)),
         _ => return Err(invalid("callback has no code")),

@@ -180,8 +180,7 @@ pub fn client_basic_auth(client_id: &str, client_secret: &str) -> String {
     form_urlencode_into(&mut id, client_id);
     form_urlencode_into(&mut secret, client_secret);
     let header = basic_auth(&id, &secret);
-    // SAFETY: zero bytes are valid UTF-8.
-    wipe(unsafe { secret.as_bytes_mut() });
+    wipe(&mut secret.into_bytes());
     header
 }
 

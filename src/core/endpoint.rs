@@ -43,24 +43,18 @@ impl<'a> Url<'a> {
                 .find(':')
                 .and_then(|i| authority.split_at_checked(i)),
         };
-        let (host, port) = match split {
-            Some((host, "")) => (host, None),
-            Some((host, port)) => (
-                host,
-                Some(
-                    port.strip_prefix(':')
-                        .ok_or_else(|| invalid("URL has an invalid port"))?,
-                ),
-            ),
-            None => (authority, None),
-        };
+        let (host, port) = split.unwrap_or((authority, ""));
         if !valid_host(host) {
             return Err(invalid("URL has no valid host"));
         }
-        let port_ok = |p: &str| p.bytes().all(|b| b.is_ascii_digit()) && p.parse::<u16>().is_ok();
-        if port.is_some_and(|p| !port_ok(p)) {
-            return Err(invalid("URL has an invalid port"));
-        }
+        let port = match port {
+            "" => None,
+            _ => Some(
+                port.strip_prefix(':')
+                    .filter(|p| p.bytes().all(|b| b.is_ascii_digit()) && p.parse::<u16>().is_ok())
+                    .ok_or_else(|| invalid("URL has an invalid port"))?,
+            ),
+        };
         Ok(Url {
             https,
             host,

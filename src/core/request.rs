@@ -25,11 +25,8 @@ pub struct HttpRequest {
 impl fmt::Debug for HttpRequest {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let url = match self.url.find(['?', '#']) {
-            Some(i) => format!(
-                "{}{}…",
-                self.url.get(..i).unwrap_or_default(),
-                self.url.get(i..=i).unwrap_or_default()
-            ),
+            // Keep the `?` or `#` itself, so the elision is visible.
+            Some(i) => format!("{}…", self.url.get(..=i).unwrap_or_default()),
             None => self.url.clone(),
         };
         f.debug_struct("HttpRequest")

@@ -49,9 +49,7 @@ impl From<&str> for Secret {
 
 impl Drop for Secret {
     fn drop(&mut self) {
-        // SAFETY: only zero bytes are written, and all-zero bytes are valid
-        // UTF-8, so the String stays well-formed until it is freed.
-        wipe(unsafe { self.0.as_bytes_mut() });
+        wipe(&mut std::mem::take(&mut self.0).into_bytes());
     }
 }
 

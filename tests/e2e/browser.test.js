@@ -50,6 +50,9 @@ before(async () => {
       '--disable-background-networking', '--disable-component-update', '--disable-sync'],
     timeout: 15000,
   }), 20000, 'chromium launch');
+  // The simulator's consent page declares no icon; Chromium's automatic /favicon.ico 404 would
+  // show up as a console error that has nothing to do with crm-auth.
+  await browser.route('**/favicon.ico', (route) => route.fulfill({ status: 204, body: '' }));
 });
 
 after(async () => {

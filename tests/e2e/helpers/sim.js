@@ -1,11 +1,11 @@
-// Starts the provider simulator (www/simulator) in-process plus a Flextell "origin proxy".
+// Starts the provider simulator (www/simulator) in-process and gives tests a Flextell origin.
 //
-// The simulator serves every provider under a path prefix (/flextell, /oauth2, ...). The
-// Flextell contract only lets tests override the *origin* (scheme+host+port) and keeps
-// Flextell's own paths (/oauth/authorize, /oauth/token, /api/v1/...). So we run a second
-// tiny HTTP server on port 0 that forwards every request to `${sim.url}/flextell${path}`
-// (method, headers, body, status, response headers, redirects left as they are), and tests
-// use `origin: flextellOrigin`.
+// The Flextell contract only lets tests override the *origin* (scheme+host+port) and keeps
+// Flextell's own paths (/oauth/authorize, /oauth/token, /api/v1/...), while the simulator's
+// main port serves providers under path prefixes (/flextell, /oauth2, ...). The simulator
+// now also listens on one origin per provider (`origins.flextell`), which we use. If it does
+// not (older versions), a tiny prefix proxy on port 0 forwards every request to
+// `${sim.url}/flextell${path}` (method, headers, body, status, response headers, resets).
 import http from 'node:http';
 import { startSimulator } from '../../../www/simulator/index.js';
 
@@ -59,7 +59,10 @@ export function startPrefixProxy(targetOrigin, prefix) {
 export async function startSim() {
   const sim = await startSimulator({ port: 0, host: '127.0.0.1' });
   const url = sim.url.replace(/\/$/, '');
-  const proxy = await startPrefixProxy(url, '/flextell');
+  // The simulator serves each provider on an origin of its own (`sim.origins.flextell`); older
+  // simulator versions only had prefixes, then our own prefix proxy stands in.
+  const proxy = sim.origins?.flextell ? null : await startPrefixProxy(url, '/flextell');
+  const flextellOrigin = sim.origins?.flextell ?? proxy.url;
 
   async function control(method, p, body) {
     const r = await fetch(url + p, {
@@ -75,7 +78,7 @@ export async function startSim() {
 
   return {
     url,
-    flextellOrigin: proxy.url,
+    flextellOrigin,
     oauth2: {
       authorizationEndpoint: `${url}/oauth2/authorize`,
       tokenEndpoint: `${url}/oauth2/token`,
@@ -91,7 +94,7 @@ export async function startSim() {
     lastRequest: (provider, endpoint) =>
       control('GET', `/__sim/last-request?provider=${encodeURIComponent(provider)}&endpoint=${encodeURIComponent(endpoint)}`),
     async close() {
-      await proxy.close();
+      await proxy?.close();
       await sim.close();
     },
   };
