@@ -4,12 +4,15 @@
 #   package -> every JS test (e2e in Node / Chromium / workerd, types, simulator) in ONE
 #   `node --test` run, so the last lines on stdout are node's TAP summary (# pass / # fail).
 # Stage wall times go to stderr.
-set -euo pipefail
+set -Eeuo pipefail
 cd "$(dirname "$0")/.."
 
 stage_times=()
+current_stage="(none)"
+trap 'echo "test.sh: FAILED in stage: $current_stage" >&2; printf "%s\n" "${stage_times[@]}" | sed "s/^/time: /" >&2' ERR
 run_stage() {
   local name="$1"; shift
+  current_stage="$name"
   echo "==> $name" >&2
   local t0; t0=$(date +%s.%N)
   "$@"

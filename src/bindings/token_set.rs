@@ -42,7 +42,7 @@ impl TokenSet {
             Ok(token::TokenSet {
                 access_token: Secret::new(o.required("accessToken")?),
                 token_type: o.string("tokenType")?.unwrap_or_else(|| "Bearer".into()),
-                expires_at: o.number("expiresAt")?,
+                expires_at: o.number("expiresAt")?.map(token::epoch_ms),
                 refresh_token: o.secret("refreshToken")?,
                 scopes: (!scopes.is_empty()).then_some(scopes),
             })
@@ -125,7 +125,7 @@ impl TokenSet {
     pub fn to_display(&self) -> String {
         let t = &self.inner;
         let refresh = if t.refresh_token.is_some() { REDACTED } else { "null" };
-        let expires = t.expires_at.map_or("null".to_owned(), |ms| format!("{ms}"));
+        let expires = t.expires_at.map_or("null".to_owned(), |ms| (ms as i64).to_string());
         format!("TokenSet {{ tokenType: {}, expiresAt: {expires}, accessToken: {REDACTED}, refreshToken: {refresh} }}", t.token_type)
     }
 }

@@ -59,8 +59,9 @@ impl TokenSet {
         json::write_string(&mut out, &self.token_type);
         out.push_str(",\"expires_at\":");
         match self.expires_at.filter(|at| at.is_finite()) {
-            // f64's Display is the shortest text that parses back exactly.
-            Some(at) => out.push_str(&at.to_string()),
+            // Whole milliseconds: integer formatting keeps float printing
+            // (~15 KB of wasm) out of the binary.
+            Some(at) => out.push_str(&(epoch_ms(at) as i64).to_string()),
             None => out.push_str("null"),
         }
         out.push_str(",\"refresh_token\":");
@@ -90,7 +91,7 @@ fn read_stored(s: &str) -> Option<TokenSet> {
     Some(TokenSet {
         access_token: Secret::from(v.get("access_token")?.as_str().filter(|t| !t.is_empty())?),
         token_type: v.get("token_type")?.as_str()?.to_owned(),
-        expires_at: optional(&v, "expires_at", Value::as_f64)?,
+        expires_at: optional(&v, "expires_at", |at| at.as_f64().map(epoch_ms))?,
         refresh_token: optional(&v, "refresh_token", |t| t.as_str().map(Secret::from))?,
         scopes: optional(&v, "scope", |s| s.as_str().map(words))?,
     })
@@ -107,6 +108,16 @@ fn optional<'a, T>(
         None | Some(Value::Null) => Some(None),
         Some(value) => read(value).map(Some),
     }
+}
+
+/// Normalises an expiry to whole epoch milliseconds within JS's safe
+/// integer range, so it serializes as an integer and round-trips exactly.
+pub fn epoch_ms(at: f64) -> f64 {
+    const MAX_SAFE_INTEGER: f64 = 9_007_199_254_740_991.0;
+    if at.is_nan() {
+        return 0.0;
+    }
+    at.round().clamp(0.0, MAX_SAFE_INTEGER)
 }
 
 fn words(s: &str) -> Vec<String> {
@@ -210,7 +221,7 @@ pub fn parse_token_response(resp: &HttpResponse, now_ms: f64) -> Result<TokenSet
         .filter(|t| !t.is_empty())
         .ok_or_else(|| invalid("token response has no access_token"))?;
     let expires_at = match body.get("expires_in") {
-        None | Some(Value::Null) => first_str(&body, &[".expires"]).and_then(parse_http_date),
+        None | Some(Value::Null) => first_str(&body, &[".expires"]).and_then(parse_http_date).map(epoch_ms),
         Some(value) => {
             let seconds = match value {
                 Value::Number(n) => Some(*n),
@@ -218,10 +229,7 @@ pub fn parse_token_response(resp: &HttpResponse, now_ms: f64) -> Result<TokenSet
                 _ => None,
             };
             let at = seconds.filter(|s| *s >= 0.0).map(|s| now_ms + s * 1000.0);
-            Some(
-                at.filter(|at| at.is_finite())
-                    .ok_or_else(|| invalid("expires_in is not a number"))?,
-            )
+            Some(at.filter(|at| at.is_finite()).map(epoch_ms).ok_or_else(|| invalid("expires_in is not a number"))?)
         }
     };
     let scopes = match body.get("scope") {
@@ -554,7 +562,7 @@ mod tests {
         );
         assert_eq!(TokenSet::deserialize(&bare.serialize()).unwrap(), bare);
         let odd = TokenSet {
-            expires_at: Some(0.1 + 0.2),
+            expires_at: Some(epoch_ms(1e300)),
             scopes: Some(vec![]),
             ..bare
         };
