@@ -9,12 +9,16 @@ use wasm_bindgen::JsValue;
 use wasm_bindgen_futures::JsFuture;
 use wasm_bindgen_test::*;
 
-fn obj(pairs: &[(&str, JsValue)]) -> JsValue {
+fn object(pairs: &[(&str, JsValue)]) -> Object {
     let o = Object::new();
     for (k, v) in pairs {
         Reflect::set(&o, &(*k).into(), v).unwrap();
     }
-    o.into()
+    o
+}
+
+fn obj(pairs: &[(&str, JsValue)]) -> JsValue {
+    object(pairs).into()
 }
 
 fn get(v: &JsValue, key: &str) -> JsValue {
@@ -37,7 +41,7 @@ fn flextell(origin: &str) -> Result<Flextell, JsValue> {
 fn authorization_request_has_state_and_pkce() {
     let p = flextell("https://sandbox.flextell.test").unwrap();
     let req = p
-        .create_authorization_request(obj(&[("scopes", js_sys::Array::of2(&"a".into(), &"b".into()).into())]))
+        .create_authorization_request(Some(object(&[("scopes", js_sys::Array::of2(&"a".into(), &"b".into()).into())])))
         .unwrap();
     let url = get(&req, "url").as_string().unwrap();
     let state = get(&req, "state").as_string().unwrap();
@@ -124,8 +128,12 @@ async fn authorize_copies_the_request() {
 mod network {
     use super::*;
 
+    /// scripts/test.sh starts a simulator and builds these tests with its URL.
     fn sim() -> &'static str {
-        option_env!("CRM_AUTH_SIM_URL").expect("build with CRM_AUTH_SIM_URL set to a running simulator (scripts/test.sh does)")
+        match option_env!("CRM_AUTH_SIM_URL") {
+            Some(url) => url,
+            None => panic!("build with CRM_AUTH_SIM_URL set to a running simulator"),
+        }
     }
 
     fn oauth2(base: &str, timeout_ms: f64) -> OAuth2 {
@@ -142,7 +150,7 @@ mod network {
 
     async fn exchange_error(p: &OAuth2) -> JsValue {
         let verifier = "a".repeat(43);
-        JsFuture::from(p.exchange_code("bogus-code".into(), obj(&[("codeVerifier", verifier.into())])))
+        JsFuture::from(p.exchange_code("bogus-code".into(), Some(object(&[("codeVerifier", verifier.into())]))))
             .await
             .unwrap_err()
     }
@@ -175,7 +183,7 @@ mod network {
             ("fetch", hang.into()),
         ]))
         .unwrap();
-        let err = JsFuture::from(p.exchange_code("code".into(), JsValue::UNDEFINED)).await.unwrap_err();
+        let err = JsFuture::from(p.exchange_code("code".into(), None)).await.unwrap_err();
         assert_eq!(code_of(&err), "timeout");
     }
 }
