@@ -5,6 +5,7 @@ pub mod callback;
 pub mod encode;
 pub mod endpoint;
 pub mod error;
+pub mod hmac;
 pub mod json;
 pub mod pkce;
 pub mod random;
