@@ -1,3 +1,13 @@
 // The public surface, shared by every runtime entry.
-export { Flextell, OAuth2, TokenSet } from "./crm_auth.js";
+export {
+  Flextell,
+  Flexie,
+  AgileCrm,
+  OAuth2,
+  Flowlu,
+  Virtuous,
+  ApiKeyCredentials,
+  HmacSigner,
+  TokenSet,
+} from "./crm_auth.js";
 export { CrmAuthError } from "./errors.js";

@@ -21,7 +21,9 @@ cp pkg-template/* pkg/
 cp "$out"/crm_auth.js "$out"/crm_auth_bg.wasm pkg/
 # `[Symbol.dispose]` in the types would force consumers onto lib
 # "esnext.disposable"; the method still exists at run time.
-grep -v '\[Symbol.dispose\]()' "$out"/crm_auth.d.ts > pkg/crm_auth.d.ts
+# A trailing `x: T | undefined` parameter is optional: say so (`x?: T`).
+grep -v '\[Symbol.dispose\]()' "$out"/crm_auth.d.ts \
+  | sed -E 's/([A-Za-z]+): ([^,()]+) \| undefined\)/\1?: \2)/' > pkg/crm_auth.d.ts
 cp LICENSE-MIT LICENSE-APACHE pkg/ 2>/dev/null || true
 
 # The package version follows Cargo.toml.

@@ -5,6 +5,7 @@ use wasm_bindgen::{JsCast, JsValue};
 
 use crate::core::error::{Error, ErrorCode, Result};
 use crate::core::secret::Secret;
+use crate::http::{Fetcher, DEFAULT_TIMEOUT_MS};
 
 /// A JS object being read as options.
 pub struct Options(JsValue);
@@ -107,4 +108,30 @@ pub fn string_arg(value: &JsValue, name: &str) -> Result<String> {
         Some(s) if !s.is_empty() => Ok(s),
         _ => Err(invalid(format!("{name} must be a non-empty string"))),
     }
+}
+
+impl Options {
+    /// `timeoutMs` and `fetch`, which every provider takes.
+    pub fn fetcher(&self) -> Result<Fetcher> {
+        let timeout_ms = self.number("timeoutMs")?.map_or(DEFAULT_TIMEOUT_MS, |ms| ms.min(f64::from(u32::MAX)) as u32);
+        Ok(Fetcher { custom: self.function("fetch")?, timeout_ms })
+    }
+
+    /// Refuses a client secret in a browser page unless the caller opted in
+    /// with `dangerouslyAllowBrowser: true`.
+    pub fn guard_secret(&self, secret: &Option<Secret>) -> Result<()> {
+        if secret.is_some() && in_browser_window() && self.bool("dangerouslyAllowBrowser")? != Some(true) {
+            return Err(Error::new(
+                ErrorCode::SecretInBrowser,
+                "a clientSecret must not be shipped to a browser; exchange codes on a server \
+                 (or pass dangerouslyAllowBrowser: true)",
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// A page (not a worker, Node or workerd) has a `document`.
+fn in_browser_window() -> bool {
+    Reflect::get(&js_sys::global(), &"document".into()).is_ok_and(|d| d.is_object())
 }

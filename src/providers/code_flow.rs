@@ -11,6 +11,8 @@ use crate::core::request::{self, Client, HttpRequest, HttpResponse};
 use crate::core::secret::Secret;
 use crate::core::token::{parse_token_response, TokenSet};
 
+use super::credential::Style;
+
 /// Parameters the flow sets itself; callers may not override them.
 const RESERVED: [&str; 7] = [
     "response_type",
@@ -39,6 +41,19 @@ pub struct CodeFlow {
     pub client: Client,
     /// The registered redirect URI, sent verbatim.
     pub redirect_uri: String,
+    /// How access tokens are attached to API requests.
+    pub token_style: Style,
+}
+
+/// A provider's OAuth endpoints.
+#[derive(Clone, Debug)]
+pub struct Endpoints {
+    /// Where the user is sent to log in.
+    pub authorization: String,
+    /// Where codes and refresh tokens are exchanged.
+    pub token: String,
+    /// RFC 7009 endpoint, when the provider has one.
+    pub revocation: Option<String>,
 }
 
 /// What `createAuthorizationRequest` hands back: keep `state` and the
@@ -55,16 +70,17 @@ pub struct AuthorizationRequest {
 
 impl CodeFlow {
     /// Validates endpoints and client settings; `issuer` defaults to the
-    /// authorization endpoint's origin.
+    /// authorization endpoint's origin. Tokens are sent as `Bearer` unless
+    /// `token_style` is changed afterwards.
     pub fn new(
         provider: &'static str,
-        authorization_endpoint: String,
-        token_endpoint: String,
-        revocation_endpoint: Option<String>,
+        endpoints: Endpoints,
         issuer: Option<String>,
         client: Client,
         redirect_uri: String,
     ) -> Result<Self> {
+        let Endpoints { authorization: authorization_endpoint, token: token_endpoint, revocation: revocation_endpoint } =
+            endpoints;
         check_endpoint(&authorization_endpoint)?;
         check_endpoint(&token_endpoint)?;
         if let Some(url) = &revocation_endpoint {
@@ -86,6 +102,7 @@ impl CodeFlow {
             issuer,
             client,
             redirect_uri,
+            token_style: Style::BEARER,
         })
     }
 
@@ -139,6 +156,16 @@ impl CodeFlow {
         Ok(request::code_grant(&self.token_endpoint, &self.client, code, &self.redirect_uri, code_verifier))
     }
 
+    /// A resource-owner password grant with this client (RFC 6749 §4.3).
+    pub fn password_request(&self, username: &str, password: &str, scopes: &[String]) -> Result<HttpRequest> {
+        if username.is_empty() || password.is_empty() {
+            return Err(invalid("username and password must not be empty"));
+        }
+        let scope = scopes.join(" ");
+        let extra: &[(&str, &str)] = if scope.is_empty() { &[] } else { &[("scope", &scope)] };
+        Ok(request::password_grant(&self.token_endpoint, Some(&self.client), username, password, extra))
+    }
+
     /// The token request for a refresh.
     pub fn refresh_request(&self, refresh_token: &str) -> Result<HttpRequest> {
         if refresh_token.is_empty() {
@@ -169,11 +196,6 @@ impl CodeFlow {
         }
         Ok(request::revoke_request(endpoint, &self.client, token, None))
     }
-}
-
-/// `Authorization` header value for a bearer token.
-pub fn bearer(tokens: &TokenSet) -> String {
-    format!("Bearer {}", tokens.access_token.expose())
 }
 
 /// Redirect URIs on http(s) follow the endpoint rules (no plain http off

@@ -9,7 +9,7 @@
 //! - No revocation endpoint.
 //! - API under `/api/v1/…` with `Authorization: Bearer`, optional `X-Tenant`.
 
-use super::code_flow::CodeFlow;
+use super::code_flow::{CodeFlow, Endpoints};
 use crate::core::endpoint::join_origin;
 use crate::core::error::Result;
 use crate::core::request::{Client, ClientAuth};
@@ -45,13 +45,10 @@ pub fn code_flow(config: FlextellConfig) -> Result<CodeFlow> {
         client_secret: config.client_secret,
         auth: ClientAuth::SecretPost,
     };
-    CodeFlow::new(
-        NAME,
-        join_origin(origin, "/oauth/authorize")?,
-        join_origin(origin, "/oauth/token")?,
-        None,
-        config.issuer,
-        client,
-        config.redirect_uri,
-    )
+    let endpoints = Endpoints {
+        authorization: join_origin(origin, "/oauth/authorize")?,
+        token: join_origin(origin, "/oauth/token")?,
+        revocation: None,
+    };
+    CodeFlow::new(NAME, endpoints, config.issuer, client, config.redirect_uri)
 }

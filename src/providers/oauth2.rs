@@ -1,7 +1,7 @@
 //! Any OAuth 2.0 server: endpoints and client authentication are given in
 //! full by the caller.
 
-use super::code_flow::{invalid, CodeFlow};
+use super::code_flow::{invalid, CodeFlow, Endpoints};
 use crate::core::error::Result;
 use crate::core::request::{Client, ClientAuth};
 use crate::core::secret::Secret;
@@ -51,13 +51,10 @@ pub fn code_flow(config: OAuth2Config) -> Result<CodeFlow> {
         return Err(invalid("clientSecret is required for this clientAuth"));
     }
     let client = Client { client_id: config.client_id, client_secret: config.client_secret, auth };
-    CodeFlow::new(
-        NAME,
-        config.authorization_endpoint,
-        config.token_endpoint,
-        config.revocation_endpoint,
-        config.issuer,
-        client,
-        config.redirect_uri,
-    )
+    let endpoints = Endpoints {
+        authorization: config.authorization_endpoint,
+        token: config.token_endpoint,
+        revocation: config.revocation_endpoint,
+    };
+    CodeFlow::new(NAME, endpoints, config.issuer, client, config.redirect_uri)
 }

@@ -1,0 +1,59 @@
+//! Agile CRM (https://{domain}.agilecrm.com): OAuth 2.0 authorization code,
+//! or — what every real integration uses — HTTP Basic `email:REST_API_KEY`.
+//!
+//! - Authorize at `/oauth/authorize`, token at `/oauth/token` (form body).
+//! - API under `/dev/api/…`; always send `Accept: application/json`, else
+//!   Agile answers XML.
+//! - 204 means not found / empty; 429 with `Retry-After` means slow down
+//!   (the core maps it to `rate_limited`).
+
+use super::code_flow::{CodeFlow, Endpoints};
+use super::credential::{ApiKey, Placement, Style};
+use super::tenant::tenant_origin;
+use crate::core::endpoint::join_origin;
+use crate::core::error::Result;
+use crate::core::request::{Client, ClientAuth};
+use crate::core::secret::Secret;
+
+/// Provider name used in errors.
+pub const NAME: &str = "agilecrm";
+const DOMAIN: &str = "agilecrm.com";
+const API_PATH: &str = "/dev/api";
+
+/// Settings an Agile CRM client is built from.
+#[derive(Debug)]
+pub struct AgileCrmConfig {
+    /// `acme` in `acme.agilecrm.com`.
+    pub domain: Option<String>,
+    /// OAuth client id.
+    pub client_id: String,
+    /// OAuth client secret (servers only).
+    pub client_secret: Option<Secret>,
+    /// Registered redirect URI.
+    pub redirect_uri: String,
+    /// Replaces `https://{domain}.agilecrm.com`.
+    pub origin: Option<String>,
+    /// Expected `iss` on callbacks.
+    pub issuer: Option<String>,
+}
+
+/// Builds the Agile CRM code flow.
+pub fn code_flow(config: AgileCrmConfig) -> Result<CodeFlow> {
+    let origin = tenant_origin(config.domain.as_deref(), "domain", DOMAIN, config.origin.as_deref())?;
+    let client = Client { client_id: config.client_id, client_secret: config.client_secret, auth: ClientAuth::SecretPost };
+    let endpoints = Endpoints {
+        authorization: join_origin(&origin, "/oauth/authorize")?,
+        token: join_origin(&origin, "/oauth/token")?,
+        revocation: None,
+    };
+    let mut flow = CodeFlow::new(NAME, endpoints, config.issuer, client, config.redirect_uri)?;
+    flow.token_style = Style { placement: Placement::Bearer, accept_json: true };
+    Ok(flow)
+}
+
+/// HTTP Basic `email:key` plus `Accept: application/json`.
+pub fn api_key(domain: Option<&str>, email: String, key: Secret, origin: Option<&str>) -> Result<ApiKey> {
+    let origin = tenant_origin(domain, "domain", DOMAIN, origin)?;
+    let style = Style { placement: Placement::BasicUser(email), accept_json: true };
+    Ok(ApiKey { provider: NAME, api_base: join_origin(&origin, API_PATH)?, style, key })
+}

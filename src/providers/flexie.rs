@@ -1,0 +1,73 @@
+//! Flexie CRM (https://{subdomain}.flexie.io): OAuth 2.0 authorization code,
+//! or an API key.
+//!
+//! - Authorize at `/oauth2/authorize`, token at `/oauth2/token` (form POST
+//!   with client_id + client_secret; refresh_token grant too).
+//! - Access tokens go in `Authorization: Bearer` or, by choice, the
+//!   `?access_token=` query parameter.
+//! - API keys go in the `apikey` header or the `?apikey=` query parameter.
+//! - API base `/api`; check call `GET /api/users/self`.
+//! - Errors come as `{error}` or `{errors:[{message}]}` (the core reads both).
+//! - Tokens can only be revoked in Flexie's UI: no revocation endpoint.
+
+use super::code_flow::{invalid, CodeFlow, Endpoints};
+use super::credential::{ApiKey, Placement, Style};
+use super::tenant::tenant_origin;
+use crate::core::endpoint::join_origin;
+use crate::core::error::Result;
+use crate::core::request::{Client, ClientAuth};
+use crate::core::secret::Secret;
+
+/// Provider name used in errors.
+pub const NAME: &str = "flexie";
+const DOMAIN: &str = "flexie.io";
+
+/// Reads `"header"` (default) or `"query"`, with the query parameter name.
+fn placement(option: Option<&str>, query_param: &'static str, header: Placement) -> Result<Placement> {
+    match option {
+        None | Some("header") => Ok(header),
+        Some("query") => Ok(Placement::Query(query_param)),
+        Some(_) => Err(invalid("placement must be \"header\" or \"query\"")),
+    }
+}
+
+/// Settings a Flexie client is built from.
+#[derive(Debug)]
+pub struct FlexieConfig {
+    /// `acme` in `acme.flexie.io`.
+    pub subdomain: Option<String>,
+    /// OAuth client id.
+    pub client_id: String,
+    /// OAuth client secret (servers only).
+    pub client_secret: Option<Secret>,
+    /// Registered redirect URI.
+    pub redirect_uri: String,
+    /// Replaces `https://{subdomain}.flexie.io`.
+    pub origin: Option<String>,
+    /// Expected `iss` on callbacks.
+    pub issuer: Option<String>,
+    /// `"header"` (Bearer, default) or `"query"` (`access_token`).
+    pub token_placement: Option<String>,
+}
+
+/// Builds the Flexie code flow.
+pub fn code_flow(config: FlexieConfig) -> Result<CodeFlow> {
+    let origin = tenant_origin(config.subdomain.as_deref(), "subdomain", DOMAIN, config.origin.as_deref())?;
+    let token_placement = placement(config.token_placement.as_deref(), "access_token", Placement::Bearer)?;
+    let client = Client { client_id: config.client_id, client_secret: config.client_secret, auth: ClientAuth::SecretPost };
+    let endpoints = Endpoints {
+        authorization: join_origin(&origin, "/oauth2/authorize")?,
+        token: join_origin(&origin, "/oauth2/token")?,
+        revocation: None, // revocation exists only in Flexie's UI
+    };
+    let mut flow = CodeFlow::new(NAME, endpoints, config.issuer, client, config.redirect_uri)?;
+    flow.token_style = Style { placement: token_placement, accept_json: false };
+    Ok(flow)
+}
+
+/// An API key in the `apikey` header (default) or query parameter.
+pub fn api_key(subdomain: Option<&str>, key: Secret, placement_option: Option<&str>, origin: Option<&str>) -> Result<ApiKey> {
+    let origin = tenant_origin(subdomain, "subdomain", DOMAIN, origin)?;
+    let placement = placement(placement_option, "apikey", Placement::Header("apikey"))?;
+    Ok(ApiKey { provider: NAME, api_base: join_origin(&origin, "/api")?, style: Style { placement, accept_json: false }, key })
+}

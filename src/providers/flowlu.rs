@@ -1,0 +1,125 @@
+//! Flowlu (https://{company}.flowlu.com): password grant (admins only) or an
+//! API key.
+//!
+//! - Password grant: POST `grant_type=password, username, password,
+//!   client_id` → `{access_token, token_type: "bearer"}`: no expiry, no
+//!   refresh token. The token URL is not public: default
+//!   `https://{company}.flowlu.com/oauth/token`, overridable.
+//! - The token is then sent as HTTP Basic `bearer:TOKEN`.
+//! - Token errors are `{error, error_descrption}` (sic; the core reads the
+//!   misspelling) with `invalid_grant`, `invalid_request_ssl`, `invalid_request`.
+//! - API keys go in the `api_key` query parameter on every request (POST
+//!   bodies are form-urlencoded and left alone).
+//! - API errors are `{error: {error_code, error_msg}}`, often with HTTP 200:
+//!   11 = authorization failed, 22 = access denied.
+
+use super::credential::{ApiKey, Placement, Style};
+use super::password::{explain, PasswordFlow};
+use super::tenant::tenant_origin;
+use crate::core::endpoint::{check_endpoint, join_origin};
+use crate::core::error::{Error, ErrorCode, Result};
+use crate::core::json;
+use crate::core::request::{Client, ClientAuth, HttpResponse};
+use crate::core::secret::Secret;
+use crate::core::token::TokenSet;
+
+/// Provider name used in errors.
+pub const NAME: &str = "flowlu";
+const DOMAIN: &str = "flowlu.com";
+/// The client id Flowlu's own app uses; the password grant wants one.
+pub const DEFAULT_CLIENT_ID: &str = "android_app_v1";
+
+/// Settings a Flowlu client is built from.
+#[derive(Debug)]
+pub struct FlowluConfig {
+    /// `acme` in `acme.flowlu.com`.
+    pub company: Option<String>,
+    /// Defaults to [`DEFAULT_CLIENT_ID`].
+    pub client_id: Option<String>,
+    /// Replaces `https://{company}.flowlu.com`.
+    pub origin: Option<String>,
+    /// Full token URL, when Flowlu's unpublished default is not it.
+    pub token_endpoint: Option<String>,
+}
+
+fn quirk(_: &HttpResponse, parsed: Result<TokenSet>) -> Result<TokenSet> {
+    parsed.map_err(|e| match e.error.as_deref() {
+        Some("invalid_request_ssl") => explain(e, "Flowlu only accepts the password grant over HTTPS (invalid_request_ssl)"),
+        _ => e,
+    })
+}
+
+/// Builds the Flowlu password flow.
+pub fn password_flow(config: FlowluConfig) -> Result<PasswordFlow> {
+    let token_endpoint = match config.token_endpoint {
+        Some(url) => url,
+        None => join_origin(&tenant_origin(config.company.as_deref(), "company", DOMAIN, config.origin.as_deref())?, "/oauth/token")?,
+    };
+    check_endpoint(&token_endpoint)?;
+    let client = Client {
+        client_id: config.client_id.unwrap_or_else(|| DEFAULT_CLIENT_ID.to_owned()),
+        client_secret: None,
+        auth: ClientAuth::None,
+    };
+    let style = Style { placement: Placement::BasicPassword("bearer"), accept_json: false };
+    PasswordFlow::new(NAME, token_endpoint, Some(client), style, quirk)
+}
+
+/// An API key in the `api_key` query parameter.
+pub fn api_key(company: Option<&str>, key: Secret, origin: Option<&str>) -> Result<ApiKey> {
+    let origin = tenant_origin(company, "company", DOMAIN, origin)?;
+    let style = Style { placement: Placement::Query("api_key"), accept_json: false };
+    Ok(ApiKey { provider: NAME, api_base: join_origin(&origin, "/api/v1/module")?, style, key })
+}
+
+/// Turns an API answer of the form `{error: {error_code, error_msg}}` —
+/// which Flowlu sends with HTTP 200 — into an error: codes 11 and 22 are
+/// authorization failures (`oauth_error` with `invalid_token` /
+/// `access_denied`), others `invalid_response`. `None` when the body is not
+/// such an error.
+pub fn api_error(body: &str) -> Option<Error> {
+    let value = json::parse(body)?;
+    let detail = value.get("error")?;
+    let code = detail.get("error_code")?;
+    let code = code.as_f64().or_else(|| code.as_str()?.trim().parse().ok())?;
+    let (kind, error, message) = match code as i64 {
+        11 => (ErrorCode::OauthError, "invalid_token", "Flowlu refused the credentials (error 11: authorization failed)"),
+        22 => (ErrorCode::OauthError, "access_denied", "Flowlu denied access (error 22)"),
+        _ => (ErrorCode::InvalidResponse, "api_error", "Flowlu answered with an API error"),
+    };
+    let mut err = Error::new(kind, message).with_status(200);
+    err.error = Some(error.to_owned());
+    err.error_description = detail.get("error_msg").and_then(|m| m.as_str()).map(str::to_owned);
+    Some(err)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn api_errors_inside_200() {
+        let e = api_error(r#"{"error":{"error_code":11,"error_msg":"Authorization failed"}}"#).unwrap();
+        assert_eq!((e.code, e.error.as_deref(), e.status), (ErrorCode::OauthError, Some("invalid_token"), Some(200)));
+        assert_eq!(e.error_description.as_deref(), Some("Authorization failed"));
+        assert_eq!(api_error(r#"{"error":{"error_code":"22"}}"#).unwrap().error.as_deref(), Some("access_denied"));
+        assert_eq!(api_error(r#"{"error":{"error_code":5}}"#).unwrap().code, ErrorCode::InvalidResponse);
+        assert!(api_error(r#"{"response":{"id":1}}"#).is_none());
+        assert!(api_error("<html>").is_none());
+    }
+
+    #[test]
+    fn ssl_error_is_explained() {
+        let flow = password_flow(FlowluConfig { company: Some("acme".into()), client_id: None, origin: None, token_endpoint: None }).unwrap();
+        assert_eq!(flow.token_endpoint, "https://acme.flowlu.com/oauth/token");
+        let resp = HttpResponse {
+            status: 400,
+            retry_after: None,
+            body: r#"{"error":"invalid_request_ssl","error_descrption":"SSL required"}"#.into(),
+        };
+        let e = flow.parse(&resp, None, 0.0).unwrap_err();
+        assert_eq!(e.error.as_deref(), Some("invalid_request_ssl"));
+        assert_eq!(e.error_description.as_deref(), Some("SSL required"));
+        assert!(e.message.contains("HTTPS"));
+    }
+}

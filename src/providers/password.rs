@@ -1,0 +1,70 @@
+//! Resource-owner password grant providers (Flowlu, Virtuous): log in with
+//! a user's credentials, no browser redirect.
+
+use super::code_flow::invalid;
+use super::credential::Style;
+use crate::core::endpoint::check_endpoint;
+use crate::core::error::{Error, Result};
+use crate::core::request::{self, Client, HttpRequest, HttpResponse};
+use crate::core::token::{parse_token_response, TokenSet};
+
+/// Provider-specific handling of a token answer, run on the generic result.
+pub type Quirk = fn(&HttpResponse, Result<TokenSet>) -> Result<TokenSet>;
+
+/// A configured password-grant client.
+#[derive(Clone, Debug)]
+pub struct PasswordFlow {
+    /// Provider name used in errors.
+    pub provider: &'static str,
+    /// Where credentials and refresh tokens are exchanged.
+    pub token_endpoint: String,
+    /// Client identification, when the provider wants one.
+    pub client: Option<Client>,
+    /// How access tokens are attached to API requests.
+    pub token_style: Style,
+    /// Provider quirks in token answers.
+    pub quirk: Quirk,
+}
+
+impl PasswordFlow {
+    /// Validates the endpoint.
+    pub fn new(provider: &'static str, token_endpoint: String, client: Option<Client>, token_style: Style, quirk: Quirk) -> Result<Self> {
+        check_endpoint(&token_endpoint)?;
+        Ok(PasswordFlow { provider, token_endpoint, client, token_style, quirk })
+    }
+
+    /// The login request; `extra` carries provider fields such as `otp`.
+    pub fn login_request(&self, username: &str, password: &str, extra: &[(&str, &str)]) -> Result<HttpRequest> {
+        if username.is_empty() || password.is_empty() {
+            return Err(invalid("username and password must not be empty"));
+        }
+        Ok(request::password_grant(&self.token_endpoint, self.client.as_ref(), username, password, extra))
+    }
+
+    /// The refresh request.
+    pub fn refresh_request(&self, refresh_token: &str) -> Result<HttpRequest> {
+        if refresh_token.is_empty() {
+            return Err(invalid("refreshToken must not be empty"));
+        }
+        Ok(request::refresh_grant(&self.token_endpoint, self.client.as_ref(), refresh_token))
+    }
+
+    /// Parses a token answer; with `old_refresh`, a missing refresh token
+    /// keeps the old one.
+    pub fn parse(&self, resp: &HttpResponse, old_refresh: Option<&str>, now_ms: f64) -> Result<TokenSet> {
+        let mut tokens = (self.quirk)(resp, parse_token_response(resp, now_ms))?;
+        tokens.keep_refresh_token(old_refresh);
+        Ok(tokens)
+    }
+}
+
+/// The quirk of providers without any.
+pub fn no_quirk(_: &HttpResponse, parsed: Result<TokenSet>) -> Result<TokenSet> {
+    parsed
+}
+
+/// Replaces an error's message, keeping its code and details.
+pub fn explain(mut err: Error, message: &str) -> Error {
+    err.message = message.to_owned();
+    err
+}

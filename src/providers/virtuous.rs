@@ -1,0 +1,66 @@
+//! Virtuous CRM (https://api.virtuoussoftware.com): password grant with
+//! optional two-factor, refresh, API keys; HMAC exists but its recipe is not
+//! public (see `core::hmac`: a configurable signer, not Virtuous's recipe).
+//!
+//! - `POST /Token`, form: `grant_type=password, username, password` (form
+//!   encoded) and, on the second try of a two-factor account, `otp`. No
+//!   client id is sent.
+//! - The first call of a two-factor account answers **202**, whatever the
+//!   body: the caller must ask the user for a code and log in again.
+//! - Refresh: `grant_type=refresh_token`.
+//! - Answers add `userName`, `.issued`, `.expires` (RFC 1123) and
+//!   `expires_in` (seen 3599 and 1,295,999: never assume a lifetime); the
+//!   core uses `.expires` only when `expires_in` is absent.
+//! - API keys: `Authorization: Bearer <key>`. API base `/api`.
+
+use super::credential::{ApiKey, Style};
+use super::password::PasswordFlow;
+use crate::core::endpoint::join_origin;
+use crate::core::error::{Error, ErrorCode, Result};
+use crate::core::request::HttpResponse;
+use crate::core::secret::Secret;
+use crate::core::token::TokenSet;
+
+/// Provider name used in errors.
+pub const NAME: &str = "virtuous";
+/// Production origin.
+pub const ORIGIN: &str = "https://api.virtuoussoftware.com";
+
+fn quirk(resp: &HttpResponse, parsed: Result<TokenSet>) -> Result<TokenSet> {
+    if resp.status == 202 {
+        return Err(Error::new(ErrorCode::OtpRequired, "Virtuous wants a two-factor code: log in again with `otp`")
+            .with_status(202));
+    }
+    parsed
+}
+
+/// Builds the Virtuous password flow.
+pub fn password_flow(origin: Option<&str>) -> Result<PasswordFlow> {
+    let token_endpoint = join_origin(origin.unwrap_or(ORIGIN), "/Token")?;
+    PasswordFlow::new(NAME, token_endpoint, None, Style::BEARER, quirk)
+}
+
+/// An API key sent as `Authorization: Bearer`.
+pub fn api_key(key: Secret, origin: Option<&str>) -> Result<ApiKey> {
+    Ok(ApiKey { provider: NAME, api_base: join_origin(origin.unwrap_or(ORIGIN), "/api")?, style: Style::BEARER, key })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::encode::form_encode;
+
+    #[test]
+    fn two_factor_and_exact_body() {
+        let flow = password_flow(None).unwrap();
+        let req = flow.login_request("ana@example.com", "p&s=w+rd ü", &[("otp", "123456")]).unwrap();
+        assert_eq!(req.url, "https://api.virtuoussoftware.com/Token");
+        assert_eq!(
+            req.body.as_deref(),
+            Some("grant_type=password&username=ana%40example.com&password=p%26s%3Dw%2Brd+%C3%BC&otp=123456")
+        );
+        assert!(!req.body.unwrap().contains("client_id"), "Virtuous sends no client id");
+        let accepted = HttpResponse { status: 202, retry_after: None, body: form_encode(&[]) };
+        assert_eq!(flow.parse(&accepted, None, 0.0).unwrap_err().code, ErrorCode::OtpRequired);
+    }
+}
