@@ -52,7 +52,15 @@ js_tests() {
   local files=(tests/e2e/*.test.js tests/*.test.js www/simulator/*.test.js)
   shopt -u nullglob
   [ "${#files[@]}" -gt 0 ] || { echo "no JS test files found" >&2; return 1; }
-  node --test --test-reporter=tap "${files[@]}"
+  # Bounded: a per-test timeout, force-exit once all tests are done (a test that leaves a handle
+  # open must not hang CI), an overall timeout, and a process group so that anything a failed
+  # test left running (e.g. a spawned server) is cleaned up.
+  local rc=0 pid
+  setsid timeout 1200 node --test --test-force-exit --test-timeout=180000 --test-reporter=tap "${files[@]}" &
+  pid=$!
+  wait "$pid" || rc=$?
+  kill -- -"$pid" 2>/dev/null || true
+  return "$rc"
 }
 
 run_stage "setup"                 bash scripts/setup.sh

@@ -1,5 +1,6 @@
 // Virtuous CRM (api.virtuoussoftware.com): ASP.NET-style password grant at POST /Token with no
-// client id. A two-factor account (bob / builder, code 123456) first gets HTTP 202 and must
+// client id. Users: alice / wonderland; carol+crm@example.com / `p&s=w+rd ü€ %41` (needs correct
+// form encoding); a two-factor account (bob / builder, code 123456) first gets HTTP 202 and must
 // repeat with `otp`. Token answers add userName, .issued and .expires (RFC 1123); the default
 // lifetime is 3599 s. API: a token or an API key as Bearer, X-RateLimit-* headers.
 import { oauthError, tokenReply, refreshToken, bearerUser, profile } from '../oauth.js';
@@ -8,9 +9,11 @@ import { issueTokens, USER, API_KEY } from '../state.js';
 import { rateLimitHeaders } from './common.js';
 
 const TWO_FACTOR_USER = { id: 2, name: 'Bob Builder', email: 'bob@example.com', username: 'bob', password: 'builder', otp: '123456' };
+// Credentials must be form-encoded: this one breaks any client that does not.
+const ODD_PASSWORD_USER = { id: 3, name: 'Carol Case', email: 'carol+crm@example.com', username: 'carol+crm@example.com', password: 'p&s=w+rd ü€ %41' };
 
 function password(ctx, params) {
-  const user = [USER, TWO_FACTOR_USER].find((u) => u.username === params.username);
+  const user = [USER, TWO_FACTOR_USER, ODD_PASSWORD_USER].find((u) => u.username === params.username);
   if (!user || !params.password || !safeEqual(params.password, user.password))
     return oauthError(ctx, 'invalid_grant', 'The user name or password is incorrect.');
   if (user.otp && !params.otp)
