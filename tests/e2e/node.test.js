@@ -543,7 +543,7 @@ describe('Flextell (Node, packed package)', () => {
       await expectCrmError(CrmAuthError, () => p.parseCallback(`${REDIRECT}?code=a&state=S`, {}), 'invalid_argument');
       await expectCrmError(CrmAuthError, () => p.parseCallback(`${REDIRECT}?code=a&state=S`, { state: 42 }), 'invalid_argument');
       const e = await caught(() => p.parseCallback('not a url', { state: 'S' }));
-      assert.ok(e instanceof CrmAuthError && ['invalid_argument', 'invalid_callback'].includes(e.code), `got ${e && e.code}`);
+      assert.ok(e instanceof CrmAuthError && ["invalid_argument", "invalid_callback"].includes(e.code), `parseCallback("not a url") must be invalid_argument or invalid_callback, got ${e && e.code}`);
     });
 
     it('exchangeCode / refresh / revoke', T, async () => {
