@@ -82,7 +82,7 @@ fn bad_options_are_crm_auth_errors() {
     let err = Flextell::new(JsValue::from("nope")).err().unwrap();
     assert_eq!(code_of(&err), "invalid_argument");
     assert_eq!(get(&err, "name").as_string().unwrap(), "CrmAuthError");
-    let err = OAuth2::new(obj(&[("clientId", "x".into())])).err().unwrap();
+    let err = OAuth2::new(obj(&[("clientId", "x".into()), ("redirectUri", "https://app.example/cb".into())])).err().unwrap();
     assert_eq!(code_of(&err), "invalid_argument");
     let msg = get(&err, "message").as_string().unwrap();
     assert!(msg.contains("authorizationEndpoint"), "{msg}");
@@ -100,7 +100,8 @@ fn token_set_round_trips_and_redacts() {
     assert_eq!(back.access_token(), "at-secret");
     assert_eq!(back.refresh_token().as_string().unwrap(), "rt-secret");
     assert_eq!(back.token_type(), "Bearer");
-    assert!(!back.is_expired(None));
+    assert!(!back.is_expired(JsValue::UNDEFINED).unwrap());
+    assert_eq!(code_of(&back.is_expired("soon".into()).unwrap_err()), "invalid_argument");
     let shown = js_sys::JSON::stringify(&back.to_json()).unwrap().as_string().unwrap() + &back.to_display();
     assert!(!shown.contains("secret"), "{shown}");
     assert_eq!(code_of(&TokenSet::deserialize("{}".into()).err().unwrap()), "invalid_argument");

@@ -80,11 +80,21 @@ impl TokenSet {
         opt(self.inner.scopes.as_ref().map(|s| s.iter().map(|x| JsValue::from_str(x)).collect::<Array>()))
     }
 
-    /// True when the token expires within `skewSeconds` (default 60).
+    /// True when the token expires within `skewSeconds` (default 60); a
+    /// token without expiry never is.
     #[wasm_bindgen(js_name = isExpired)]
-    pub fn is_expired(&self, #[wasm_bindgen(js_name = skewSeconds)] skew_seconds: Option<f64>) -> bool {
-        let skew = skew_seconds.filter(|s| s.is_finite()).unwrap_or(60.0);
-        self.inner.is_expired(Date::now(), skew)
+    pub fn is_expired(
+        &self,
+        #[wasm_bindgen(js_name = skewSeconds, unchecked_param_type = "number | undefined")] skew_seconds: JsValue,
+    ) -> Result<bool, JsValue> {
+        let skew = if skew_seconds.is_undefined() {
+            60.0
+        } else {
+            skew_seconds.as_f64().filter(|s| s.is_finite() && *s >= 0.0).ok_or_else(|| {
+                to_js(Error::new(ErrorCode::InvalidArgument, "skewSeconds must be a non-negative number"), LIBRARY)
+            })?
+        };
+        Ok(self.inner.is_expired(Date::now(), skew))
     }
 
     /// A string for storage; `TokenSet.deserialize` reads it back. It holds

@@ -4,6 +4,8 @@ use wasm_bindgen::prelude::*;
 
 #[wasm_bindgen(typescript_custom_section)]
 const TYPES: &'static str = r#"
+import type { CrmAuthError } from "./errors.js";
+
 /** Options every provider accepts. */
 export interface CommonOptions {
   /** Expected `iss` on callbacks (RFC 9207); defaults to the authorization endpoint's origin. */

@@ -73,6 +73,11 @@ pub fn parse_callback(
             return Err(invalid("callback comes from an unexpected issuer"));
         }
     }
+    // Not a callback at all (a bare URL, a stray page load): say so before
+    // blaming the state.
+    if found.code.is_none() && found.error.is_none() {
+        return Err(invalid("callback has neither code nor error"));
+    }
     if expected_state.is_empty() {
         return Err(Error::new(
             ErrorCode::InvalidArgument,
@@ -204,7 +209,7 @@ mod tests {
         assert_eq!(err(&format!("{CB}?code=x&state=")), StateMismatch);
         assert_eq!(err(&format!("{CB}?state=st")), InvalidCallback);
         assert_eq!(err(&format!("{CB}?code=&state=st")), InvalidCallback);
-        assert_eq!(err(CB), StateMismatch);
+        assert_eq!(err(CB), InvalidCallback, "a bare URL is not a callback");
         let e = parse_callback(&format!("{CB}?code=x&state=st"), "", None).unwrap_err();
         assert_eq!(e.code, InvalidArgument);
     }
