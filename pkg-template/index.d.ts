@@ -1,34 +1,250 @@
-export {
-  Flextell,
-  Flexie,
-  AgileCrm,
-  OAuth2,
-  Flowlu,
-  Virtuous,
-  ApiKeyCredentials,
-  HmacSigner,
-  TokenSet,
-} from "./crm_auth.js";
-export type {
-  CommonOptions,
-  CodeFlowMethods,
-  FlextellOptions,
-  FlexieOptions,
-  FlexieApiKeyOptions,
-  AgileCrmOptions,
-  AgileCrmApiKeyOptions,
-  OAuth2Options,
-  FlowluOptions,
-  FlowluApiKeyOptions,
-  VirtuousOptions,
-  VirtuousApiKeyOptions,
-  HmacSignerOptions,
-  SignatureInput,
-  AuthorizationRequestOptions,
-  AuthorizationRequest,
-  CallbackResult,
-  TokenSetInit,
-  TokenSetSummary,
-} from "./crm_auth.js";
+// Public types of crm-auth. The runtime classes are defined in api.js as thin
+// subclasses of the wasm classes; this file is their contract.
+import type { TokenSet } from "./crm_auth.js";
+import type { CrmAuthError } from "./errors.js";
+
+export { TokenSet, HmacSigner } from "./crm_auth.js";
+export type { TokenSetInit, TokenSetSummary, HmacSignerOptions, SignatureInput } from "./crm_auth.js";
 export { CrmAuthError } from "./errors.js";
 export type { CrmAuthErrorCode } from "./errors.js";
+
+/** Options every provider accepts. */
+export interface CommonOptions {
+  /** Expected `iss` on callbacks (RFC 9207); defaults to the authorization endpoint's origin. */
+  issuer?: string;
+  /** Bound on each request, headers and body (default 30000). */
+  timeoutMs?: number;
+  /** A `fetch(url, init)` to use instead of the global one. */
+  fetch?: (url: string, init: RequestInit) => Promise<Response>;
+  /** Allow a `clientSecret` in a browser page (it will be visible to users). */
+  dangerouslyAllowBrowser?: boolean;
+}
+
+/** `new Flextell(options)`. */
+export interface FlextellOptions extends CommonOptions {
+  clientId: string;
+  /** Servers only: refused in a browser page (`secret_in_browser`). */
+  clientSecret?: string;
+  /** Must match the registered redirect URI exactly. */
+  redirectUri: string;
+  /** Replaces scheme, host and port of `https://dev.flextell.ai` (sandboxes, tests). */
+  origin?: string;
+}
+
+/** `new Flexie(options)`: authorization code on `https://{subdomain}.flexie.io`. */
+export interface FlexieOptions extends CommonOptions {
+  /** `acme` in `acme.flexie.io` (not needed with `origin`). */
+  subdomain?: string;
+  clientId: string;
+  clientSecret?: string;
+  redirectUri: string;
+  /** Replaces `https://{subdomain}.flexie.io`. */
+  origin?: string;
+  /** Access token in `Authorization: Bearer` (default) or the `access_token` query parameter. */
+  tokenPlacement?: "header" | "query";
+}
+
+/** `Flexie.apiKey(options)`. */
+export interface FlexieApiKeyOptions {
+  subdomain?: string;
+  apiKey: string;
+  /** The `apikey` header (default) or the `apikey` query parameter. */
+  placement?: "header" | "query";
+  origin?: string;
+}
+
+/** `new AgileCrm(options)`: authorization code on `https://{domain}.agilecrm.com`. */
+export interface AgileCrmOptions extends CommonOptions {
+  /** `acme` in `acme.agilecrm.com` (not needed with `origin`). */
+  domain?: string;
+  clientId: string;
+  clientSecret?: string;
+  redirectUri: string;
+  origin?: string;
+}
+
+/** `AgileCrm.apiKey(options)`: HTTP Basic `email:apiKey` + `Accept: application/json`. */
+export interface AgileCrmApiKeyOptions {
+  domain?: string;
+  email: string;
+  apiKey: string;
+  origin?: string;
+}
+
+/** `new Flowlu(options)`: password grant on `https://{company}.flowlu.com`. */
+export interface FlowluOptions {
+  /** `acme` in `acme.flowlu.com` (not needed with `origin` or `tokenEndpoint`). */
+  company?: string;
+  /** Sent with the password grant; default `"android_app_v1"`. */
+  clientId?: string;
+  origin?: string;
+  /** Full token URL (Flowlu does not publish it; default `{origin}/oauth/token`). */
+  tokenEndpoint?: string;
+  timeoutMs?: number;
+  fetch?: CommonOptions["fetch"];
+}
+
+/** `Flowlu.apiKey(options)`: the key goes in the `api_key` query parameter. */
+export interface FlowluApiKeyOptions {
+  company?: string;
+  apiKey: string;
+  origin?: string;
+}
+
+/** `new Virtuous(options)`. */
+export interface VirtuousOptions {
+  /** Replaces `https://api.virtuoussoftware.com`. */
+  origin?: string;
+  timeoutMs?: number;
+  fetch?: CommonOptions["fetch"];
+}
+
+/** `Virtuous.apiKey(options)`: sent as `Authorization: Bearer`. */
+export interface VirtuousApiKeyOptions {
+  apiKey: string;
+  origin?: string;
+}
+
+/** `new OAuth2(options)`: any OAuth 2.0 server. */
+export interface OAuth2Options extends CommonOptions {
+  authorizationEndpoint: string;
+  tokenEndpoint: string;
+  /** RFC 7009 endpoint; without it `revoke` rejects with `unsupported`. */
+  revocationEndpoint?: string;
+  clientId: string;
+  clientSecret?: string;
+  redirectUri: string;
+  /** Default: `client_secret_post` with a secret, `none` without. */
+  clientAuth?: "client_secret_post" | "client_secret_basic" | "none";
+}
+
+/** `createAuthorizationRequest(options)`. */
+export interface AuthorizationRequestOptions {
+  /** Joined with spaces into `scope`. */
+  scopes?: string[];
+  /** PKCE S256 (default true). */
+  pkce?: boolean;
+  /** Extra query parameters (may not override the flow's own). */
+  params?: Record<string, string>;
+}
+
+/** Keep `state` and `codeVerifier` (e.g. in sessionStorage) until the callback. */
+export interface AuthorizationRequest {
+  url: string;
+  state: string;
+  codeVerifier: string | null;
+}
+
+
+/** What `parseCallback` returns. */
+export interface CallbackResult {
+  code: string;
+  state: string;
+}
+
+/** What every authorization-code provider can do. */
+export interface CodeFlowMethods {
+  /**
+   * Builds the URL to send the user to, with a fresh `state` and (by default) a PKCE
+   * verifier: keep both (session, sealed cookie, sessionStorage) for the callback.
+   */
+  createAuthorizationRequest(options?: AuthorizationRequestOptions): AuthorizationRequest;
+  /**
+   * Reads the redirect back from the provider. Checks `state` in constant time and
+   * `iss` (RFC 9207). Throws `state_mismatch`, `invalid_callback` or
+   * `authorization_denied` (with the provider's `error` and `errorDescription`).
+   */
+  parseCallback(url: string | URL, options: { state: string }): CallbackResult;
+  /** Exchanges an authorization code (and the PKCE verifier, if one was used) for tokens. */
+  exchangeCode(code: string, options?: { codeVerifier?: string | null }): Promise<TokenSet>;
+  /**
+   * Refreshes tokens. Refresh tokens may rotate: store the returned set (it keeps the
+   * old refresh token when the server sends none).
+   */
+  refresh(refreshToken: string): Promise<TokenSet>;
+  /** Revokes a token (RFC 7009); rejects with `unsupported`, sending nothing, without an endpoint. */
+  revoke(token: string): Promise<void>;
+  /** Returns a copy of `request` carrying the access token the way the provider expects. */
+  authorize(request: Request, tokens: TokenSet): Request;
+  /** Frees the wasm memory now instead of at garbage collection. */
+  free(): void;
+}
+
+/** Flextell: authorization code + PKCE; refresh tokens rotate; no revocation endpoint. */
+export declare class Flextell {
+  constructor(options: FlextellOptions);
+}
+export interface Flextell extends CodeFlowMethods {}
+
+/** Flexie CRM: authorization code on `https://{subdomain}.flexie.io`, or an API key. */
+export declare class Flexie {
+  constructor(options: FlexieOptions);
+  /** The key in the `apikey` header (default) or `?apikey=` query parameter. */
+  static apiKey(options: FlexieApiKeyOptions): ApiKeyCredentials;
+}
+export interface Flexie extends CodeFlowMethods {}
+
+/** Agile CRM: authorization code, or HTTP Basic `email:REST_API_KEY` (what integrations use). */
+export declare class AgileCrm {
+  constructor(options: AgileCrmOptions);
+  /** HTTP Basic `email:apiKey` plus `Accept: application/json`. */
+  static apiKey(options: AgileCrmApiKeyOptions): ApiKeyCredentials;
+}
+export interface AgileCrm extends CodeFlowMethods {}
+
+/** Any OAuth 2.0 server, configured by full endpoint URLs. */
+export declare class OAuth2 {
+  constructor(options: OAuth2Options);
+  /** Resource-owner password grant (RFC 6749 §4.3). */
+  login(options: { username: string; password: string; scopes?: string[] }): Promise<TokenSet>;
+}
+export interface OAuth2 extends CodeFlowMethods {}
+
+/** Flowlu: password grant (admins; token without expiry or refresh) or an API key. */
+export declare class Flowlu {
+  constructor(options: FlowluOptions);
+  /** Password grant; sends `client_id` (default `"android_app_v1"`). */
+  login(options: { username: string; password: string }): Promise<TokenSet>;
+  /** Returns a copy of `request` with HTTP Basic `bearer:TOKEN`. */
+  authorize(request: Request, tokens: TokenSet): Request;
+  /** The key in the `api_key` query parameter of every request (bodies untouched). */
+  static apiKey(options: FlowluApiKeyOptions): ApiKeyCredentials;
+  /**
+   * Flowlu reports API failures as `{error: {error_code, error_msg}}`, often with HTTP 200.
+   * Pass the parsed body (or its text): a `CrmAuthError` (`oauth_error` with `invalid_token`
+   * for code 11, `access_denied` for 22; `invalid_response` for other codes), else `null`.
+   */
+  static apiError(body: unknown): CrmAuthError | null;
+  free(): void;
+}
+
+/** Virtuous CRM: password grant with two-factor, refresh, API keys. */
+export declare class Virtuous {
+  constructor(options?: VirtuousOptions);
+  /**
+   * Logs in. A two-factor account first rejects with `otp_required`: ask the user for
+   * the code and call `login` again with `otp`.
+   */
+  login(options: { username: string; password: string; otp?: string }): Promise<TokenSet>;
+  /** Refreshes tokens (keeps the old refresh token when none comes back). */
+  refresh(refreshToken: string): Promise<TokenSet>;
+  /** Returns a copy of `request` with `Authorization: Bearer`. */
+  authorize(request: Request, tokens: TokenSet): Request;
+  /** The key as `Authorization: Bearer`. */
+  static apiKey(options: VirtuousApiKeyOptions): ApiKeyCredentials;
+  free(): void;
+}
+
+/** A static API key, from a provider's `apiKey(options)`. */
+export declare class ApiKeyCredentials {
+  private constructor();
+  /** Returns a copy of `request` carrying the key in the one place the provider expects. */
+  authorize(request: Request): Request;
+  /** The provider these credentials are for. */
+  readonly provider: string;
+  /** Base URL of the provider's API. */
+  readonly apiBase: string;
+  /** Redacted: `{ provider, apiBase, apiKey: "[redacted]" }`. */
+  toJSON(): { provider: string; apiBase: string; apiKey: "[redacted]" };
+  free(): void;
+}

@@ -3,22 +3,18 @@
 //! provider simulator when scripts/test.sh exports CRM_AUTH_SIM_URL at build time.
 #![cfg(target_arch = "wasm32")]
 
-use crm_auth::bindings::{Flextell, OAuth2, TokenSet};
+use crm_auth::bindings::{CodeFlowClient, TokenSet};
 use js_sys::{Object, Reflect};
 use wasm_bindgen::JsValue;
 use wasm_bindgen_futures::JsFuture;
 use wasm_bindgen_test::*;
 
-fn object(pairs: &[(&str, JsValue)]) -> Object {
+fn obj(pairs: &[(&str, JsValue)]) -> JsValue {
     let o = Object::new();
     for (k, v) in pairs {
         Reflect::set(&o, &(*k).into(), v).unwrap();
     }
-    o
-}
-
-fn obj(pairs: &[(&str, JsValue)]) -> JsValue {
-    object(pairs).into()
+    o.into()
 }
 
 fn get(v: &JsValue, key: &str) -> JsValue {
@@ -29,8 +25,8 @@ fn code_of(err: &JsValue) -> String {
     get(err, "code").as_string().unwrap_or_default()
 }
 
-fn flextell(origin: &str) -> Result<Flextell, JsValue> {
-    Flextell::new(obj(&[
+fn flextell(origin: &str) -> Result<CodeFlowClient, JsValue> {
+    CodeFlowClient::new("flextell", obj(&[
         ("clientId", "client-1".into()),
         ("redirectUri", "https://app.example/cb".into()),
         ("origin", origin.into()),
@@ -41,7 +37,7 @@ fn flextell(origin: &str) -> Result<Flextell, JsValue> {
 fn authorization_request_has_state_and_pkce() {
     let p = flextell("https://sandbox.flextell.test").unwrap();
     let req = p
-        .create_authorization_request(Some(object(&[("scopes", js_sys::Array::of2(&"a".into(), &"b".into()).into())])))
+        .create_authorization_request(obj(&[("scopes", js_sys::Array::of2(&"a".into(), &"b".into()).into())]))
         .unwrap();
     let url = get(&req, "url").as_string().unwrap();
     let state = get(&req, "state").as_string().unwrap();
@@ -79,10 +75,10 @@ fn callback_is_checked() {
 fn bad_options_are_crm_auth_errors() {
     assert_eq!(code_of(&flextell("http://flextell.example").err().unwrap()), "insecure_endpoint");
     assert!(flextell("http://127.0.0.1:9").is_ok());
-    let err = Flextell::new(JsValue::from("nope")).err().unwrap();
+    let err = CodeFlowClient::new("flextell", JsValue::from("nope")).err().unwrap();
     assert_eq!(code_of(&err), "invalid_argument");
     assert_eq!(get(&err, "name").as_string().unwrap(), "CrmAuthError");
-    let err = OAuth2::new(obj(&[("clientId", "x".into()), ("redirectUri", "https://app.example/cb".into())])).err().unwrap();
+    let err = CodeFlowClient::new("oauth2", obj(&[("clientId", "x".into()), ("redirectUri", "https://app.example/cb".into())])).err().unwrap();
     assert_eq!(code_of(&err), "invalid_argument");
     let msg = get(&err, "message").as_string().unwrap();
     assert!(msg.contains("authorizationEndpoint"), "{msg}");
@@ -137,8 +133,8 @@ mod network {
         }
     }
 
-    fn oauth2(base: &str, timeout_ms: f64) -> OAuth2 {
-        OAuth2::new(obj(&[
+    fn oauth2(base: &str, timeout_ms: f64) -> CodeFlowClient {
+        CodeFlowClient::new("oauth2", obj(&[
             ("authorizationEndpoint", format!("{base}/oauth2/authorize").into()),
             ("tokenEndpoint", format!("{base}/oauth2/token").into()),
             ("revocationEndpoint", format!("{base}/oauth2/revoke").into()),
@@ -149,9 +145,9 @@ mod network {
         .unwrap()
     }
 
-    async fn exchange_error(p: &OAuth2) -> JsValue {
+    async fn exchange_error(p: &CodeFlowClient) -> JsValue {
         let verifier = "a".repeat(43);
-        JsFuture::from(p.exchange_code("bogus-code".into(), Some(object(&[("codeVerifier", verifier.into())]))))
+        JsFuture::from(p.exchange_code("bogus-code".into(), obj(&[("codeVerifier", verifier.into())])))
             .await
             .unwrap_err()
     }
@@ -175,7 +171,7 @@ mod network {
     async fn a_fetch_that_never_answers_times_out() {
         // A custom fetch that ignores the abort signal: the deadline still fires.
         let hang = js_sys::Function::new_no_args("return new Promise(() => {})");
-        let p = OAuth2::new(obj(&[
+        let p = CodeFlowClient::new("oauth2", obj(&[
             ("authorizationEndpoint", "https://as.example/authorize".into()),
             ("tokenEndpoint", "https://as.example/token".into()),
             ("clientId", "c".into()),
@@ -184,7 +180,7 @@ mod network {
             ("fetch", hang.into()),
         ]))
         .unwrap();
-        let err = JsFuture::from(p.exchange_code("code".into(), None)).await.unwrap_err();
+        let err = JsFuture::from(p.exchange_code("code".into(), JsValue::UNDEFINED)).await.unwrap_err();
         assert_eq!(code_of(&err), "timeout");
     }
 }

@@ -6,8 +6,10 @@ use wasm_bindgen::prelude::*;
 use web_sys::{Request, RequestInit};
 
 use super::error::to_js;
+use super::options::Options;
 use crate::core::error::{Error, ErrorCode, Result};
 use crate::providers::credential::{ApiKey, Style};
+use crate::providers::{agilecrm, flexie, flowlu, virtuous};
 
 fn invalid(message: &str) -> Error {
     Error::new(ErrorCode::InvalidArgument, message)
@@ -44,25 +46,43 @@ pub fn authorize_request(request: JsValue, style: &Style, secret: &str) -> Resul
 
 /// A static API key for one provider, from `Flexie.apiKey(…)`,
 /// `Flowlu.apiKey(…)`, `AgileCrm.apiKey(…)` or `Virtuous.apiKey(…)`.
-#[wasm_bindgen]
+#[wasm_bindgen(skip_typescript)]
 pub struct ApiKeyCredentials {
     inner: ApiKey,
 }
 
-impl From<ApiKey> for ApiKeyCredentials {
-    fn from(inner: ApiKey) -> Self {
-        ApiKeyCredentials { inner }
+fn api_key(provider: &str, o: &Options) -> Result<ApiKey> {
+    let key = o.required("apiKey")?.into();
+    let origin = o.string("origin")?;
+    let origin = origin.as_deref();
+    match provider {
+        flexie::NAME => flexie::api_key(o.string("subdomain")?.as_deref(), key, o.string("placement")?.as_deref(), origin),
+        agilecrm::NAME => agilecrm::api_key(o.string("domain")?.as_deref(), o.required("email")?, key, origin),
+        flowlu::NAME => flowlu::api_key(o.string("company")?.as_deref(), key, origin),
+        virtuous::NAME => virtuous::api_key(key, origin),
+        _ => Err(invalid("unknown provider")),
     }
 }
 
 #[wasm_bindgen]
 impl ApiKeyCredentials {
+    /// `provider` is `"flexie"`, `"agilecrm"`, `"flowlu"` or `"virtuous"`;
+    /// use the providers' static `apiKey(options)`, which pass it.
+    #[wasm_bindgen(constructor)]
+    pub fn new(provider: &str, options: JsValue) -> std::result::Result<ApiKeyCredentials, JsValue> {
+        let provider_name = [flexie::NAME, agilecrm::NAME, flowlu::NAME, virtuous::NAME]
+            .into_iter()
+            .find(|n| *n == provider)
+            .unwrap_or("crm-auth");
+        Options::new(options, "apiKey options", false)
+            .and_then(|o| api_key(provider, &o))
+            .map(|inner| ApiKeyCredentials { inner })
+            .map_err(|e| to_js(e, provider_name))
+    }
+
     /// Returns a copy of `request` carrying the key, in the one place the
     /// provider expects it.
-    pub fn authorize(
-        &self,
-        #[wasm_bindgen(unchecked_param_type = "Request")] request: JsValue,
-    ) -> std::result::Result<Request, JsValue> {
+    pub fn authorize(&self, request: JsValue) -> std::result::Result<Request, JsValue> {
         authorize_request(request, &self.inner.style, self.inner.key.expose()).map_err(|e| to_js(e, self.inner.provider))
     }
 
@@ -79,7 +99,7 @@ impl ApiKeyCredentials {
     }
 
     /// A redacted view, safe to log.
-    #[wasm_bindgen(js_name = toJSON, unchecked_return_type = "{ provider: string; apiBase: string; apiKey: \"[redacted]\" }")]
+    #[wasm_bindgen(js_name = toJSON)]
     pub fn to_json(&self) -> JsValue {
         let o = Object::new();
         for (k, v) in [("provider", self.inner.provider), ("apiBase", &self.inner.api_base), ("apiKey", "[redacted]")] {

@@ -1,4 +1,6 @@
 //! `#[wasm_bindgen]` classes: translate JS values to Rust and back, no logic.
+//! The package's `api.js` subclasses the shared classes per provider and
+//! `index.d.ts` types the public surface.
 
 mod code_flow;
 mod credential;
@@ -10,9 +12,9 @@ mod password;
 mod token_set;
 mod typescript;
 
-pub use code_flow::{AgileCrm, Flexie, Flextell, OAuth2};
+pub use code_flow::CodeFlowClient;
 pub use credential::ApiKeyCredentials;
 pub use error::set_error_class;
 pub use hmac::HmacSigner;
-pub use password::{Flowlu, Virtuous};
+pub use password::{flowlu_api_error, PasswordClient};
 pub use token_set::TokenSet;

@@ -62,7 +62,9 @@ pub fn password_flow(config: FlowluConfig) -> Result<PasswordFlow> {
         auth: ClientAuth::None,
     };
     let style = Style { placement: Placement::BasicPassword("bearer"), accept_json: false };
-    PasswordFlow::new(NAME, token_endpoint, Some(client), style, quirk)
+    let mut flow = PasswordFlow::new(NAME, token_endpoint, Some(client), style, quirk)?;
+    flow.refreshable = false; // tokens without expiry, and no refresh token
+    Ok(flow)
 }
 
 /// An API key in the `api_key` query parameter.

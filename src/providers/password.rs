@@ -4,7 +4,7 @@
 use super::code_flow::invalid;
 use super::credential::Style;
 use crate::core::endpoint::check_endpoint;
-use crate::core::error::{Error, Result};
+use crate::core::error::{Error, ErrorCode, Result};
 use crate::core::request::{self, Client, HttpRequest, HttpResponse};
 use crate::core::token::{parse_token_response, TokenSet};
 
@@ -24,13 +24,16 @@ pub struct PasswordFlow {
     pub token_style: Style,
     /// Provider quirks in token answers.
     pub quirk: Quirk,
+    /// Whether the provider issues refresh tokens at all.
+    pub refreshable: bool,
 }
 
 impl PasswordFlow {
-    /// Validates the endpoint.
+    /// Validates the endpoint; the flow refreshes unless `refreshable` is
+    /// set to false afterwards.
     pub fn new(provider: &'static str, token_endpoint: String, client: Option<Client>, token_style: Style, quirk: Quirk) -> Result<Self> {
         check_endpoint(&token_endpoint)?;
-        Ok(PasswordFlow { provider, token_endpoint, client, token_style, quirk })
+        Ok(PasswordFlow { provider, token_endpoint, client, token_style, quirk, refreshable: true })
     }
 
     /// The login request; `extra` carries provider fields such as `otp`.
@@ -43,6 +46,9 @@ impl PasswordFlow {
 
     /// The refresh request.
     pub fn refresh_request(&self, refresh_token: &str) -> Result<HttpRequest> {
+        if !self.refreshable {
+            return Err(Error::new(ErrorCode::Unsupported, format!("{} issues no refresh tokens", self.provider)));
+        }
         if refresh_token.is_empty() {
             return Err(invalid("refreshToken must not be empty"));
         }
