@@ -1,65 +1,308 @@
-// The public surface, shared by every runtime entry. The wasm exports one
-// class per kind of flow; each provider here is a thin subclass that names
-// itself, so the wasm carries each method once.
-import {
-  CodeFlowClient,
-  PasswordClient,
-  ApiKeyCredentials,
-  HmacSigner,
-  TokenSet,
-  flowluApiError,
-} from "./crm_auth.js";
+// The public classes. Each is a thin shell over a wasm core that does the
+// protocol work (validation, request building, response parsing); this
+// layer converts arguments, runs fetch (http.js) and builds JS objects.
+import { CodeFlowCore, PasswordCore, ApiKeyCore, HmacCore, flowluApiError } from "./crm_auth.js";
+import { CrmAuthError, fail, fromWasm, wasm } from "./errors.js";
+import { httpOptions, send } from "./http.js";
+import { TokenSet, accessTokenOf, fromCanonical, toJson } from "./tokens.js";
 
-export { ApiKeyCredentials, HmacSigner, TokenSet };
-export { CrmAuthError } from "./errors.js";
+export { CrmAuthError, TokenSet };
 
-export class Flextell extends CodeFlowClient {
+/** A page (not a worker, Node or workerd): client secrets are refused there. */
+const IN_BROWSER_PAGE = typeof document === "object" && document !== null;
+/** Browsers send streamed request bodies only over HTTP/2 (see `withCredential`). */
+const BROWSER_FETCH = typeof navigator === "object" && /^Mozilla\//.test(navigator.userAgent ?? "");
+const INTERNAL = Symbol("crm-auth internal");
+
+function text(provider, value, name) {
+  if (typeof value !== "string" || value === "") throw fail(provider, "invalid_argument", `${name} must be a non-empty string`);
+  return value;
+}
+
+function optionalText(provider, value, name) {
+  if (value === undefined || value === null) return "";
+  return text(provider, value, name);
+}
+
+/** Returns a copy of `request` with the credential the wasm placed for its URL. */
+function withCredential(provider, request, place) {
+  if (!(request instanceof Request)) throw fail(provider, "invalid_argument", "request must be a Request");
+  const { url, headers } = JSON.parse(place(request.url));
+  let copy;
+  if (url === null) {
+    copy = request.clone(); // tees any body: the caller's request stays usable
+  } else if (request.body !== null && BROWSER_FETCH) {
+    // Moving a body to a new URL turns it into a stream, which browsers only
+    // upload over HTTP/2.
+    throw fail(provider, "unsupported",
+      "in browsers a credential in the query cannot be added to a request with a body; " +
+      "authorize a body-less request and pass the body to fetch: fetch(authorize(new Request(url, { method, headers })), { body })");
+  } else {
+    copy = new Request(url, request.body === null ? request : request.clone());
+  }
+  for (const [name, value] of headers) copy.headers.set(name, value);
+  return copy;
+}
+
+async function tokenExchange(core, http, requestJson, oldRefresh) {
+  const r = await send(requestJson, http);
+  return fromCanonical(wasm(() => core.parseToken(r.status, r.retryAfter, r.body, oldRefresh, Date.now())));
+}
+
+/** The authorization-code flow shared by Flextell, Flexie, Agile CRM and OAuth2. */
+class CodeFlowProvider {
+  #core;
+  #http;
+  #name;
+
+  constructor(name, options) {
+    this.#name = name;
+    this.#http = httpOptions(name, options);
+    this.#core = wasm(() => new CodeFlowCore(name, toJson(name, options), IN_BROWSER_PAGE));
+  }
+
+  createAuthorizationRequest(options) {
+    const out = wasm(() => this.#core.authorizationRequest(toJson(this.#name, options)));
+    const [url, state, codeVerifier] = out.split("\n");
+    return { url, state, codeVerifier: codeVerifier || null };
+  }
+
+  parseCallback(url, options) {
+    const href = typeof url === "string" ? url : typeof url?.href === "string" ? url.href : null;
+    if (href === null) throw fail(this.#name, "invalid_argument", "url must be a string or URL");
+    const state = text(this.#name, options?.state, "state");
+    const code = wasm(() => this.#core.parseCallback(href, state));
+    return { code, state };
+  }
+
+  async exchangeCode(code, options) {
+    text(this.#name, code, "code");
+    const verifier = optionalText(this.#name, options?.codeVerifier, "codeVerifier");
+    return tokenExchange(this.#core, this.#http, wasm(() => this.#core.exchangeRequest(code, verifier)), "");
+  }
+
+  async refresh(refreshToken) {
+    text(this.#name, refreshToken, "refreshToken");
+    return tokenExchange(this.#core, this.#http, wasm(() => this.#core.refreshRequest(refreshToken)), refreshToken);
+  }
+
+  async revoke(token) {
+    text(this.#name, token, "token");
+    const r = await send(wasm(() => this.#core.revokeRequest(token)), this.#http);
+    wasm(() => this.#core.parseRevoke(r.status, r.retryAfter, r.body, Date.now()));
+  }
+
+  authorize(request, tokens) {
+    const token = accessTokenOf(this.#name, tokens);
+    return withCredential(this.#name, request, (url) => this.#core.authorization(url, token));
+  }
+
+  /** Password grant; only `OAuth2` exposes it. */
+  async _login(options) {
+    const req = wasm(() => this.#core.passwordRequest(toJson(this.#name, options)));
+    return tokenExchange(this.#core, this.#http, req, "");
+  }
+
+  /** Frees the wasm memory now instead of at garbage collection. */
+  free() {
+    this.#core.free();
+  }
+}
+
+/** The password-grant flow shared by Flowlu and Virtuous. */
+class PasswordProvider {
+  #core;
+  #http;
+  #name;
+
+  constructor(name, options) {
+    this.#name = name;
+    this.#http = httpOptions(name, options);
+    this.#core = wasm(() => new PasswordCore(name, toJson(name, options)));
+  }
+
+  async login(options) {
+    const req = wasm(() => this.#core.loginRequest(toJson(this.#name, options)));
+    return tokenExchange(this.#core, this.#http, req, "");
+  }
+
+  /** Refresh; only `Virtuous` exposes it (Flowlu issues no refresh tokens). */
+  async _refresh(refreshToken) {
+    text(this.#name, refreshToken, "refreshToken");
+    return tokenExchange(this.#core, this.#http, wasm(() => this.#core.refreshRequest(refreshToken)), refreshToken);
+  }
+
+  authorize(request, tokens) {
+    const token = accessTokenOf(this.#name, tokens);
+    return withCredential(this.#name, request, (url) => this.#core.authorization(url, token));
+  }
+
+  free() {
+    this.#core.free();
+  }
+}
+
+/** A static API key, from a provider's `apiKey(options)`. */
+export class ApiKeyCredentials {
+  #core;
+  #provider;
+
+  constructor(internal, provider, options) {
+    if (internal !== INTERNAL) throw fail("crm-auth", "invalid_argument", "use a provider's apiKey(options)");
+    this.#provider = provider;
+    this.#core = wasm(() => new ApiKeyCore(provider, toJson(provider, options)));
+  }
+
+  get provider() {
+    return this.#provider;
+  }
+  get apiBase() {
+    return this.#core.apiBase;
+  }
+
+  authorize(request) {
+    return withCredential(this.#provider, request, (url) => this.#core.authorization(url));
+  }
+
+  toJSON() {
+    return { provider: this.#provider, apiBase: this.apiBase, apiKey: "[redacted]" };
+  }
+  toString() {
+    return `ApiKeyCredentials { provider: ${this.#provider}, apiKey: [redacted] }`;
+  }
+  [Symbol.for("nodejs.util.inspect.custom")]() {
+    return this.toString();
+  }
+  free() {
+    this.#core.free();
+  }
+}
+
+export class Flextell extends CodeFlowProvider {
   constructor(options) {
     super("flextell", options);
   }
 }
 
-export class Flexie extends CodeFlowClient {
+export class Flexie extends CodeFlowProvider {
   constructor(options) {
     super("flexie", options);
   }
   static apiKey(options) {
-    return new ApiKeyCredentials("flexie", options);
+    return new ApiKeyCredentials(INTERNAL, "flexie", options);
   }
 }
 
-export class AgileCrm extends CodeFlowClient {
+export class AgileCrm extends CodeFlowProvider {
   constructor(options) {
     super("agilecrm", options);
   }
   static apiKey(options) {
-    return new ApiKeyCredentials("agilecrm", options);
+    return new ApiKeyCredentials(INTERNAL, "agilecrm", options);
   }
 }
 
-export class OAuth2 extends CodeFlowClient {
+export class OAuth2 extends CodeFlowProvider {
   constructor(options) {
     super("oauth2", options);
   }
+  login(options) {
+    return this._login(options);
+  }
 }
 
-export class Flowlu extends PasswordClient {
+export class Flowlu extends PasswordProvider {
   constructor(options) {
     super("flowlu", options);
   }
   static apiKey(options) {
-    return new ApiKeyCredentials("flowlu", options);
+    return new ApiKeyCredentials(INTERNAL, "flowlu", options);
   }
   static apiError(body) {
-    return flowluApiError(body);
+    let json = typeof body === "string" ? body : undefined;
+    if (json === undefined) {
+      try {
+        json = JSON.stringify(body) ?? "";
+      } catch {
+        json = "";
+      }
+    }
+    const error = flowluApiError(json);
+    return error === "" ? null : fromWasm(error);
   }
 }
 
-export class Virtuous extends PasswordClient {
+export class Virtuous extends PasswordProvider {
   constructor(options) {
     super("virtuous", options);
   }
-  static apiKey(options) {
-    return new ApiKeyCredentials("virtuous", options);
+  refresh(refreshToken) {
+    return this._refresh(refreshToken);
   }
+  static apiKey(options) {
+    return new ApiKeyCredentials(INTERNAL, "virtuous", options);
+  }
+}
+
+/**
+ * Signs requests with HMAC-SHA256 under a configurable recipe (Virtuous does
+ * not publish its own: supply it through the options).
+ */
+export class HmacSigner {
+  #core;
+
+  constructor(options) {
+    this.#core = wasm(() => new HmacCore(toJson("hmac", options)));
+  }
+
+  canonicalString(input) {
+    const p = signatureInput(input);
+    return this.#core.canonicalString(p.method, p.url, p.timestamp, p.body);
+  }
+
+  signature(input) {
+    const p = signatureInput(input);
+    return this.#core.signature(p.method, p.url, p.timestamp, p.body);
+  }
+
+  /** A signed copy of `request` (its body is read from a clone); `timestamp` defaults to now. */
+  async sign(request, options) {
+    if (!(request instanceof Request)) throw fail("hmac", "invalid_argument", "request must be a Request");
+    const timestamp = options?.timestamp ?? Math.floor(Date.now() / 1000);
+    unixSeconds(timestamp);
+    const body = new Uint8Array(await request.clone().arrayBuffer());
+    const signed = request.clone();
+    for (const [name, value] of JSON.parse(this.#core.headers(request.method, request.url, timestamp, body))) {
+      signed.headers.set(name, value);
+    }
+    return signed;
+  }
+
+  toJSON() {
+    return { signatureHeader: this.#core.signatureHeader, key: "[redacted]" };
+  }
+  toString() {
+    return `HmacSigner { signatureHeader: ${this.#core.signatureHeader}, key: [redacted] }`;
+  }
+  [Symbol.for("nodejs.util.inspect.custom")]() {
+    return this.toString();
+  }
+}
+
+function unixSeconds(t) {
+  if (typeof t !== "number" || !(t >= 0) || !Number.isFinite(t)) throw fail("hmac", "invalid_argument", "`timestamp` must be Unix seconds");
+  return Math.floor(t);
+}
+
+function signatureInput(input) {
+  const method = text("hmac", input?.method, "`method`");
+  const url = text("hmac", input?.url, "`url`");
+  const timestamp = unixSeconds(input?.timestamp);
+  const b = input?.body;
+  let body;
+  if (b === undefined || b === null) body = new Uint8Array(0);
+  else if (typeof b === "string") body = new TextEncoder().encode(b);
+  else if (b instanceof Uint8Array) body = b;
+  else throw fail("hmac", "invalid_argument", "`body` must be a string or Uint8Array");
+  return { method, url, timestamp, body };
 }

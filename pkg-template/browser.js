@@ -1,8 +1,6 @@
 // Browsers and bundlers: fetch + instantiate the wasm next to this file.
 import init from "./crm_auth.js";
-import { finishInit } from "./setup.js";
 
 await init({ module_or_path: new URL("./crm_auth_bg.wasm", import.meta.url) });
-finishInit();
 
 export * from "./api.js";

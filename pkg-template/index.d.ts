@@ -1,10 +1,6 @@
-// Public types of crm-auth. The runtime classes are defined in api.js as thin
-// subclasses of the wasm classes; this file is their contract.
-import type { TokenSet } from "./crm_auth.js";
+// Public types of crm-auth: the contract of the classes in api.js.
 import type { CrmAuthError } from "./errors.js";
 
-export { TokenSet, HmacSigner } from "./crm_auth.js";
-export type { TokenSetInit, TokenSetSummary, HmacSignerOptions, SignatureInput } from "./crm_auth.js";
 export { CrmAuthError } from "./errors.js";
 export type { CrmAuthErrorCode } from "./errors.js";
 
@@ -246,5 +242,105 @@ export declare class ApiKeyCredentials {
   readonly apiBase: string;
   /** Redacted: `{ provider, apiBase, apiKey: "[redacted]" }`. */
   toJSON(): { provider: string; apiBase: string; apiKey: "[redacted]" };
+  toString(): string;
   free(): void;
+}
+
+/**
+ * `new HmacSigner(options)`. Virtuous CRM does not publish its HMAC recipe: these
+ * defaults are crm-auth's, not Virtuous's — supply the provider's exact recipe.
+ */
+export interface HmacSignerOptions {
+  /** The shared secret. */
+  key: string;
+  /** Sent in `keyIdHeader` when given. */
+  keyId?: string;
+  /** Default `"X-Signature"`. */
+  signatureHeader?: string;
+  /** Default `"X-Timestamp"` (Unix seconds). */
+  timestampHeader?: string;
+  /** Default `"X-Key-Id"`. */
+  keyIdHeader?: string;
+  /** Put before the signature value, e.g. `"HMAC "`. Default `""`. */
+  signaturePrefix?: string;
+  /** Canonical string parts in order. Default `["method", "path", "timestamp", "body-sha256"]`. */
+  components?: ("method" | "path" | "timestamp" | "body-sha256")[];
+  /** Joins the parts. Default `"\n"`. */
+  separator?: string;
+  /** Encoding of the body digest and the signature. Default `"base64"`. */
+  encoding?: "base64" | "hex";
+}
+
+/** What `HmacSigner.canonicalString` / `signature` sign. */
+export interface SignatureInput {
+  method: string;
+  /** Absolute URL; its path and query are signed. */
+  url: string;
+  body?: string | Uint8Array;
+  /** Unix seconds. */
+  timestamp: number;
+}
+
+/** `new TokenSet(init)`: tokens obtained elsewhere. */
+export interface TokenSetInit {
+  accessToken: string;
+  tokenType?: string;
+  /** Epoch milliseconds. */
+  expiresAt?: number | null;
+  refreshToken?: string | null;
+  scopes?: string[] | null;
+}
+
+/** `TokenSet.toJSON()`: tokens redacted. */
+export interface TokenSetSummary {
+  accessToken: "[redacted]";
+  tokenType: string;
+  expiresAt: number | null;
+  refreshToken: "[redacted]" | null;
+  scopes: string[] | null;
+}
+
+/** Access token, type, expiry, refresh token and scopes, as issued. */
+export declare class TokenSet {
+  /** Wraps tokens obtained elsewhere. */
+  constructor(init: TokenSetInit);
+  /** The access token (a secret: do not log it). */
+  readonly accessToken: string;
+  /** The token type the server sent (`"Bearer"` when it sent none). */
+  readonly tokenType: string;
+  /** Expiry as epoch milliseconds, computed from receipt time, or `null`. */
+  readonly expiresAt: number | null;
+  /** The refresh token, or `null` (a secret: do not log it). */
+  readonly refreshToken: string | null;
+  /** Granted scopes when the server said, else `null`. */
+  readonly scopes: string[] | null;
+  /** True when the token expires within `skewSeconds` (default 60); never without an expiry. */
+  isExpired(skewSeconds?: number): boolean;
+  /** A string for storage; it holds the tokens: store it like a password. */
+  serialize(): string;
+  /** Reads a `serialize()` string; anything else throws `invalid_argument`. */
+  static deserialize(value: string): TokenSet;
+  /** A redacted view, safe to log. */
+  toJSON(): TokenSetSummary;
+  /** A redacted one-line description, safe to log. */
+  toString(): string;
+}
+
+/**
+ * Signs requests with HMAC-SHA256. Defaults: canonical string
+ * `METHOD\nPATH?QUERY\nTIMESTAMP\nBASE64(SHA256(BODY))`, headers `X-Timestamp` (Unix
+ * seconds), `X-Key-Id` (with `keyId`) and `X-Signature` (base64). Virtuous CRM does not
+ * publish its recipe: these defaults are crm-auth's — supply the exact recipe as options.
+ */
+export declare class HmacSigner {
+  constructor(options: HmacSignerOptions);
+  /** The exact string that is signed, for checking a recipe. */
+  canonicalString(input: SignatureInput): string;
+  /** The encoded signature (without `signaturePrefix`). */
+  signature(input: SignatureInput): string;
+  /** A signed copy of `request` (the body is read from a clone); `timestamp` defaults to now. */
+  sign(request: Request, options?: { timestamp?: number }): Promise<Request>;
+  /** Redacted. */
+  toJSON(): { signatureHeader: string; key: "[redacted]" };
+  toString(): string;
 }

@@ -1,9 +1,7 @@
 // Cloudflare Workers / workerd: the bundler hands us a compiled WebAssembly.Module.
 import wasm from "./crm_auth_bg.wasm";
 import { initSync } from "./crm_auth.js";
-import { finishInit } from "./setup.js";
 
 initSync({ module: wasm });
-finishInit();
 
 export * from "./api.js";

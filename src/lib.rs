@@ -4,8 +4,8 @@
 //! - [`core`]: sans-IO building blocks (encoding, state + PKCE, callback and
 //!   token-response parsing, request builders, secrets, errors);
 //! - [`providers`]: one short description per CRM, quirks included;
-//! - `http`: the only code that calls `fetch` (wasm only);
-//! - `bindings`: `#[wasm_bindgen]` classes that translate JS <-> Rust (wasm only).
+//! - `bindings`: `#[wasm_bindgen]` exports over a string ABI (wasm only); the
+//!   package's JS layer wraps them and is the one place that calls `fetch`.
 #![deny(missing_docs)]
 
 pub mod core;
@@ -13,5 +13,3 @@ pub mod providers;
 
 #[cfg(target_arch = "wasm32")]
 pub mod bindings;
-#[cfg(target_arch = "wasm32")]
-pub mod http;

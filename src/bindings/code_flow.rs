@@ -1,68 +1,35 @@
-//! `CodeFlowClient`: the one wasm class behind the authorization-code
-//! providers. The package's `api.js` subclasses it per provider (`Flextell`,
-//! `Flexie`, `AgileCrm`, `OAuth2`) and `index.d.ts` types each subclass, so
-//! the wasm carries one copy of every method instead of one per provider.
+//! `CodeFlowCore`: the authorization-code flow of one provider (Flextell,
+//! Flexie, Agile CRM, any OAuth 2.0 server) behind the string ABI. The
+//! package's JS classes call it and do the `fetch` in between.
 
-use std::rc::Rc;
-
-use js_sys::{Object, Promise, Reflect};
 use wasm_bindgen::prelude::*;
-use web_sys::Request;
 
-use super::credential::{access_token, authorize_request};
-use super::error::to_js;
-use super::exchange::{token_promise, unit_promise};
-use super::options::{string_arg, Options};
+use super::abi::{applied_json, request_json, required_arg, run, token_json, Options};
 use crate::core::error::{Error, ErrorCode, Result};
-use crate::core::request::parse_revoke_response;
+use crate::core::request::{parse_revoke_response, HttpResponse};
+use crate::core::secret::Secret;
 use crate::core::token::parse_token_response;
-use crate::http::Fetcher;
-use crate::providers::code_flow::{self, CodeFlow};
+use crate::providers::code_flow::{invalid, CodeFlow};
 use crate::providers::{agilecrm, flexie, flextell, oauth2};
-
-/// A code flow plus the fetch that runs it.
-struct CodeClient {
-    flow: CodeFlow,
-    http: Fetcher,
-}
-
-/// Reads the options every code-flow provider shares and builds the client.
-fn code_client(options: JsValue, what: &str, build: impl FnOnce(&Options, Common) -> Result<CodeFlow>) -> Result<CodeClient> {
-    let o = Options::new(options, what, false)?;
-    let client_secret = o.secret("clientSecret")?;
-    o.guard_secret(&client_secret)?;
-    let common = Common {
-        client_id: o.required("clientId")?,
-        client_secret,
-        redirect_uri: o.required("redirectUri")?,
-        issuer: o.string("issuer")?,
-    };
-    Ok(CodeClient { http: o.fetcher()?, flow: build(&o, common)? })
-}
 
 /// Options every code-flow provider takes.
 struct Common {
     client_id: String,
-    client_secret: Option<crate::core::secret::Secret>,
+    client_secret: Option<Secret>,
     redirect_uri: String,
     issuer: Option<String>,
 }
 
-fn flextell_client(options: JsValue) -> Result<CodeClient> {
-    code_client(options, "Flextell options", |o, c| {
-        flextell::code_flow(flextell::FlextellConfig {
+fn build(provider: &str, o: &Options, c: Common) -> Result<CodeFlow> {
+    match provider {
+        flextell::NAME => flextell::code_flow(flextell::FlextellConfig {
             client_id: c.client_id,
             client_secret: c.client_secret,
             redirect_uri: c.redirect_uri,
             origin: o.string("origin")?,
             issuer: c.issuer,
-        })
-    })
-}
-
-fn flexie_client(options: JsValue) -> Result<CodeClient> {
-    code_client(options, "Flexie options", |o, c| {
-        flexie::code_flow(flexie::FlexieConfig {
+        }),
+        flexie::NAME => flexie::code_flow(flexie::FlexieConfig {
             subdomain: o.string("subdomain")?,
             client_id: c.client_id,
             client_secret: c.client_secret,
@@ -70,26 +37,16 @@ fn flexie_client(options: JsValue) -> Result<CodeClient> {
             origin: o.string("origin")?,
             issuer: c.issuer,
             token_placement: o.string("tokenPlacement")?,
-        })
-    })
-}
-
-fn agilecrm_client(options: JsValue) -> Result<CodeClient> {
-    code_client(options, "AgileCrm options", |o, c| {
-        agilecrm::code_flow(agilecrm::AgileCrmConfig {
+        }),
+        agilecrm::NAME => agilecrm::code_flow(agilecrm::AgileCrmConfig {
             domain: o.string("domain")?,
             client_id: c.client_id,
             client_secret: c.client_secret,
             redirect_uri: c.redirect_uri,
             origin: o.string("origin")?,
             issuer: c.issuer,
-        })
-    })
-}
-
-fn oauth2_client(options: JsValue) -> Result<CodeClient> {
-    code_client(options, "OAuth2 options", |o, c| {
-        oauth2::code_flow(oauth2::OAuth2Config {
+        }),
+        _ => oauth2::code_flow(oauth2::OAuth2Config {
             authorization_endpoint: o.required("authorizationEndpoint")?,
             token_endpoint: o.required("tokenEndpoint")?,
             revocation_endpoint: o.string("revocationEndpoint")?,
@@ -98,146 +55,140 @@ fn oauth2_client(options: JsValue) -> Result<CodeClient> {
             redirect_uri: c.redirect_uri,
             client_auth: o.string("clientAuth")?,
             issuer: c.issuer,
-        })
-    })
-}
-
-fn set(obj: &Object, key: &str, value: JsValue) {
-    let _ = Reflect::set(obj, &key.into(), &value);
-}
-
-impl CodeClient {
-    fn err(&self, e: Error) -> JsValue {
-        to_js(e, self.flow.provider)
-    }
-
-    fn create_authorization_request(&self, options: JsValue) -> Result<JsValue> {
-        let o = Options::new(options, "createAuthorizationRequest options", true)?;
-        let req = self.flow.authorization_request(
-            &o.strings("scopes")?,
-            o.bool("pkce")?.unwrap_or(true),
-            &o.record("params")?,
-        )?;
-        let out = Object::new();
-        set(&out, "url", req.url.into());
-        set(&out, "state", req.state.into());
-        set(&out, "codeVerifier", req.code_verifier.map_or(JsValue::NULL, |v| v.expose().into()));
-        Ok(out.into())
-    }
-
-    fn parse_callback(&self, url: JsValue, options: JsValue) -> Result<JsValue> {
-        // Accept a string or a URL object (anything with a string `href`).
-        let href = url
-            .as_string()
-            .or_else(|| Reflect::get(&url, &"href".into()).ok().and_then(|h| h.as_string()))
-            .ok_or_else(|| code_flow::invalid("url must be a string or URL"))?;
-        let state = Options::new(options, "parseCallback options", false)?.required("state")?;
-        let cb = self.flow.parse_callback(&href, &state)?;
-        let out = Object::new();
-        set(&out, "code", cb.code.expose().into());
-        set(&out, "state", cb.state.into());
-        Ok(out.into())
-    }
-
-    fn exchange_code(&self, code: JsValue, options: JsValue) -> Promise {
-        let req = string_arg(&code, "code").and_then(|code| {
-            let verifier = Options::new(options, "exchangeCode options", true)?.string("codeVerifier")?;
-            self.flow.exchange_request(&code, verifier.as_deref())
-        });
-        token_promise(&self.http, self.flow.provider, req, parse_token_response)
-    }
-
-    fn refresh(&self, refresh_token: JsValue) -> Promise {
-        let old = string_arg(&refresh_token, "refreshToken");
-        let req = old.as_ref().map_err(Clone::clone).and_then(|rt| self.flow.refresh_request(rt));
-        let flow = self.flow.clone();
-        let old = old.unwrap_or_default();
-        token_promise(&self.http, self.flow.provider, req, move |resp, now| flow.parse_refresh(resp, &old, now))
-    }
-
-    fn login(&self, options: JsValue) -> Promise {
-        let req = Options::new(options, "login options", false).and_then(|o| {
-            // Of the code-flow providers only a generic server may offer it.
-            if self.flow.provider != oauth2::NAME {
-                return Err(Error::new(ErrorCode::Unsupported, "this provider has no password grant"));
-            }
-            self.flow.password_request(&o.required("username")?, &o.required("password")?, &o.strings("scopes")?)
-        });
-        token_promise(&self.http, self.flow.provider, req, parse_token_response)
-    }
-
-    fn revoke(&self, token: JsValue) -> Promise {
-        let req = string_arg(&token, "token").and_then(|t| self.flow.revoke_request(&t));
-        unit_promise(&self.http, self.flow.provider, req, parse_revoke_response)
-    }
-
-    fn authorize(&self, request: JsValue, tokens: JsValue) -> Result<Request> {
-        authorize_request(request, &self.flow.token_style, &access_token(&tokens)?)
+        }),
     }
 }
 
-/// The authorization-code flow of one provider; `provider` is one of
-/// `"flextell"`, `"flexie"`, `"agilecrm"`, `"oauth2"`. Use the provider
-/// classes (`new Flextell(options)`, …), which pass it.
+/// Provider names this class serves.
+fn provider_name(provider: &str) -> Option<&'static str> {
+    [flextell::NAME, flexie::NAME, agilecrm::NAME, oauth2::NAME].into_iter().find(|n| *n == provider)
+}
+
+/// Refuses a client secret in a browser page unless the caller opted in.
+pub fn guard_secret(o: &Options, secret: &Option<Secret>, in_browser: bool) -> Result<()> {
+    if secret.is_some() && in_browser && o.bool("dangerouslyAllowBrowser")? != Some(true) {
+        return Err(Error::new(
+            ErrorCode::SecretInBrowser,
+            "a clientSecret must not be shipped to a browser; exchange codes on a server \
+             (or pass dangerouslyAllowBrowser: true)",
+        ));
+    }
+    Ok(())
+}
+
+/// An HTTP answer as the JS layer hands it over.
+pub fn response(status: u16, retry_after: &str, body: String) -> HttpResponse {
+    HttpResponse { status, retry_after: (!retry_after.is_empty()).then(|| retry_after.to_owned()), body }
+}
+
+/// One provider's authorization-code flow.
 #[wasm_bindgen(skip_typescript)]
-pub struct CodeFlowClient {
-    inner: Rc<CodeClient>,
+pub struct CodeFlowCore {
+    flow: CodeFlow,
 }
 
 #[wasm_bindgen]
-impl CodeFlowClient {
-    /// Validates the options; throws `CrmAuthError` on bad ones
-    /// (`invalid_argument`, `insecure_endpoint`, `secret_in_browser`).
+impl CodeFlowCore {
+    /// `provider`: `"flextell"`, `"flexie"`, `"agilecrm"` or `"oauth2"`;
+    /// `options`: the constructor options as JSON; `in_browser`: whether
+    /// this runs in a page (for the client-secret guard).
     #[wasm_bindgen(constructor)]
-    pub fn new(provider: &str, options: JsValue) -> std::result::Result<CodeFlowClient, JsValue> {
-        let (name, build): (&'static str, fn(JsValue) -> Result<CodeClient>) = match provider {
-            flextell::NAME => (flextell::NAME, flextell_client),
-            flexie::NAME => (flexie::NAME, flexie_client),
-            agilecrm::NAME => (agilecrm::NAME, agilecrm_client),
-            oauth2::NAME => (oauth2::NAME, oauth2_client),
-            _ => return Err(to_js(code_flow::invalid("unknown provider"), "crm-auth")),
-        };
-        build(options).map(|c| CodeFlowClient { inner: Rc::new(c) }).map_err(|e| to_js(e, name))
+    pub fn new(provider: &str, options: &str, in_browser: bool) -> std::result::Result<CodeFlowCore, String> {
+        let name = provider_name(provider).unwrap_or("crm-auth");
+        run(name, || {
+            if provider_name(provider).is_none() {
+                return Err(invalid("unknown provider"));
+            }
+            let o = Options::parse(options, "options", false)?;
+            let client_secret = o.secret("clientSecret")?;
+            guard_secret(&o, &client_secret, in_browser)?;
+            let common = Common {
+                client_id: o.required("clientId")?,
+                client_secret,
+                redirect_uri: o.required("redirectUri")?,
+                issuer: o.string("issuer")?,
+            };
+            Ok(CodeFlowCore { flow: build(name, &o, common)? })
+        })
     }
 
-    /// Builds the URL to send the user to, with a fresh `state` and (by
-    /// default) a PKCE verifier.
-    #[wasm_bindgen(js_name = createAuthorizationRequest)]
-    pub fn create_authorization_request(&self, options: JsValue) -> std::result::Result<JsValue, JsValue> {
-        self.inner.create_authorization_request(options).map_err(|e| self.inner.err(e))
+    /// `"url\nstate\nverifier"` (verifier empty without PKCE); `options` as JSON.
+    #[wasm_bindgen(js_name = authorizationRequest)]
+    pub fn authorization_request(&self, options: &str) -> std::result::Result<String, String> {
+        run(self.flow.provider, || {
+            let o = Options::parse(options, "createAuthorizationRequest options", true)?;
+            let req = self.flow.authorization_request(&o.strings("scopes")?, o.bool("pkce")?.unwrap_or(true), &o.record("params")?)?;
+            let verifier = req.code_verifier.as_ref().map_or("", Secret::expose);
+            Ok(format!("{}\n{}\n{verifier}", req.url, req.state))
+        })
     }
 
-    /// Reads the redirect back from the provider; checks `state` (constant
-    /// time) and `iss`.
+    /// The code from a callback URL, after the state and `iss` checks.
     #[wasm_bindgen(js_name = parseCallback)]
-    pub fn parse_callback(&self, url: JsValue, options: JsValue) -> std::result::Result<JsValue, JsValue> {
-        self.inner.parse_callback(url, options).map_err(|e| self.inner.err(e))
+    pub fn parse_callback(&self, url: &str, state: &str) -> std::result::Result<String, String> {
+        run(self.flow.provider, || {
+            required_arg(state, "state")?;
+            Ok(self.flow.parse_callback(url, state)?.code.expose().to_owned())
+        })
     }
 
-    /// Exchanges an authorization code for tokens.
-    #[wasm_bindgen(js_name = exchangeCode)]
-    pub fn exchange_code(&self, code: JsValue, options: JsValue) -> Promise {
-        self.inner.exchange_code(code, options)
+    /// The code-exchange request (JSON); `verifier` empty when none.
+    #[wasm_bindgen(js_name = exchangeRequest)]
+    pub fn exchange_request(&self, code: &str, verifier: &str) -> std::result::Result<String, String> {
+        run(self.flow.provider, || {
+            let verifier = (!verifier.is_empty()).then_some(verifier);
+            Ok(request_json(&self.flow.exchange_request(code, verifier)?))
+        })
     }
 
-    /// Refreshes tokens (keeps the old refresh token when none came back).
-    pub fn refresh(&self, refresh_token: JsValue) -> Promise {
-        self.inner.refresh(refresh_token)
+    /// The refresh request (JSON).
+    #[wasm_bindgen(js_name = refreshRequest)]
+    pub fn refresh_request(&self, refresh_token: &str) -> std::result::Result<String, String> {
+        run(self.flow.provider, || Ok(request_json(&self.flow.refresh_request(refresh_token)?)))
     }
 
-    /// Password grant (generic OAuth 2.0 servers only).
-    pub fn login(&self, options: JsValue) -> Promise {
-        self.inner.login(options)
+    /// The password-grant request (JSON); generic OAuth 2.0 servers only.
+    #[wasm_bindgen(js_name = passwordRequest)]
+    pub fn password_request(&self, options: &str) -> std::result::Result<String, String> {
+        run(self.flow.provider, || {
+            if self.flow.provider != oauth2::NAME {
+                return Err(Error::new(ErrorCode::Unsupported, "this provider has no password grant"));
+            }
+            let o = Options::parse(options, "login options", false)?;
+            let req = self.flow.password_request(&o.required("username")?, &o.required("password")?, &o.strings("scopes")?)?;
+            Ok(request_json(&req))
+        })
     }
 
-    /// Revokes a token (RFC 7009); `unsupported` (nothing sent) without a
-    /// revocation endpoint.
-    pub fn revoke(&self, token: JsValue) -> Promise {
-        self.inner.revoke(token)
+    /// The revocation request (JSON), or `unsupported`.
+    #[wasm_bindgen(js_name = revokeRequest)]
+    pub fn revoke_request(&self, token: &str) -> std::result::Result<String, String> {
+        run(self.flow.provider, || Ok(request_json(&self.flow.revoke_request(token)?)))
     }
 
-    /// Returns a copy of `request` carrying the access token.
-    pub fn authorize(&self, request: JsValue, tokens: JsValue) -> std::result::Result<Request, JsValue> {
-        self.inner.authorize(request, tokens).map_err(|e| self.inner.err(e))
+    /// Parses a token answer into a serialized token set; with a non-empty
+    /// `old_refresh`, a missing refresh token keeps the old one.
+    #[wasm_bindgen(js_name = parseToken)]
+    pub fn parse_token(&self, status: u16, retry_after: &str, body: String, old_refresh: &str, now_ms: f64) -> std::result::Result<String, String> {
+        run(self.flow.provider, || {
+            let resp = response(status, retry_after, body);
+            let tokens = if old_refresh.is_empty() {
+                parse_token_response(&resp, now_ms)?
+            } else {
+                self.flow.parse_refresh(&resp, old_refresh, now_ms)?
+            };
+            Ok(token_json(&tokens))
+        })
+    }
+
+    /// Checks a revocation answer.
+    #[wasm_bindgen(js_name = parseRevoke)]
+    pub fn parse_revoke(&self, status: u16, retry_after: &str, body: String, now_ms: f64) -> std::result::Result<(), String> {
+        run(self.flow.provider, || parse_revoke_response(&response(status, retry_after, body), now_ms))
+    }
+
+    /// Where the access token goes on a request to `url` (JSON).
+    pub fn authorization(&self, url: &str, access_token: &str) -> String {
+        applied_json(&self.flow.token_style.apply(access_token, url))
     }
 }

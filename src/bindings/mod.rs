@@ -1,20 +1,16 @@
-//! `#[wasm_bindgen]` classes: translate JS values to Rust and back, no logic.
-//! The package's `api.js` subclasses the shared classes per provider and
-//! `index.d.ts` types the public surface.
+//! `#[wasm_bindgen]` exports: translate between the string ABI (see [`abi`])
+//! and the Rust core, no logic. The package's JS layer (`pkg-template/`)
+//! wraps them in the public classes and runs `fetch`.
 
+pub mod abi;
 mod code_flow;
 mod credential;
-mod error;
-mod exchange;
 mod hmac;
-mod options;
 mod password;
 mod token_set;
-mod typescript;
 
-pub use code_flow::CodeFlowClient;
-pub use credential::ApiKeyCredentials;
-pub use error::set_error_class;
-pub use hmac::HmacSigner;
-pub use password::{flowlu_api_error, PasswordClient};
-pub use token_set::TokenSet;
+pub use code_flow::CodeFlowCore;
+pub use credential::ApiKeyCore;
+pub use hmac::HmacCore;
+pub use password::{flowlu_api_error, PasswordCore};
+pub use token_set::{token_set_deserialize, token_set_from_init};

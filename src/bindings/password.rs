@@ -1,88 +1,79 @@
-//! `PasswordClient`: the one wasm class behind the password-grant providers
-//! (`Flowlu`, `Virtuous`), subclassed per provider in the package's `api.js`.
+//! `PasswordCore`: the password-grant flow of Flowlu or Virtuous behind the
+//! string ABI, plus Flowlu's API-error reader.
 
-use js_sys::Promise;
 use wasm_bindgen::prelude::*;
-use web_sys::Request;
 
-use super::credential::{access_token, authorize_request};
-use super::error::to_js;
-use super::exchange::token_promise;
-use super::options::{string_arg, Options};
+use super::abi::{applied_json, error_json, request_json, run, token_json, Options};
+use super::code_flow::response;
 use crate::core::error::Result;
-use crate::http::Fetcher;
 use crate::providers::code_flow::invalid;
 use crate::providers::password::PasswordFlow;
 use crate::providers::{flowlu, virtuous};
 
-/// The password-grant flow of one provider (`"flowlu"` or `"virtuous"`).
-/// Use the provider classes (`new Flowlu(options)`, …), which pass it.
+fn build(provider: &str, o: &Options) -> Result<PasswordFlow> {
+    match provider {
+        flowlu::NAME => flowlu::password_flow(flowlu::FlowluConfig {
+            company: o.string("company")?,
+            client_id: o.string("clientId")?,
+            origin: o.string("origin")?,
+            token_endpoint: o.string("tokenEndpoint")?,
+        }),
+        virtuous::NAME => virtuous::password_flow(o.string("origin")?.as_deref()),
+        _ => Err(invalid("unknown provider")),
+    }
+}
+
+/// One provider's password-grant flow.
 #[wasm_bindgen(skip_typescript)]
-pub struct PasswordClient {
+pub struct PasswordCore {
     flow: PasswordFlow,
-    http: Fetcher,
-}
-
-fn flowlu_flow(o: &Options) -> Result<PasswordFlow> {
-    flowlu::password_flow(flowlu::FlowluConfig {
-        company: o.string("company")?,
-        client_id: o.string("clientId")?,
-        origin: o.string("origin")?,
-        token_endpoint: o.string("tokenEndpoint")?,
-    })
-}
-
-fn virtuous_flow(o: &Options) -> Result<PasswordFlow> {
-    virtuous::password_flow(o.string("origin")?.as_deref())
 }
 
 #[wasm_bindgen]
-impl PasswordClient {
-    /// Validates the options; throws `CrmAuthError` on bad ones.
+impl PasswordCore {
+    /// `provider`: `"flowlu"` or `"virtuous"`; `options` as JSON (may be null).
     #[wasm_bindgen(constructor)]
-    pub fn new(provider: &str, options: JsValue) -> std::result::Result<PasswordClient, JsValue> {
-        let (name, build): (&'static str, fn(&Options) -> Result<PasswordFlow>) = match provider {
-            flowlu::NAME => (flowlu::NAME, flowlu_flow),
-            virtuous::NAME => (virtuous::NAME, virtuous_flow),
-            _ => return Err(to_js(invalid("unknown provider"), "crm-auth")),
-        };
-        let made = Options::new(options, "options", true).and_then(|o| Ok(PasswordClient { http: o.fetcher()?, flow: build(&o)? }));
-        made.map_err(|e| to_js(e, name))
+    pub fn new(provider: &str, options: &str) -> std::result::Result<PasswordCore, String> {
+        let name = [flowlu::NAME, virtuous::NAME].into_iter().find(|n| *n == provider).unwrap_or("crm-auth");
+        run(name, || Ok(PasswordCore { flow: build(provider, &Options::parse(options, "options", true)?)? }))
     }
 
-    /// Logs in with `{ username, password }` plus, for Virtuous, `otp`.
-    pub fn login(&self, options: JsValue) -> Promise {
-        let req = Options::new(options, "login options", false).and_then(|o| {
+    /// The login request (JSON) from `{username, password, otp?}` as JSON.
+    #[wasm_bindgen(js_name = loginRequest)]
+    pub fn login_request(&self, options: &str) -> std::result::Result<String, String> {
+        run(self.flow.provider, || {
+            let o = Options::parse(options, "login options", false)?;
             let otp = o.string("otp")?.filter(|v| !v.is_empty());
             let extra: Vec<(&str, &str)> = otp.as_deref().map(|v| ("otp", v)).into_iter().collect();
-            self.flow.login_request(&o.required("username")?, &o.required("password")?, &extra)
-        });
-        let flow = self.flow.clone();
-        token_promise(&self.http, self.flow.provider, req, move |resp, now| flow.parse(resp, None, now))
+            Ok(request_json(&self.flow.login_request(&o.required("username")?, &o.required("password")?, &extra)?))
+        })
     }
 
-    /// Refreshes tokens (keeps the old refresh token when none comes back);
-    /// `unsupported` for providers without refresh tokens.
-    pub fn refresh(&self, refresh_token: JsValue) -> Promise {
-        let old = string_arg(&refresh_token, "refreshToken");
-        let req = old.as_ref().map_err(Clone::clone).and_then(|rt| self.flow.refresh_request(rt));
-        let flow = self.flow.clone();
-        let old = old.unwrap_or_default();
-        token_promise(&self.http, self.flow.provider, req, move |resp, now| flow.parse(resp, Some(&old), now))
+    /// The refresh request (JSON), or `unsupported`.
+    #[wasm_bindgen(js_name = refreshRequest)]
+    pub fn refresh_request(&self, refresh_token: &str) -> std::result::Result<String, String> {
+        run(self.flow.provider, || Ok(request_json(&self.flow.refresh_request(refresh_token)?)))
     }
 
-    /// Returns a copy of `request` carrying the access token.
-    pub fn authorize(&self, request: JsValue, tokens: JsValue) -> std::result::Result<Request, JsValue> {
-        access_token(&tokens)
-            .and_then(|t| authorize_request(request, &self.flow.token_style, &t))
-            .map_err(|e| to_js(e, self.flow.provider))
+    /// Parses a token answer (provider quirks included) into a serialized
+    /// token set.
+    #[wasm_bindgen(js_name = parseToken)]
+    pub fn parse_token(&self, status: u16, retry_after: &str, body: String, old_refresh: &str, now_ms: f64) -> std::result::Result<String, String> {
+        run(self.flow.provider, || {
+            let old = (!old_refresh.is_empty()).then_some(old_refresh);
+            Ok(token_json(&self.flow.parse(&response(status, retry_after, body), old, now_ms)?))
+        })
+    }
+
+    /// Where the access token goes on a request to `url` (JSON).
+    pub fn authorization(&self, url: &str, access_token: &str) -> String {
+        applied_json(&self.flow.token_style.apply(access_token, url))
     }
 }
 
-/// `Flowlu.apiError(body)`: a `CrmAuthError` for Flowlu's HTTP-200 API
-/// errors, or `null`.
+/// Flowlu's `{error: {error_code, error_msg}}` (often with HTTP 200) as error
+/// JSON, or an empty string when `body` is not such an error.
 #[wasm_bindgen(js_name = flowluApiError, skip_typescript)]
-pub fn flowlu_api_error(body: JsValue) -> JsValue {
-    let text = body.as_string().or_else(|| js_sys::JSON::stringify(&body).ok().and_then(|s| s.as_string()));
-    text.and_then(|t| flowlu::api_error(&t)).map_or(JsValue::NULL, |e| to_js(e, flowlu::NAME))
+pub fn flowlu_api_error(body: &str) -> String {
+    flowlu::api_error(body).map_or_else(String::new, |e| error_json(&e, flowlu::NAME))
 }

@@ -1,0 +1,120 @@
+// TokenSet: tokens as JS sees them. The wasm validates every token set
+// (from a token answer, a stored string or an init object) and hands over
+// its canonical JSON; reading fields is then free.
+import { tokenSetDeserialize, tokenSetFromInit } from "./crm_auth.js";
+import { fail, wasm } from "./errors.js";
+
+const LIBRARY = "crm-auth";
+const REDACTED = "[redacted]";
+let canonical = false;
+
+/** A TokenSet from the wasm's canonical JSON. */
+export function fromCanonical(json) {
+  canonical = true;
+  try {
+    return new TokenSet(json);
+  } finally {
+    canonical = false;
+  }
+}
+
+/** Options objects cross to the wasm as JSON. */
+export function toJson(provider, value) {
+  if (value === undefined || value === null) return "null";
+  let json;
+  try {
+    json = JSON.stringify(value);
+  } catch {
+    throw fail(provider, "invalid_argument", "options must be a plain object");
+  }
+  return json ?? "null";
+}
+
+export class TokenSet {
+  #accessToken;
+  #tokenType;
+  #expiresAt;
+  #refreshToken;
+  #scopes;
+
+  /** Wraps tokens obtained elsewhere: `{ accessToken, tokenType?, expiresAt?, refreshToken?, scopes? }`. */
+  constructor(init) {
+    const json = canonical ? init : wasm(() => tokenSetFromInit(toJson(LIBRARY, init)));
+    const t = JSON.parse(json);
+    this.#accessToken = t.access_token;
+    this.#tokenType = t.token_type;
+    this.#expiresAt = t.expires_at;
+    this.#refreshToken = t.refresh_token;
+    this.#scopes = t.scope === null ? null : t.scope.split(" ").filter(Boolean);
+  }
+
+  get accessToken() {
+    return this.#accessToken;
+  }
+  get tokenType() {
+    return this.#tokenType;
+  }
+  get expiresAt() {
+    return this.#expiresAt;
+  }
+  get refreshToken() {
+    return this.#refreshToken;
+  }
+  get scopes() {
+    return this.#scopes === null ? null : [...this.#scopes];
+  }
+
+  /** True when the token expires within `skewSeconds` (default 60); a token without expiry never does. */
+  isExpired(skewSeconds = 60) {
+    if (typeof skewSeconds !== "number" || !(skewSeconds >= 0) || !Number.isFinite(skewSeconds)) {
+      throw fail(LIBRARY, "invalid_argument", "skewSeconds must be a non-negative number");
+    }
+    return this.#expiresAt !== null && this.#expiresAt - skewSeconds * 1000 <= Date.now();
+  }
+
+  /** A string for storage (it holds the tokens: store it like a password). */
+  serialize() {
+    return JSON.stringify({
+      v: 1,
+      access_token: this.#accessToken,
+      token_type: this.#tokenType,
+      expires_at: this.#expiresAt,
+      refresh_token: this.#refreshToken,
+      scope: this.#scopes === null ? null : this.#scopes.join(" "),
+    });
+  }
+
+  /** Reads a `serialize()` string; anything else is `invalid_argument`. */
+  static deserialize(value) {
+    if (typeof value !== "string") throw fail(LIBRARY, "invalid_argument", "expected a serialized TokenSet string");
+    return fromCanonical(wasm(() => tokenSetDeserialize(value)));
+  }
+
+  /** A redacted view, safe to log. */
+  toJSON() {
+    return {
+      accessToken: REDACTED,
+      tokenType: this.#tokenType,
+      expiresAt: this.#expiresAt,
+      refreshToken: this.#refreshToken === null ? null : REDACTED,
+      scopes: this.scopes,
+    };
+  }
+
+  /** A redacted one-line description, safe to log. */
+  toString() {
+    const refresh = this.#refreshToken === null ? "null" : REDACTED;
+    return `TokenSet { tokenType: ${this.#tokenType}, expiresAt: ${this.#expiresAt}, accessToken: ${REDACTED}, refreshToken: ${refresh} }`;
+  }
+
+  [Symbol.for("nodejs.util.inspect.custom")]() {
+    return this.toString();
+  }
+}
+
+/** The access token of a TokenSet (or any object with a string `accessToken`). */
+export function accessTokenOf(provider, tokens) {
+  const token = tokens?.accessToken;
+  if (typeof token !== "string" || token === "") throw fail(provider, "invalid_argument", "tokens must be a TokenSet");
+  return token;
+}

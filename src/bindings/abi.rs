@@ -1,0 +1,190 @@
+//! The string ABI between the wasm and the package's JS layer: arguments
+//! arrive as strings (option objects as JSON), results leave as strings
+//! (requests and token sets as JSON), errors as JSON the JS layer turns into
+//! `CrmAuthError`. Strings are the cheapest values to cross the boundary and
+//! keep the wasm free of JS object plumbing.
+
+use crate::core::error::{Error, ErrorCode, Result};
+use crate::core::json::{self, write_string, Value};
+use crate::core::request::HttpRequest;
+use crate::core::secret::Secret;
+use crate::core::token::TokenSet;
+use crate::providers::credential::Applied;
+
+/// An error as thrown to JS: `{"code","message","provider",…}`.
+pub fn error_json(err: &Error, provider: &str) -> String {
+    let mut out = String::from("{\"code\":");
+    write_string(&mut out, err.code.as_str());
+    for (key, value) in [
+        ("message", Some(err.message.as_str())),
+        ("provider", Some(provider)),
+        ("error", err.error.as_deref()),
+        ("errorDescription", err.error_description.as_deref()),
+    ] {
+        if let Some(v) = value {
+            out.push_str(",\"");
+            out.push_str(key);
+            out.push_str("\":");
+            write_string(&mut out, v);
+        }
+    }
+    for (key, value) in [("status", err.status.map(u64::from)), ("retryAfter", err.retry_after.map(|r| r as u64))] {
+        if let Some(v) = value {
+            out.push_str(",\"");
+            out.push_str(key);
+            out.push_str("\":");
+            out.push_str(&v.to_string());
+        }
+    }
+    out.push('}');
+    out
+}
+
+/// Runs `f`, turning its error into the JSON JS expects.
+pub fn run<T>(provider: &str, f: impl FnOnce() -> Result<T>) -> std::result::Result<T, String> {
+    f().map_err(|e| error_json(&e, provider))
+}
+
+/// `{"method","url","headers":[[name,value]…],"body"}` for `fetch`.
+pub fn request_json(req: &HttpRequest) -> String {
+    let mut out = String::from("{\"method\":");
+    write_string(&mut out, req.method);
+    out.push_str(",\"url\":");
+    write_string(&mut out, &req.url);
+    out.push_str(",\"headers\":");
+    pairs(&mut out, req.headers.iter().map(|(k, v)| (*k, v.as_str())));
+    out.push_str(",\"body\":");
+    match &req.body {
+        Some(body) => write_string(&mut out, body),
+        None => out.push_str("null"),
+    }
+    out.push('}');
+    out
+}
+
+/// `{"url": string|null, "headers": [[name, value]…]}` for `authorize`.
+pub fn applied_json(applied: &Applied) -> String {
+    let mut out = String::from("{\"url\":");
+    match &applied.url {
+        Some(url) => write_string(&mut out, url),
+        None => out.push_str("null"),
+    }
+    out.push_str(",\"headers\":");
+    pairs(&mut out, applied.headers.iter().map(|(k, v)| (*k, v.as_str())));
+    out.push('}');
+    out
+}
+
+fn pairs<'a>(out: &mut String, items: impl Iterator<Item = (&'a str, &'a str)>) {
+    out.push('[');
+    for (i, (k, v)) in items.enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        out.push('[');
+        write_string(out, k);
+        out.push(',');
+        write_string(out, v);
+        out.push(']');
+    }
+    out.push(']');
+}
+
+/// Token sets cross as their serialized form.
+pub fn token_json(tokens: &TokenSet) -> String {
+    tokens.serialize()
+}
+
+fn invalid(message: String) -> Error {
+    Error::new(ErrorCode::InvalidArgument, message)
+}
+
+/// An options object received as JSON (`JSON.stringify(options)`; `null`
+/// or absent when the caller passed none).
+pub struct Options(Option<Value>);
+
+impl Options {
+    /// Parses `json`; it must be an object, or (when `optional`) null.
+    pub fn parse(json: &str, what: &str, optional: bool) -> Result<Self> {
+        match json::parse(json) {
+            Some(v @ Value::Object(_)) => Ok(Options(Some(v))),
+            Some(Value::Null) | None if optional => Ok(Options(None)),
+            _ => Err(invalid(format!("{what} must be an object"))),
+        }
+    }
+
+    fn get(&self, key: &str) -> Option<&Value> {
+        self.0.as_ref()?.get(key).filter(|v| !matches!(v, Value::Null))
+    }
+
+    /// An optional string option.
+    pub fn string(&self, key: &str) -> Result<Option<String>> {
+        self.get(key)
+            .map(|v| v.as_str().map(str::to_owned).ok_or_else(|| invalid(format!("`{key}` must be a string"))))
+            .transpose()
+    }
+
+    /// A required, non-empty string option.
+    pub fn required(&self, key: &str) -> Result<String> {
+        match self.string(key)? {
+            Some(s) if !s.is_empty() => Ok(s),
+            _ => Err(invalid(format!("`{key}` is required"))),
+        }
+    }
+
+    /// An optional secret; its value never appears in errors.
+    pub fn secret(&self, key: &str) -> Result<Option<Secret>> {
+        Ok(self.string(key)?.filter(|s| !s.is_empty()).map(Secret::new))
+    }
+
+    /// An optional boolean option.
+    pub fn bool(&self, key: &str) -> Result<Option<bool>> {
+        self.get(key)
+            .map(|v| match v {
+                Value::Bool(b) => Ok(*b),
+                _ => Err(invalid(format!("`{key}` must be a boolean"))),
+            })
+            .transpose()
+    }
+
+    /// An optional finite, non-negative number.
+    pub fn number(&self, key: &str) -> Result<Option<f64>> {
+        self.get(key)
+            .map(|v| {
+                v.as_f64()
+                    .filter(|n| n.is_finite() && *n >= 0.0)
+                    .ok_or_else(|| invalid(format!("`{key}` must be a non-negative number")))
+            })
+            .transpose()
+    }
+
+    /// An optional array of strings.
+    pub fn strings(&self, key: &str) -> Result<Vec<String>> {
+        let err = || invalid(format!("`{key}` must be an array of strings"));
+        match self.get(key) {
+            None => Ok(Vec::new()),
+            Some(Value::Array(items)) => items.iter().map(|s| s.as_str().map(str::to_owned).ok_or_else(err)).collect(),
+            Some(_) => Err(err()),
+        }
+    }
+
+    /// An optional record of string values.
+    pub fn record(&self, key: &str) -> Result<Vec<(String, String)>> {
+        let err = || invalid(format!("`{key}` must be an object of strings"));
+        match self.get(key) {
+            None => Ok(Vec::new()),
+            Some(Value::Object(members)) => {
+                members.iter().map(|(k, v)| v.as_str().map(|v| (k.clone(), v.to_owned())).ok_or_else(err)).collect()
+            }
+            Some(_) => Err(err()),
+        }
+    }
+}
+
+/// A string argument that must be non-empty.
+pub fn required_arg(value: &str, name: &str) -> Result<()> {
+    if value.is_empty() {
+        return Err(invalid(format!("{name} must be a non-empty string")));
+    }
+    Ok(())
+}
