@@ -465,10 +465,34 @@ test('other providers: Flexie, Agile CRM, Flowlu, Virtuous', async () => {
   assert.equal((await fetch(`${base}/virtuous/api/Contact/1`)).status, 401);
 });
 
+test('per-provider origins: own paths stay with the provider (Flexie /oauth2/* is not the oauth2 provider)', async () => {
+  const o = sim.origins.flexie;
+  const auth = new URL(`${o}/oauth2/authorize?${form({ response_type: 'code', client_id: 'test-client', redirect_uri: REDIRECT, state: 's' })}`);
+  const page = await fetch(auth);
+  assert.match(await page.text(), /Flexie CRM/);
+  const consent = await fetch(`${o}/flexie/oauth2/authorize`, { method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: `${auth.search.slice(1)}&decision=approve` });
+  const code = new URL(consent.headers.get('location')).searchParams.get('code');
+  const tok = await fetch(`${o}/oauth2/token`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: form({ grant_type: 'authorization_code', code, redirect_uri: REDIRECT, client_id: 'test-client', client_secret: 'test-secret' }) });
+  assert.equal(tok.status, 200);
+  const counts = await getJson('/__sim/counts');
+  assert.equal(counts.flexie.authorization_code, 1);
+  assert.equal(counts.oauth2.authorization_code, 0);
+  // last-request records the path as the client sent it on that origin
+  assert.equal((await getJson('/__sim/last-request?provider=flexie&endpoint=token')).path, '/oauth2/token');
+  // another provider's prefix on this origin is not routed to that provider
+  assert.equal((await fetch(`${o}/flextell/oauth/token`, { method: 'POST' })).status, 404);
+});
+
 test('cli prints the listening line', async () => {
   const child = spawn(process.execPath, [new URL('../www/simulator/cli.js', import.meta.url).pathname, '--port', '0']);
   const line = await new Promise((resolve, reject) => {
-    child.stdout.once('data', (d) => resolve(String(d).trim()));
+    // The first chunk may carry the per-provider origin lines too (stdout chunking varies
+    // with load): read up to the first newline.
+    let out = '';
+    child.stdout.on('data', (d) => {
+      out += d;
+      if (out.includes('\n')) resolve(out.split('\n')[0].trim());
+    });
     child.once('exit', (code) => reject(new Error(`exited ${code}`)));
   });
   assert.match(line, /^simulator listening on http:\/\/127\.0\.0\.1:\d+$/);

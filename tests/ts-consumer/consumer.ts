@@ -3,12 +3,25 @@
 // Checked with `tsc --noEmit -p tests/ts-consumer` (bundler resolution) and
 // `-p tests/ts-consumer/tsconfig.node16.json` (node16 ESM resolution); `crm-auth` resolves
 // through tests/ts-consumer/node_modules -> .tmp/consumer/node_modules (see scripts/pack.sh).
-import { Flextell, OAuth2, TokenSet, CrmAuthError } from "crm-auth";
+import {
+  Flextell, Flexie, AgileCrm, OAuth2, Flowlu, Virtuous, ApiKeyCredentials, HmacSigner, TokenSet, CrmAuthError,
+} from "crm-auth";
 import type {
   CrmAuthErrorCode,
   CommonOptions,
+  CodeFlowMethods,
   FlextellOptions,
+  FlexieOptions,
+  FlexieApiKeyOptions,
+  AgileCrmOptions,
+  AgileCrmApiKeyOptions,
   OAuth2Options,
+  FlowluOptions,
+  FlowluApiKeyOptions,
+  VirtuousOptions,
+  VirtuousApiKeyOptions,
+  HmacSignerOptions,
+  SignatureInput,
   AuthorizationRequestOptions,
   AuthorizationRequest,
   CallbackResult,
@@ -132,6 +145,145 @@ export function handleError(e: unknown): string {
   return "unknown";
 }
 
+// ---- every provider class, option and static method --------------------------------------
+
+/** Anything with the code-flow methods, whatever the provider. */
+async function codeFlow(p: CodeFlowMethods & { parseCallback(url: string | URL, o: { state: string }): CallbackResult }): Promise<TokenSet> {
+  const r: AuthorizationRequest = p.createAuthorizationRequest({ scopes: ["read"] });
+  const { code } = p.parseCallback(r.url, { state: r.state });
+  return p.exchangeCode(code, { codeVerifier: r.codeVerifier });
+}
+
+export async function flexieFlow(): Promise<Response[]> {
+  const options: FlexieOptions = {
+    subdomain: "acme",
+    clientId: "id",
+    clientSecret: "secret",
+    redirectUri: "https://app.example/cb",
+    origin: "https://acme.flexie.example",
+    tokenPlacement: "query",
+    issuer: "https://acme.flexie.example",
+    timeoutMs: 10_000,
+    fetch: (url, init) => fetch(url, init),
+  };
+  const flexie = new Flexie(options);
+  new Flexie({ subdomain: "acme", clientId: "id", redirectUri: "https://app.example/cb", tokenPlacement: "header" });
+  new Flexie({ origin: "https://crm.example", clientId: "id", redirectUri: "https://app.example/cb" });
+  const tokens = await codeFlow(flexie);
+  const refreshed: TokenSet = await flexie.refresh(tokens.refreshToken ?? "");
+  const revoked: Promise<void> = flexie.revoke(refreshed.accessToken); // rejects with "unsupported"
+  await revoked.catch((e: unknown) => (e instanceof CrmAuthError && e.code === "unsupported" ? undefined : Promise.reject(e)));
+
+  const keyOptions: FlexieApiKeyOptions = { subdomain: "acme", apiKey: "k", placement: "query", origin: "https://acme.flexie.example" };
+  const key: ApiKeyCredentials = Flexie.apiKey(keyOptions);
+  Flexie.apiKey({ subdomain: "acme", apiKey: "k" });
+  Flexie.apiKey({ apiKey: "k", placement: "header" });
+  expectType<string>(key.apiBase);
+  expectType<string>(key.provider);
+  expectType<{ provider: string; apiBase: string; apiKey: "[redacted]" }>(key.toJSON());
+  expectType<string>(key.toString());
+  const viaKey: Request = key.authorize(new Request(`${key.apiBase}/users/self`));
+  const viaToken: Request = flexie.authorize(new Request("https://acme.flexie.io/api/users/self"), refreshed);
+  return Promise.all([fetch(viaKey), fetch(viaToken)]);
+}
+
+export async function agileFlow(): Promise<Response> {
+  const options: AgileCrmOptions = { domain: "acme", clientId: "id", clientSecret: "s", redirectUri: "https://app.example/cb", origin: "https://acme.agilecrm.example", timeoutMs: 5000 };
+  const agile = new AgileCrm(options);
+  new AgileCrm({ domain: "acme", clientId: "id", redirectUri: "https://app.example/cb" });
+  const tokens = await codeFlow(agile);
+  if (tokens.refreshToken !== null) await agile.refresh(tokens.refreshToken);
+  await agile.revoke(tokens.accessToken).catch(() => undefined);
+  agile.authorize(new Request("https://acme.agilecrm.com/dev/api/contacts/1"), tokens);
+  const keyOptions: AgileCrmApiKeyOptions = { domain: "acme", email: "me@acme.example", apiKey: "k", origin: "https://acme.agilecrm.example" };
+  const key = AgileCrm.apiKey(keyOptions);
+  expectType<ApiKeyCredentials>(key);
+  AgileCrm.apiKey({ domain: "acme", email: "me@acme.example", apiKey: "k" });
+  return fetch(key.authorize(new Request(`${key.apiBase}/contacts/1`)));
+}
+
+export async function flowluFlow(): Promise<CrmAuthError | null> {
+  const options: FlowluOptions = {
+    company: "acme",
+    clientId: "android_app_v1",
+    origin: "https://acme.flowlu.example",
+    tokenEndpoint: "https://acme.flowlu.example/oauth/token",
+    timeoutMs: 5000,
+    fetch: (url, init) => fetch(url, init),
+  };
+  const flowlu = new Flowlu(options);
+  new Flowlu({ company: "acme" });
+  new Flowlu({ tokenEndpoint: "https://auth.example/oauth/token" });
+  const tokens: TokenSet = await flowlu.login({ username: "admin", password: "pw" });
+  expectType<number | null>(tokens.expiresAt);
+  const res = await fetch(flowlu.authorize(new Request("https://acme.flowlu.com/api/v1/module/crm/lead/list"), tokens));
+  const err: CrmAuthError | null = Flowlu.apiError(await res.json());
+  Flowlu.apiError(await res.text());
+  if (err) {
+    expectType<CrmAuthErrorCode>(err.code);
+    expectType<string | undefined>(err.error);
+  }
+  const keyOptions: FlowluApiKeyOptions = { company: "acme", apiKey: "k", origin: "https://acme.flowlu.example" };
+  const key = Flowlu.apiKey(keyOptions);
+  Flowlu.apiKey({ company: "acme", apiKey: "k" });
+  await fetch(key.authorize(new Request(`${key.apiBase}/crm/lead/create`, { method: "POST", body: new URLSearchParams({ name: "x" }) })));
+  return err;
+}
+
+export async function virtuousFlow(askUser: () => Promise<string>): Promise<Response> {
+  const options: VirtuousOptions = { origin: "https://virtuous.example", timeoutMs: 5000, fetch: (url, init) => fetch(url, init) };
+  const virtuous = new Virtuous(options);
+  new Virtuous();
+  new Virtuous({});
+  let tokens: TokenSet;
+  try {
+    tokens = await virtuous.login({ username: "u", password: "p" });
+  } catch (e) {
+    if (!(e instanceof CrmAuthError) || e.code !== "otp_required") throw e;
+    tokens = await virtuous.login({ username: "u", password: "p", otp: await askUser() });
+  }
+  if (tokens.refreshToken) tokens = await virtuous.refresh(tokens.refreshToken);
+  const keyOptions: VirtuousApiKeyOptions = { apiKey: "k", origin: "https://virtuous.example" };
+  const key = Virtuous.apiKey(keyOptions);
+  Virtuous.apiKey({ apiKey: "k" });
+  await fetch(key.authorize(new Request(`${key.apiBase}/Contact/1`)));
+  return fetch(virtuous.authorize(new Request("https://api.virtuoussoftware.com/api/Contact/1"), tokens));
+}
+
+export async function oauth2Login(): Promise<TokenSet> {
+  const o = new OAuth2({ authorizationEndpoint: "https://a/authorize", tokenEndpoint: "https://a/token", clientId: "public", redirectUri: "https://app/cb", clientAuth: "none" });
+  await o.login({ username: "u", password: "p" });
+  return o.login({ username: "u", password: "p", scopes: ["read", "write"] });
+}
+
+export async function hmac(body: string): Promise<Request> {
+  const defaults = new HmacSigner({ key: "secret" });
+  const options: HmacSignerOptions = {
+    key: "secret",
+    keyId: "kid",
+    signatureHeader: "X-Sig",
+    timestampHeader: "X-Ts",
+    keyIdHeader: "X-Kid",
+    signaturePrefix: "HMAC ",
+    components: ["timestamp", "method", "path", "body-sha256"],
+    separator: "|",
+    encoding: "hex",
+  };
+  const signer = new HmacSigner(options);
+  new HmacSigner({ key: "k", encoding: "base64" });
+  const input: SignatureInput = { method: "POST", url: "https://api.example/x?y=1", body, timestamp: 1_700_000_000 };
+  const binary: SignatureInput = { method: "PUT", url: "https://api.example/x", body: new Uint8Array([1, 2]), timestamp: 1 };
+  expectType<string>(signer.canonicalString(input));
+  expectType<string>(signer.signature(binary));
+  signer.canonicalString({ method: "GET", url: "https://api.example/x", timestamp: 1 });
+  expectType<{ signatureHeader: string; key: "[redacted]" }>(signer.toJSON());
+  expectType<string>(signer.toString());
+  await signer.sign(new Request("https://api.example/x", { method: "POST", body }), { timestamp: 1_700_000_000 });
+  await signer.sign(new Request("https://api.example/x"), {});
+  // As in the README: the timestamp defaults to now.
+  return defaults.sign(new Request("https://api.example/x", { method: "POST", body }));
+}
+
 // ---- wrong usage must not type-check ----------------------------------------------------
 export function wrong(p: Flextell, t: TokenSet): void {
   // @ts-expect-error clientAuth is a closed union
@@ -157,4 +309,36 @@ export function wrong(p: Flextell, t: TokenSet): void {
   // @ts-expect-error TokenSetInit needs an accessToken
   new TokenSet({ tokenType: "Bearer" });
   void n; void c;
+}
+
+export async function wrongProviders(f: Flowlu, v: Virtuous, t: TokenSet): Promise<void> {
+  // @ts-expect-error placement is "header" | "query"
+  Flexie.apiKey({ subdomain: "acme", apiKey: "k", placement: "body" });
+  // @ts-expect-error tokenPlacement is "header" | "query"
+  new Flexie({ subdomain: "acme", clientId: "i", redirectUri: "https://a/cb", tokenPlacement: "cookie" });
+  // @ts-expect-error Flowlu.login needs a password
+  await f.login({ username: "admin" });
+  // @ts-expect-error encoding is "base64" | "hex"
+  new HmacSigner({ key: "k", encoding: "base32" });
+  // @ts-expect-error components are a closed union
+  new HmacSigner({ key: "k", components: ["method", "host"] });
+  // @ts-expect-error HmacSigner needs a key
+  new HmacSigner({ keyId: "kid" });
+  // @ts-expect-error AgileCrm.apiKey needs the account email
+  AgileCrm.apiKey({ domain: "acme", apiKey: "k" });
+  // @ts-expect-error Flowlu.apiKey needs apiKey
+  Flowlu.apiKey({ company: "acme" });
+  // @ts-expect-error the otp is a string
+  await v.login({ username: "u", password: "p", otp: 123456 });
+  // @ts-expect-error Virtuous has no code flow
+  v.createAuthorizationRequest();
+  // @ts-expect-error Flowlu has no refresh (its tokens have none)
+  await f.refresh("rt");
+  // @ts-expect-error ApiKeyCredentials come from the providers' apiKey(), not a constructor
+  new ApiKeyCredentials();
+  // @ts-expect-error ApiKeyCredentials.authorize takes a Request, not a URL string
+  Virtuous.apiKey({ apiKey: "k" }).authorize("https://a/api");
+  // @ts-expect-error apiError returns CrmAuthError | null, not a boolean
+  const b: boolean = Flowlu.apiError({});
+  void b; void t;
 }

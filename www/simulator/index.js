@@ -69,7 +69,7 @@ async function handle(sim, routing, req, res, log, origin) {
   const provider = PROVIDERS[prefix];
   const ps = sim.byName[prefix];
   const ctx = { sim, req, res, url, body: text, provider, ps, endpoint: found.route.endpoint, match: found.match, origin };
-  ps.last[ctx.endpoint] = { method: req.method, path: req.url, headers: { ...req.headers }, body: text };
+  ps.last[ctx.endpoint] = { method: req.method, path: req.clientUrl ?? req.url, headers: { ...req.headers }, body: text };
   ps.counts[countKey(ctx)]++;
   const outcome = await runWithFault(ctx, handler);
   if (!outcome) return;
@@ -114,10 +114,13 @@ export async function startSimulator({ port = 0, host = '127.0.0.1', log = false
   for (const name of Object.keys(PROVIDERS)) {
     const own = serve(() => origins[name]);
     const { server, url } = await listen((req, res) => {
-      // Prefix-less paths belong to this provider; prefixed ones (the consent
-      // form posts to its prefixed path) and /__sim pass through unchanged.
+      // Prefix-less paths belong to this provider; its own prefixed paths (the
+      // consent form posts to its prefixed path) and /__sim pass through unchanged.
+      // Only this provider's prefix: Flexie's own paths start with /oauth2/, which
+      // must not reach the generic `oauth2` provider.
       const first = req.url.split('/')[1]?.split('?')[0];
-      if (first !== '__sim' && !Object.hasOwn(PROVIDERS, first)) req.url = `/${name}${req.url}`;
+      req.clientUrl = req.url; // as the client sent it (for /__sim/last-request)
+      if (first !== '__sim' && first !== name) req.url = `/${name}${req.url}`;
       own(req, res);
     }, 0, host);
     origins[name] = url;

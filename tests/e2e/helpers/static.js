@@ -23,9 +23,11 @@ function readJson(req) {
 /**
  * @param {object} o
  * @param {object} o.config     JSON handed to the page (origin, client ids, redirect path...)
- * @param {(body: any) => Promise<any>} o.exchange  server-side exchange handler
+ * @param {(body: any) => Promise<any>} [o.exchange]  server-side exchange handler
+ * @param {Record<string, string>} [o.routes]  extra GET paths -> absolute file paths; `.html`
+ *        files get the same import map / config substitution as the main page
  */
-export async function startStatic({ config, exchange }) {
+export async function startStatic({ config, exchange, routes = {} }) {
   const entry = browserEntry();
   const importMap = JSON.stringify({ imports: { 'crm-auth': `/node_modules/crm-auth/${entry}` } });
   let base;
@@ -33,7 +35,7 @@ export async function startStatic({ config, exchange }) {
     try {
       const url = new URL(req.url, 'http://x');
       const p = url.pathname;
-      if (req.method === 'POST' && p === '/exchange') {
+      if (req.method === 'POST' && p === '/exchange' && exchange) {
         const body = await readJson(req);
         const out = await exchange(body);
         res.writeHead(out.ok ? 200 : 400, { 'content-type': 'application/json', 'cache-control': 'no-store' });
@@ -41,8 +43,10 @@ export async function startStatic({ config, exchange }) {
       }
       if (req.method !== 'GET') { res.writeHead(405); return res.end(); }
       if (p === '/favicon.ico') { res.writeHead(204); return res.end(); }
-      if (p === '/' || p === '/callback') {
-        const html = fs.readFileSync(path.join(PAGE_DIR, 'index.html'), 'utf8')
+      const page = p === '/' || p === '/callback' ? path.join(PAGE_DIR, 'index.html')
+        : Object.hasOwn(routes, p) && routes[p].endsWith('.html') ? routes[p] : null;
+      if (page) {
+        const html = fs.readFileSync(page, 'utf8')
           .replace('__IMPORT_MAP__', importMap)
           .replace('__CONFIG__', JSON.stringify({ ...config, base }).replace(/</g, '\\u003c'));
         res.writeHead(200, { 'content-type': TYPES['.html'], 'cache-control': 'no-store' });
@@ -50,6 +54,7 @@ export async function startStatic({ config, exchange }) {
       }
       let file = null;
       if (p === '/app.js') file = path.join(PAGE_DIR, 'app.js');
+      else if (Object.hasOwn(routes, p)) file = routes[p];
       else if (p.startsWith('/node_modules/crm-auth/')) {
         const rel = decodeURIComponent(p.slice('/node_modules/crm-auth/'.length));
         const abs = path.resolve(PKG_DIR, rel);

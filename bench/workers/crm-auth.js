@@ -1,0 +1,16 @@
+// workerd cold-start worker: crm-auth. bench/coldstart.js copies the package next to this file
+// and rewrites the "crm-auth" import to the package's `workerd` entry (compiled-wasm import).
+// Randomness is only allowed inside a handler in workerd: the client is built per request.
+import { OAuth2 } from "crm-auth";
+
+export default {
+  async fetch() {
+    const client = new OAuth2({
+      authorizationEndpoint: "https://as.example/authorize",
+      tokenEndpoint: "https://as.example/token",
+      clientId: "bench-client",
+      redirectUri: "https://app.example/callback",
+    });
+    return new Response(client.createAuthorizationRequest({ scopes: ["read", "write"] }).url);
+  },
+};
