@@ -21,29 +21,6 @@ run_stage() {
   echo "<== $name (${dt}s)" >&2
 }
 
-# The wasm tests (tests/wasm_*.rs) talk to a running simulator whose URL is baked in at build
-# time (option_env!("CRM_AUTH_SIM_URL")): start one on a free port for the two wasm stages.
-sim_pid=""
-start_simulator() {
-  local log=.tmp/simulator.log url="" i
-  mkdir -p .tmp
-  node www/simulator/cli.js --port 0 > "$log" 2>&1 &
-  sim_pid=$!
-  for i in $(seq 1 100); do
-    url="$(sed -n 's/^simulator listening on \(http[^ ]*\).*/\1/p' "$log")"
-    [ -n "$url" ] && break
-    kill -0 "$sim_pid" 2>/dev/null || { cat "$log" >&2; echo "simulator exited" >&2; return 1; }
-    sleep 0.1
-  done
-  [ -n "$url" ] || { cat "$log" >&2; echo "simulator did not start within 10 s" >&2; return 1; }
-  export CRM_AUTH_SIM_URL="$url"
-  echo "simulator for wasm tests: $url (pid $sim_pid)" >&2
-}
-stop_simulator() {
-  if [ -n "$sim_pid" ]; then kill "$sim_pid" 2>/dev/null || true; wait "$sim_pid" 2>/dev/null || true; sim_pid=""; fi
-}
-trap stop_simulator EXIT
-
 wasm_tests_node()    { cargo test --target wasm32-unknown-unknown; }
 wasm_tests_browser() { WASM_BINDGEN_USE_BROWSER=1 CHROMEDRIVER=/usr/bin/chromedriver cargo test --target wasm32-unknown-unknown; }
 
@@ -66,10 +43,8 @@ js_tests() {
 run_stage "setup"                 bash scripts/setup.sh
 run_stage "cargo test (native)"   cargo test
 run_stage "build pkg/"            bash scripts/build.sh
-run_stage "start simulator"       start_simulator
 run_stage "wasm tests (Node)"     wasm_tests_node
 run_stage "wasm tests (Chromium)" wasm_tests_browser
-stop_simulator
 run_stage "pack + lint"           bash scripts/pack.sh
 printf '%s\n' "${stage_times[@]}" | sed 's/^/time: /' >&2
 run_stage "JS tests (node --test)" js_tests

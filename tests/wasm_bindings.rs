@@ -1,186 +1,95 @@
-//! The wasm bindings as JS sees them, run by wasm-bindgen-test in Node and
-//! (WASM_BINDGEN_USE_BROWSER=1) headless Chromium. Network cases talk to the
-//! provider simulator when scripts/test.sh exports CRM_AUTH_SIM_URL at build time.
+//! The wasm exports as the package's JS layer calls them, run by
+//! wasm-bindgen-test in Node and (WASM_BINDGEN_USE_BROWSER=1) headless
+//! Chromium: randomness from the host, the string ABI, errors as JSON.
 #![cfg(target_arch = "wasm32")]
 
-use crm_auth::bindings::{CodeFlowClient, TokenSet};
-use js_sys::{Object, Reflect};
-use wasm_bindgen::JsValue;
-use wasm_bindgen_futures::JsFuture;
+use crm_auth::bindings::{flowlu_api_error, token_set_deserialize, token_set_from_init, ApiKeyCore, CodeFlowCore, HmacCore, PasswordCore};
+use crm_auth::core::json::{parse, Value};
 use wasm_bindgen_test::*;
 
-fn obj(pairs: &[(&str, JsValue)]) -> JsValue {
-    let o = Object::new();
-    for (k, v) in pairs {
-        Reflect::set(&o, &(*k).into(), v).unwrap();
-    }
-    o.into()
+fn flextell(origin: &str) -> Result<CodeFlowCore, String> {
+    CodeFlowCore::new(
+        "flextell",
+        &format!(r#"{{"clientId":"client-1","redirectUri":"https://app.example/cb","origin":"{origin}"}}"#),
+        false,
+    )
 }
 
-fn get(v: &JsValue, key: &str) -> JsValue {
-    Reflect::get(v, &key.into()).unwrap()
-}
-
-fn code_of(err: &JsValue) -> String {
-    get(err, "code").as_string().unwrap_or_default()
-}
-
-fn flextell(origin: &str) -> Result<CodeFlowClient, JsValue> {
-    CodeFlowClient::new("flextell", obj(&[
-        ("clientId", "client-1".into()),
-        ("redirectUri", "https://app.example/cb".into()),
-        ("origin", origin.into()),
-    ]))
+/// The `code` of an error JSON (and checks it is valid JSON with a provider).
+fn code_of(err: &str) -> String {
+    let v = parse(err).expect("errors are JSON");
+    assert!(!v.get("provider").and_then(Value::as_str).unwrap_or("").is_empty(), "{err}");
+    v.get("code").and_then(Value::as_str).unwrap_or("").to_owned()
 }
 
 #[wasm_bindgen_test]
-fn authorization_request_has_state_and_pkce() {
+fn authorization_request_uses_host_randomness() {
     let p = flextell("https://sandbox.flextell.test").unwrap();
-    let req = p
-        .create_authorization_request(obj(&[("scopes", js_sys::Array::of2(&"a".into(), &"b".into()).into())]))
-        .unwrap();
-    let url = get(&req, "url").as_string().unwrap();
-    let state = get(&req, "state").as_string().unwrap();
-    let verifier = get(&req, "codeVerifier").as_string().unwrap();
+    let first = p.authorization_request(r#"{"scopes":["a","b"]}"#).unwrap();
+    let second = p.authorization_request("null").unwrap();
+    let parts: Vec<&str> = first.split('\n').collect();
+    let [url, state, verifier] = parts[..] else { panic!("three lines: {first}") };
     assert!(url.starts_with("https://sandbox.flextell.test/oauth/authorize?response_type=code&client_id=client-1"));
     assert!(url.contains("&scope=a+b&") && url.contains("code_challenge_method=S256"));
-    assert!(url.contains(&format!("state={state}")));
-    assert_eq!(state.len(), 43);
-    assert_eq!(verifier.len(), 43);
-    assert!(!url.contains(&verifier), "the verifier never travels in the URL");
+    assert!(url.contains(&format!("state={state}")) && !url.contains(verifier));
+    assert_eq!((state.len(), verifier.len()), (43, 43));
+    assert!(!second.contains(state), "fresh state every time");
+    let no_pkce = p.authorization_request(r#"{"pkce":false}"#).unwrap();
+    assert!(no_pkce.ends_with('\n') && !no_pkce.contains("code_challenge"));
 }
 
 #[wasm_bindgen_test]
 fn callback_is_checked() {
     let p = flextell("https://sandbox.flextell.test").unwrap();
-    let opts = obj(&[("state", "s1".into())]);
-    let ok = p.parse_callback("https://app.example/cb?code=c1&state=s1".into(), opts.clone()).unwrap();
-    assert_eq!(get(&ok, "code").as_string().unwrap(), "c1");
-    let cases = [
+    assert_eq!(p.parse_callback("https://app.example/cb?code=c1&state=s1", "s1").unwrap(), "c1");
+    for (url, code) in [
         ("https://app.example/cb?code=c1&state=s2", "state_mismatch"),
         ("https://app.example/cb?code=c1&state=s1&state=s1", "invalid_callback"),
         ("https://app.example/cb?state=s1", "invalid_callback"),
         ("https://app.example/cb?error=access_denied&state=s1", "authorization_denied"),
-    ];
-    for (url, code) in cases {
-        let err = p.parse_callback(url.into(), opts.clone()).unwrap_err();
-        assert_eq!(code_of(&err), code, "{url}");
-        assert_eq!(get(&err, "provider").as_string().unwrap(), "flextell");
+    ] {
+        assert_eq!(code_of(&p.parse_callback(url, "s1").unwrap_err()), code, "{url}");
     }
-    let err = p.parse_callback(JsValue::from(42), opts).unwrap_err();
-    assert_eq!(code_of(&err), "invalid_argument");
 }
 
 #[wasm_bindgen_test]
-fn bad_options_are_crm_auth_errors() {
+fn bad_options_are_errors_with_codes() {
     assert_eq!(code_of(&flextell("http://flextell.example").err().unwrap()), "insecure_endpoint");
     assert!(flextell("http://127.0.0.1:9").is_ok());
-    let err = CodeFlowClient::new("flextell", JsValue::from("nope")).err().unwrap();
-    assert_eq!(code_of(&err), "invalid_argument");
-    assert_eq!(get(&err, "name").as_string().unwrap(), "CrmAuthError");
-    let err = CodeFlowClient::new("oauth2", obj(&[("clientId", "x".into()), ("redirectUri", "https://app.example/cb".into())])).err().unwrap();
-    assert_eq!(code_of(&err), "invalid_argument");
-    let msg = get(&err, "message").as_string().unwrap();
-    assert!(msg.contains("authorizationEndpoint"), "{msg}");
+    assert_eq!(code_of(&CodeFlowCore::new("flextell", "\"nope\"", false).err().unwrap()), "invalid_argument");
+    let secret = r#"{"clientId":"c","clientSecret":"s","redirectUri":"https://a.example/cb"}"#;
+    assert_eq!(code_of(&CodeFlowCore::new("flextell", secret, true).err().unwrap()), "secret_in_browser");
+    let err = CodeFlowCore::new("oauth2", r#"{"clientId":"x","redirectUri":"https://a.example/cb"}"#, false).err().unwrap();
+    assert!(err.contains("authorizationEndpoint"), "{err}");
+    assert_eq!(code_of(&PasswordCore::new("nobody", "null").err().unwrap()), "invalid_argument");
+    assert_eq!(code_of(&ApiKeyCore::new("flexie", r#"{"subdomain":"a.b/","apiKey":"k"}"#).err().unwrap()), "invalid_argument");
 }
 
 #[wasm_bindgen_test]
-fn token_set_round_trips_and_redacts() {
-    let t = TokenSet::new(obj(&[
-        ("accessToken", "at-secret".into()),
-        ("refreshToken", "rt-secret".into()),
-        ("expiresAt", 1.0e15.into()),
-    ]))
-    .unwrap();
-    let back = TokenSet::deserialize(t.serialize().into()).unwrap();
-    assert_eq!(back.access_token(), "at-secret");
-    assert_eq!(back.refresh_token().as_string().unwrap(), "rt-secret");
-    assert_eq!(back.token_type(), "Bearer");
-    assert!(!back.is_expired(JsValue::UNDEFINED).unwrap());
-    assert_eq!(code_of(&back.is_expired("soon".into()).unwrap_err()), "invalid_argument");
-    let shown = js_sys::JSON::stringify(&back.to_json()).unwrap().as_string().unwrap() + &back.to_display();
-    assert!(!shown.contains("secret"), "{shown}");
-    assert_eq!(code_of(&TokenSet::deserialize("{}".into()).err().unwrap()), "invalid_argument");
-}
-
-#[wasm_bindgen_test]
-async fn revoke_without_endpoint_rejects_unsupported() {
+fn requests_and_answers_cross_as_json() {
     let p = flextell("https://sandbox.flextell.test").unwrap();
-    let err = JsFuture::from(p.revoke("tok".into())).await.unwrap_err();
-    assert_eq!(code_of(&err), "unsupported");
+    let req = parse(&p.exchange_request("the-code", "").unwrap()).unwrap();
+    assert_eq!(req.get("method").and_then(Value::as_str), Some("POST"));
+    assert_eq!(req.get("url").and_then(Value::as_str), Some("https://sandbox.flextell.test/oauth/token"));
+    let body = r#"{"access_token":"at-secret","token_type":"Bearer","expires_in":"3600","refresh_token":"rt"}"#;
+    let tokens = p.parse_token(200, "", body.into(), "", 1_000.0).unwrap();
+    assert_eq!(token_set_deserialize(&tokens).unwrap(), tokens);
+    assert!(tokens.contains(r#""expires_at":3601000"#), "{tokens}");
+    let limited = p.parse_token(429, "7", String::new(), "", 0.0).unwrap_err();
+    assert!(limited.contains(r#""retryAfter":7"#) && code_of(&limited) == "rate_limited", "{limited}");
+    assert_eq!(code_of(&p.revoke_request("t").unwrap_err()), "unsupported");
+    let applied = p.authorization("https://sandbox.flextell.test/api/v1/users/me", "at-1");
+    assert_eq!(applied, r#"{"url":null,"headers":[["authorization","Bearer at-1"]]}"#);
 }
 
 #[wasm_bindgen_test]
-async fn authorize_copies_the_request() {
-    let p = flextell("https://sandbox.flextell.test").unwrap();
-    let tokens = TokenSet::new(obj(&[("accessToken", "at-1".into())])).unwrap();
-    let input = web_sys::Request::new_with_str("https://sandbox.flextell.test/api/v1/users/me").unwrap();
-    let as_js: &JsValue = input.as_ref();
-    let out = p.authorize(as_js.clone(), tokens.into()).unwrap();
-    assert_eq!(out.headers().get("authorization").unwrap().unwrap(), "Bearer at-1");
-    assert!(input.headers().get("authorization").unwrap().is_none());
-}
-
-/// The fetch seam against the simulator's generic OAuth2 server.
-mod network {
-    use super::*;
-
-    /// scripts/test.sh starts a simulator and builds these tests with its URL.
-    fn sim() -> &'static str {
-        match option_env!("CRM_AUTH_SIM_URL") {
-            Some(url) => url,
-            None => panic!("build with CRM_AUTH_SIM_URL set to a running simulator"),
-        }
-    }
-
-    fn oauth2(base: &str, timeout_ms: f64) -> CodeFlowClient {
-        CodeFlowClient::new("oauth2", obj(&[
-            ("authorizationEndpoint", format!("{base}/oauth2/authorize").into()),
-            ("tokenEndpoint", format!("{base}/oauth2/token").into()),
-            ("revocationEndpoint", format!("{base}/oauth2/revoke").into()),
-            ("clientId", "public-client".into()),
-            ("redirectUri", "http://127.0.0.1/callback".into()),
-            ("timeoutMs", timeout_ms.into()),
-        ]))
-        .unwrap()
-    }
-
-    async fn exchange_error(p: &CodeFlowClient) -> JsValue {
-        let verifier = "a".repeat(43);
-        JsFuture::from(p.exchange_code("bogus-code".into(), obj(&[("codeVerifier", verifier.into())])))
-            .await
-            .unwrap_err()
-    }
-
-    #[wasm_bindgen_test]
-    async fn token_endpoint_error_becomes_oauth_error() {
-        let err = exchange_error(&oauth2(sim(), 10_000.0)).await;
-        assert_eq!(code_of(&err), "oauth_error");
-        assert_eq!(get(&err, "error").as_string().unwrap(), "invalid_grant");
-        assert_eq!(get(&err, "status").as_f64().unwrap(), 400.0);
-        assert!(!get(&err, "message").as_string().unwrap().contains("bogus-code"));
-    }
-
-    #[wasm_bindgen_test]
-    async fn dead_server_is_network_error() {
-        let err = exchange_error(&oauth2("http://127.0.0.1:9", 10_000.0)).await;
-        assert_eq!(code_of(&err), "network_error");
-    }
-
-    #[wasm_bindgen_test]
-    async fn a_fetch_that_never_answers_times_out() {
-        // A custom fetch that ignores the abort signal: the deadline still fires.
-        let hang = js_sys::Function::new_no_args("return new Promise(() => {})");
-        let p = CodeFlowClient::new("oauth2", obj(&[
-            ("authorizationEndpoint", "https://as.example/authorize".into()),
-            ("tokenEndpoint", "https://as.example/token".into()),
-            ("clientId", "c".into()),
-            ("redirectUri", "https://app.example/cb".into()),
-            ("timeoutMs", 200.into()),
-            ("fetch", hang.into()),
-        ]))
-        .unwrap();
-        let err = JsFuture::from(p.exchange_code("code".into(), JsValue::UNDEFINED)).await.unwrap_err();
-        assert_eq!(code_of(&err), "timeout");
-    }
+fn token_sets_and_helpers() {
+    let t = token_set_from_init(r#"{"accessToken":"at","refreshToken":"rt","expiresAt":1.5}"#).unwrap();
+    assert_eq!(t, r#"{"v":1,"access_token":"at","token_type":"Bearer","expires_at":2,"refresh_token":"rt","scope":null}"#);
+    assert_eq!(code_of(&token_set_deserialize("{}").unwrap_err()), "invalid_argument");
+    assert_eq!(code_of(&flowlu_api_error(r#"{"error":{"error_code":11}}"#)), "oauth_error");
+    assert_eq!(flowlu_api_error(r#"{"response":{}}"#), "");
+    let signer = HmacCore::new(r#"{"key":"k","encoding":"hex"}"#).unwrap();
+    assert_eq!(signer.signature("GET", "https://h/x", 1.0, b"").len(), 64);
+    assert_eq!(code_of(&HmacCore::new(r#"{"key":"k","encoding":"base32"}"#).err().unwrap()), "invalid_argument");
 }
