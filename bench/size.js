@@ -1,7 +1,7 @@
 // Bytes on the wire, and the per-function / per-crate size appendix.
 //
 // crm-auth: the files a browser downloads for the `browser` entry — crm_auth_bg.wasm,
-//   crm_auth.js (wasm-bindgen glue), browser.js, setup.js, api.js, errors.js — each compressed
+//   crm_auth.js (wasm-bindgen glue) and the package's other browser modules — each compressed
 //   on its own (each is a separate response) and summed. As shipped: the glue is not minified.
 // Peers: bench/entries/<lib>.js (one provider: authorize URL + callback check + code
 //   exchange) bundled with esbuild --bundle --minify --format=esm (browser platform).
@@ -21,7 +21,11 @@ import { fileURLToPath } from "node:url";
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.resolve(HERE, "..");
-export const CRM_FILES = ["crm_auth_bg.wasm", "crm_auth.js", "browser.js", "setup.js", "api.js", "errors.js"];
+// What a browser downloads: the wasm and every module but the other runtimes' entries.
+export const CRM_FILES = [
+  "crm_auth_bg.wasm",
+  ...fs.readdirSync(path.join(ROOT, "pkg")).filter((f) => f.endsWith(".js") && f !== "node.js" && f !== "workerd.js").sort(),
+];
 
 export function sizes(buf) {
   return {
