@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds the npm package into pkg/: release wasm -> wasm-bindgen (web target,
-# name/producers sections stripped) -> wasm-opt -Oz (npm binaryen) -> entries.
+# name/producers sections stripped) -> wasm-opt -Oz (npm binaryen) -> one
+# bundled, minified ES module per runtime entry (esbuild).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -16,14 +17,17 @@ node_modules/.bin/wasm-opt -Oz --enable-reference-types --enable-bulk-memory \
   --enable-mutable-globals \
   "$out/crm_auth_bg.wasm" -o "$out/crm_auth_bg.wasm"
 
-mkdir -p pkg
-cp pkg-template/* pkg/
-cp "$out"/crm_auth.js "$out"/crm_auth_bg.wasm pkg/
-# `[Symbol.dispose]` in the types would force consumers onto lib
-# "esnext.disposable"; the method still exists at run time.
-# A trailing `x: T | undefined` parameter is optional: say so (`x?: T`).
-grep -v '\[Symbol.dispose\]()' "$out"/crm_auth.d.ts \
-  | sed -E 's/([A-Za-z]+): ([^,()]+) \| undefined\)/\1?: \2)/' > pkg/crm_auth.d.ts
+# Each runtime loads one self-contained module: fewer files to fetch and
+# parse at start-up, and minified. The wasm stays a separate file.
+src=target/pkg-src
+rm -rf "$src" && mkdir -p "$src" pkg
+cp pkg-template/*.js "$src"/
+cp "$out"/crm_auth.js "$src"/
+for entry in node workerd browser; do
+  node_modules/.bin/esbuild "$src/$entry.js" --bundle --format=esm --target=es2022 --minify --keep-names \
+    --external:./crm_auth_bg.wasm --external:node:fs --log-level=warning --outfile="pkg/$entry.js"
+done
+cp "$out"/crm_auth_bg.wasm pkg-template/package.json pkg-template/*.d.ts README.md pkg/
 cp LICENSE-MIT LICENSE-APACHE pkg/ 2>/dev/null || true
 
 # The package version follows Cargo.toml.
@@ -34,5 +38,5 @@ node -e '
 ' "$version"
 
 wasm_gz=$(gzip -9c pkg/crm_auth_bg.wasm | wc -c)
-js_gz=$(cat pkg/crm_auth.js pkg/*.js | gzip -9c | wc -c)
-echo "build: pkg/ crm-auth@$version — wasm $(wc -c < pkg/crm_auth_bg.wasm) B ($wasm_gz B gzip -9), JS $js_gz B gzip -9"
+js_gz=$(gzip -9c pkg/browser.js | wc -c)
+echo "build: pkg/ crm-auth@$version — wasm $(wc -c < pkg/crm_auth_bg.wasm) B ($wasm_gz B gzip -9), browser.js $js_gz B gzip -9"

@@ -9,6 +9,7 @@
 use sha2::{Digest, Sha256};
 
 use super::encode::base64;
+use super::endpoint::split_scheme;
 use super::error::{Error, ErrorCode, Result};
 use super::secret::Secret;
 
@@ -161,7 +162,7 @@ impl HmacConfig {
 /// `/path?query` of an absolute URL (fragment dropped; `/` when empty).
 pub fn path_and_query(url: &str) -> &str {
     let without_fragment = url.split('#').next().unwrap_or("");
-    let after_scheme = without_fragment.find("://").map_or(without_fragment, |i| without_fragment.get(i + 3..).unwrap_or(""));
+    let after_scheme = split_scheme(without_fragment).map_or(without_fragment, |(_, rest)| rest);
     match after_scheme.find(['/', '?']) {
         Some(i) => match after_scheme.get(i..).unwrap_or("/") {
             q if q.starts_with('?') => q, // "https://h?x" has an empty path: keep the query

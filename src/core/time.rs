@@ -42,7 +42,7 @@ pub fn parse_http_date(s: &str) -> Option<f64> {
 pub fn parse_retry_after(value: &str, now_ms: f64) -> Option<f64> {
     let value = value.trim();
     if !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit()) {
-        return value.parse().ok();
+        return value.parse::<u64>().ok().map(|n| n as f64);
     }
     parse_http_date(value).map(|at| ((at - now_ms) / 1000.0).ceil().max(0.0))
 }

@@ -225,7 +225,7 @@ pub fn parse_token_response(resp: &HttpResponse, now_ms: f64) -> Result<TokenSet
         Some(value) => {
             let seconds = match value {
                 Value::Number(n) => Some(*n),
-                Value::String(s) => s.trim().parse::<f64>().ok(),
+                Value::String(s) => json::number_value(s.trim()),
                 _ => None,
             };
             let at = seconds.filter(|s| *s >= 0.0).map(|s| now_ms + s * 1000.0);

@@ -83,7 +83,7 @@ pub fn api_error(body: &str) -> Option<Error> {
     let value = json::parse(body)?;
     let detail = value.get("error")?;
     let code = detail.get("error_code")?;
-    let code = code.as_f64().or_else(|| code.as_str()?.trim().parse().ok())?;
+    let code = code.as_f64().or_else(|| json::number_value(code.as_str()?.trim()))?;
     let (kind, error, message) = match code as i64 {
         11 => (ErrorCode::OauthError, "invalid_token", "Flowlu refused the credentials (error 11: authorization failed)"),
         22 => (ErrorCode::OauthError, "access_denied", "Flowlu denied access (error 22)"),
