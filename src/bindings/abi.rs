@@ -101,11 +101,11 @@ fn invalid(message: String) -> Error {
 
 /// An options object received as JSON (`JSON.stringify(options)`; `null`
 /// or absent when the caller passed none).
-pub struct Options(Option<Value>);
+pub struct Options<'a>(Option<Value<'a>>);
 
-impl Options {
+impl<'a> Options<'a> {
     /// Parses `json`; it must be an object, or (when `optional`) null.
-    pub fn parse(json: &str, what: &str, optional: bool) -> Result<Self> {
+    pub fn parse(json: &'a str, what: &str, optional: bool) -> Result<Self> {
         match json::parse(json) {
             Some(v @ Value::Object(_)) => Ok(Options(Some(v))),
             Some(Value::Null) | None if optional => Ok(Options(None)),
@@ -113,7 +113,7 @@ impl Options {
         }
     }
 
-    fn get(&self, key: &str) -> Option<&Value> {
+    fn get(&self, key: &str) -> Option<&Value<'a>> {
         self.0.as_ref()?.get(key).filter(|v| !matches!(v, Value::Null))
     }
 
@@ -174,7 +174,7 @@ impl Options {
         match self.get(key) {
             None => Ok(Vec::new()),
             Some(Value::Object(members)) => {
-                members.iter().map(|(k, v)| v.as_str().map(|v| (k.clone(), v.to_owned())).ok_or_else(err)).collect()
+                members.iter().map(|(k, v)| v.as_str().map(|v| (k.to_string(), v.to_owned())).ok_or_else(err)).collect()
             }
             Some(_) => Err(err()),
         }

@@ -1,9 +1,13 @@
 //! A small strict JSON parser and string writer (RFC 8259), replacing
-//! serde_json to keep ~25 KB out of the wasm.
+//! serde_json to keep ~25 KB out of the wasm. Strings borrow from the input
+//! unless they contain escapes: token answers then parse with a handful of
+//! allocations instead of one per string.
+
+use std::borrow::Cow;
 
 /// A parsed JSON value. Objects keep their members in order, duplicates included.
 #[derive(Clone, Debug, PartialEq)]
-pub enum Value {
+pub enum Value<'a> {
     /// `null`
     Null,
     /// `true` or `false`
@@ -11,16 +15,16 @@ pub enum Value {
     /// Any number, as f64.
     Number(f64),
     /// A string, unescaped.
-    String(String),
+    String(Cow<'a, str>),
     /// An array.
-    Array(Vec<Value>),
+    Array(Vec<Value<'a>>),
     /// An object's members in document order.
-    Object(Vec<(String, Value)>),
+    Object(Vec<(Cow<'a, str>, Value<'a>)>),
 }
 
-impl Value {
+impl<'a> Value<'a> {
     /// The first member named `key`, if this is an object.
-    pub fn get(&self, key: &str) -> Option<&Value> {
+    pub fn get(&self, key: &str) -> Option<&Value<'a>> {
         match self {
             Value::Object(members) => members.iter().find(|(k, _)| k == key).map(|(_, v)| v),
             _ => None,
@@ -107,7 +111,7 @@ pub fn number_value(s: &str) -> Option<f64> {
 
 /// Parses one JSON document; a leading UTF-8 BOM and surrounding whitespace
 /// are allowed. `None` on any syntax error, lone surrogate or excess depth.
-pub fn parse(s: &str) -> Option<Value> {
+pub fn parse(s: &str) -> Option<Value<'_>> {
     let s = s.strip_prefix('\u{feff}').unwrap_or(s);
     let mut p = Parser { src: s, pos: 0 };
     let value = p.value(0)?;
@@ -120,7 +124,7 @@ struct Parser<'a> {
     pos: usize,
 }
 
-impl Parser<'_> {
+impl<'a> Parser<'a> {
     fn peek(&self) -> Option<u8> {
         self.src.as_bytes().get(self.pos).copied()
     }
@@ -147,7 +151,7 @@ impl Parser<'_> {
         found
     }
 
-    fn literal(&mut self, word: &str, value: Value) -> Option<Value> {
+    fn literal(&mut self, word: &str, value: Value<'a>) -> Option<Value<'a>> {
         let rest = self.src.as_bytes().get(self.pos..)?;
         rest.starts_with(word.as_bytes()).then(|| {
             self.pos += word.len();
@@ -155,7 +159,7 @@ impl Parser<'_> {
         })
     }
 
-    fn value(&mut self, depth: usize) -> Option<Value> {
+    fn value(&mut self, depth: usize) -> Option<Value<'a>> {
         self.skip_ws();
         match self.peek()? {
             b'{' | b'[' if depth >= MAX_DEPTH => None,
@@ -169,7 +173,7 @@ impl Parser<'_> {
         }
     }
 
-    fn array(&mut self, depth: usize) -> Option<Value> {
+    fn array(&mut self, depth: usize) -> Option<Value<'a>> {
         self.pos += 1;
         let mut items = Vec::new();
         if self.eat(b']') {
@@ -184,7 +188,7 @@ impl Parser<'_> {
         }
     }
 
-    fn object(&mut self, depth: usize) -> Option<Value> {
+    fn object(&mut self, depth: usize) -> Option<Value<'a>> {
         self.pos += 1;
         let mut members = Vec::new();
         if self.eat(b'}') {
@@ -204,20 +208,24 @@ impl Parser<'_> {
     }
 
     /// Parses a string literal; `pos` is at the opening quote.
-    fn string(&mut self) -> Option<String> {
+    fn string(&mut self) -> Option<Cow<'a, str>> {
         self.pos += 1;
-        let mut out = String::new();
+        let mut out: Option<String> = None;
         loop {
-            // Copy the run of plain characters in one go. It starts and ends
-            // next to ASCII bytes, so it is on char boundaries.
+            // A run of plain characters starts and ends next to ASCII bytes,
+            // so it is on char boundaries.
             let start = self.pos;
             while matches!(self.peek(), Some(b) if b != b'"' && b != b'\\' && b >= 0x20) {
                 self.pos += 1;
             }
-            out.push_str(self.src.get(start..self.pos)?);
+            let run = self.src.get(start..self.pos)?;
             match self.bump()? {
-                b'"' => return Some(out),
-                b'\\' => out.push(self.escape()?),
+                b'"' => return Some(out.map_or(Cow::Borrowed(run), |mut o| { o.push_str(run); Cow::Owned(o) })),
+                b'\\' => {
+                    let o = out.get_or_insert_with(String::new);
+                    o.push_str(run);
+                    o.push(self.escape()?);
+                }
                 _ => return None, // raw control character
             }
         }
@@ -338,8 +346,8 @@ mod tests {
     }
     use Value::*;
 
-    fn s(v: &str) -> Value {
-        String(v.to_owned())
+    fn s(v: &str) -> Value<'static> {
+        String(v.to_owned().into())
     }
 
     #[test]

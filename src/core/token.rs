@@ -134,7 +134,7 @@ fn is_success(status: u16) -> bool {
 
 /// The standard `{error, error_description}` shape. Flowlu misspells the
 /// description as `error_descrption`.
-fn standard_error(body: &Value) -> Option<(&str, Option<&str>)> {
+fn standard_error<'v>(body: &'v Value) -> Option<(&'v str, Option<&'v str>)> {
     let description = first_str(body, &["error_description", "error_descrption"]);
     Some((first_str(body, &["error"])?, description))
 }
@@ -142,7 +142,7 @@ fn standard_error(body: &Value) -> Option<(&str, Option<&str>)> {
 /// Non-standard shapes: `{error:{…}}` (Flowlu API style) and
 /// `{errors:[{message}]}` (Flexie). The code is the nested `error` or `code`
 /// string, else `invalid_request`.
-fn nested_error(body: &Value) -> Option<(&str, Option<&str>)> {
+fn nested_error<'v>(body: &'v Value) -> Option<(&'v str, Option<&'v str>)> {
     let nested = match (body.get("error"), body.get("errors")) {
         (Some(e @ Value::Object(_)), _) => e,
         (_, Some(Value::Array(list))) => list.first()?,
