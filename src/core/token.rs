@@ -194,7 +194,7 @@ fn unexpected_status(status: u16) -> Error {
     .with_status(status)
 }
 
-fn json_object(body: &str) -> Option<Value> {
+fn json_object(body: &str) -> Option<Value<'_>> {
     json::parse(body).filter(|v| matches!(v, Value::Object(_)))
 }
 
