@@ -8,6 +8,8 @@
 // read + compile + instantiate the wasm) + the first authorize URL (including Node's lazy
 // initialisation of globalThis.crypto, which every library pays on first use).
 const t0 = performance.now();
+// The same fixtures as bench/ops.js, repeated on purpose: importing ops.js here
+// would add its load time to the cold start being measured.
 
 const lib = process.argv[2];
 const C = {

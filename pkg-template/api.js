@@ -7,6 +7,7 @@ import { httpOptions, send } from "./http.js";
 import { TokenSet, accessTokenOf, fromCanonical, toJson } from "./tokens.js";
 
 export { CrmAuthError, TokenSet };
+export { Session, MemoryStore, WebStorageStore } from "./session.js";
 
 /** A page (not a worker, Node or workerd): client secrets are refused there. */
 const IN_BROWSER_PAGE = typeof document === "object" && document !== null;
@@ -97,6 +98,11 @@ class CodeFlowProvider {
     return withCredential(this.#name, request, (url) => this.#core.authorization(url, token));
   }
 
+  /** Base URL of the provider's API, or null when unknown. */
+  get apiBase() {
+    return this.#core.apiBase ?? null;
+  }
+
   /** Password grant; only `OAuth2` exposes it. */
   async _login(options) {
     const req = wasm(() => this.#core.passwordRequest(toJson(this.#name, options)));
@@ -135,6 +141,11 @@ class PasswordProvider {
   authorize(request, tokens) {
     const token = accessTokenOf(this.#name, tokens);
     return withCredential(this.#name, request, (url) => this.#core.authorization(url, token));
+  }
+
+  /** Base URL of the provider's API, or null when unknown. */
+  get apiBase() {
+    return this.#core.apiBase ?? null;
   }
 
   free() {

@@ -112,6 +112,8 @@ export interface OAuth2Options extends CommonOptions {
   redirectUri: string;
   /** Default: `client_secret_post` with a secret, `none` without. */
   clientAuth?: "client_secret_post" | "client_secret_basic" | "none";
+  /** Full base URL of the server's API (`Session.fetch` joins paths to it); default none. */
+  apiBase?: string;
 }
 
 /** `createAuthorizationRequest(options)`. */
@@ -162,6 +164,11 @@ export interface CodeFlowMethods {
   revoke(token: string): Promise<void>;
   /** Returns a copy of `request` carrying the access token the way the provider expects. */
   authorize(request: Request, tokens: TokenSet): Request;
+  /**
+   * Base URL of the provider's API (Flextell `{origin}/api/v1`, Flexie `{origin}/api`,
+   * Agile CRM `{origin}/dev/api`; `OAuth2` its `apiBase` option), or `null` when unknown.
+   */
+  readonly apiBase: string | null;
   /** Frees the wasm memory now instead of at garbage collection. */
   free(): void;
 }
@@ -203,6 +210,8 @@ export declare class Flowlu {
   login(options: { username: string; password: string }): Promise<TokenSet>;
   /** Returns a copy of `request` with HTTP Basic `bearer:TOKEN`. */
   authorize(request: Request, tokens: TokenSet): Request;
+  /** `{origin}/api/v1/module`; `null` when only a `tokenEndpoint` was given. */
+  readonly apiBase: string | null;
   /** The key in the `api_key` query parameter of every request (bodies untouched). */
   static apiKey(options: FlowluApiKeyOptions): ApiKeyCredentials;
   /**
@@ -226,6 +235,8 @@ export declare class Virtuous {
   refresh(refreshToken: string): Promise<TokenSet>;
   /** Returns a copy of `request` with `Authorization: Bearer`. */
   authorize(request: Request, tokens: TokenSet): Request;
+  /** `{origin}/api`. */
+  readonly apiBase: string;
   /** The key as `Authorization: Bearer`. */
   static apiKey(options: VirtuousApiKeyOptions): ApiKeyCredentials;
   free(): void;
@@ -343,4 +354,89 @@ export declare class HmacSigner {
   /** Redacted. */
   toJSON(): { signatureHeader: string; key: "[redacted]" };
   toString(): string;
+}
+
+/**
+ * Where a `Session` keeps its tokens: the `serialize()` string of a `TokenSet` under a key.
+ * Methods may be sync or async. `get` returns the stored string, or `null`/`undefined`.
+ * The value holds the tokens: keep it like a password.
+ */
+export interface TokenStore {
+  get(key: string): string | null | undefined | Promise<string | null | undefined>;
+  set(key: string, value: string): void | Promise<void>;
+  delete(key: string): void | Promise<void>;
+}
+
+/** Any provider a `Session` can hold: an OAuth/password provider or API-key credentials. */
+export type SessionProvider = Flextell | Flexie | AgileCrm | OAuth2 | Flowlu | Virtuous | ApiKeyCredentials;
+
+/** `new Session(options)`. */
+export interface SessionOptions {
+  /** The provider the tokens are for (or API-key credentials: then there are no tokens). */
+  provider: SessionProvider;
+  /** Where the tokens live: `MemoryStore`, `WebStorageStore` or your own. */
+  store: TokenStore;
+  /** The store key of this user's tokens. */
+  key: string;
+  /** Refresh when fewer than this many seconds remain (default 60). */
+  skewSeconds?: number;
+  /** `fetch` waits out a 429 `Retry-After` up to this many seconds, once (default 10). */
+  maxRetryAfterSeconds?: number;
+}
+
+/**
+ * One user's tokens for one provider, kept fresh. Refreshes are single-flight (any
+ * number of concurrent callers cause one refresh) and rotation-safe (the new tokens are
+ * stored before anyone gets them). Transient refresh failures back off (1 s, 2 s, … 60 s).
+ * Nothing secret appears in its `toJSON`, `toString` or inspect output.
+ */
+export declare class Session {
+  /** Throws `invalid_argument` for a missing provider, store or key. */
+  constructor(options: SessionOptions);
+  /** Stores `tokens` (e.g. right after login or code exchange). */
+  save(tokens: TokenSet): Promise<void>;
+  /**
+   * Valid tokens, refreshed first when they expire within `skewSeconds`; `null` for
+   * API-key credentials. Rejects with `oauth_error` and `error: "invalid_grant"` when
+   * nothing is stored or the refresh token is dead (the stored tokens are then deleted):
+   * send the user to log in. A store whose `set` throws gives `invalid_response`; the
+   * refreshed tokens are kept in memory and saved on the next call.
+   */
+  tokens(): Promise<TokenSet | null>;
+  /**
+   * `fetch` with credentials. A path starting with "/" is joined to the provider's
+   * `apiBase`; an absolute URL or a `Request` is used as is. On 401 (or Flowlu's
+   * authorization error inside a 200) the tokens are refreshed and the request sent once
+   * more; on 429 it waits `Retry-After` (up to `maxRetryAfterSeconds`) and retries once,
+   * else rejects with `rate_limited` and `retryAfter`.
+   */
+  fetch(pathOrRequest: string | URL | Request, init?: RequestInit): Promise<Response>;
+  /**
+   * Revokes the refresh token (else the access token) where the provider can, ignoring
+   * revocation failures, then deletes the stored tokens.
+   */
+  logout(): Promise<void>;
+  /** Redacted: no tokens. */
+  toJSON(): { provider: string; key: string; skewSeconds: number };
+  toString(): string;
+}
+
+/** A `TokenStore` in memory (one process, one Worker invocation, tests). */
+export declare class MemoryStore implements TokenStore {
+  constructor();
+  get(key: string): string | null;
+  set(key: string, value: string): void;
+  delete(key: string): void;
+}
+
+/**
+ * A `TokenStore` over `sessionStorage` or `localStorage`. Anything script on the page can
+ * read them: prefer `sessionStorage` and a strict Content Security Policy.
+ */
+export declare class WebStorageStore implements TokenStore {
+  /** Throws `invalid_argument` unless `storage` has getItem, setItem and removeItem. */
+  constructor(storage: Pick<Storage, "getItem" | "setItem" | "removeItem">);
+  get(key: string): string | null;
+  set(key: string, value: string): void;
+  delete(key: string): void;
 }

@@ -55,6 +55,7 @@ fn build(provider: &str, o: &Options, c: Common) -> Result<CodeFlow> {
             redirect_uri: c.redirect_uri,
             client_auth: o.string("clientAuth")?,
             issuer: c.issuer,
+            api_base: o.string("apiBase")?,
         }),
     }
 }
@@ -190,5 +191,11 @@ impl CodeFlowCore {
     /// Where the access token goes on a request to `url` (JSON).
     pub fn authorization(&self, url: &str, access_token: &str) -> String {
         applied_json(&self.flow.token_style.apply(access_token, url))
+    }
+
+    /// Base URL of the provider's API, when known.
+    #[wasm_bindgen(getter, js_name = apiBase)]
+    pub fn api_base(&self) -> Option<String> {
+        self.flow.api_base.clone()
     }
 }

@@ -69,6 +69,12 @@ impl PasswordCore {
     pub fn authorization(&self, url: &str, access_token: &str) -> String {
         applied_json(&self.flow.token_style.apply(access_token, url))
     }
+
+    /// Base URL of the provider's API, when known.
+    #[wasm_bindgen(getter, js_name = apiBase)]
+    pub fn api_base(&self) -> Option<String> {
+        self.flow.api_base.clone()
+    }
 }
 
 /// Flowlu's `{error: {error_code, error_msg}}` (often with HTTP 200) as error

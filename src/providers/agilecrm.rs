@@ -45,6 +45,7 @@ pub fn code_flow(config: AgileCrmConfig) -> Result<CodeFlow> {
         authorization: join_origin(&origin, "/oauth/authorize")?,
         token: join_origin(&origin, "/oauth/token")?,
         revocation: None,
+        api: Some(join_origin(&origin, API_PATH)?),
     };
     let mut flow = CodeFlow::new(NAME, endpoints, config.issuer, client, config.redirect_uri)?;
     flow.token_style = Style { placement: Placement::Bearer, accept_json: true };

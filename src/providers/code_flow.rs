@@ -43,9 +43,12 @@ pub struct CodeFlow {
     pub redirect_uri: String,
     /// How access tokens are attached to API requests.
     pub token_style: Style,
+    /// Base URL of the provider's API (paths of `Session.fetch` are joined
+    /// to it), when known.
+    pub api_base: Option<String>,
 }
 
-/// A provider's OAuth endpoints.
+/// A provider's OAuth endpoints and API base.
 #[derive(Clone, Debug)]
 pub struct Endpoints {
     /// Where the user is sent to log in.
@@ -54,6 +57,8 @@ pub struct Endpoints {
     pub token: String,
     /// RFC 7009 endpoint, when the provider has one.
     pub revocation: Option<String>,
+    /// Base URL of the provider's API, when known.
+    pub api: Option<String>,
 }
 
 /// What `createAuthorizationRequest` hands back: keep `state` and the
@@ -79,11 +84,11 @@ impl CodeFlow {
         client: Client,
         redirect_uri: String,
     ) -> Result<Self> {
-        let Endpoints { authorization: authorization_endpoint, token: token_endpoint, revocation: revocation_endpoint } =
+        let Endpoints { authorization: authorization_endpoint, token: token_endpoint, revocation: revocation_endpoint, api: api_base } =
             endpoints;
         check_endpoint(&authorization_endpoint)?;
         check_endpoint(&token_endpoint)?;
-        if let Some(url) = &revocation_endpoint {
+        for url in revocation_endpoint.iter().chain(&api_base) {
             check_endpoint(url)?;
         }
         if client.client_id.is_empty() {
@@ -103,6 +108,7 @@ impl CodeFlow {
             client,
             redirect_uri,
             token_style: Style::BEARER,
+            api_base,
         })
     }
 

@@ -21,6 +21,7 @@ use crate::core::secret::Secret;
 /// Provider name used in errors.
 pub const NAME: &str = "flexie";
 const DOMAIN: &str = "flexie.io";
+const API_PATH: &str = "/api";
 
 /// Reads `"header"` (default) or `"query"`, with the query parameter name.
 fn placement(option: Option<&str>, query_param: &'static str, header: Placement) -> Result<Placement> {
@@ -59,6 +60,7 @@ pub fn code_flow(config: FlexieConfig) -> Result<CodeFlow> {
         authorization: join_origin(&origin, "/oauth2/authorize")?,
         token: join_origin(&origin, "/oauth2/token")?,
         revocation: None, // revocation exists only in Flexie's UI
+        api: Some(join_origin(&origin, API_PATH)?),
     };
     let mut flow = CodeFlow::new(NAME, endpoints, config.issuer, client, config.redirect_uri)?;
     flow.token_style = Style { placement: token_placement, accept_json: false };
@@ -69,5 +71,5 @@ pub fn code_flow(config: FlexieConfig) -> Result<CodeFlow> {
 pub fn api_key(subdomain: Option<&str>, key: Secret, placement_option: Option<&str>, origin: Option<&str>) -> Result<ApiKey> {
     let origin = tenant_origin(subdomain, "subdomain", DOMAIN, origin)?;
     let placement = placement(placement_option, "apikey", Placement::Header("apikey"))?;
-    Ok(ApiKey { provider: NAME, api_base: join_origin(&origin, "/api")?, style: Style { placement, accept_json: false }, key })
+    Ok(ApiKey { provider: NAME, api_base: join_origin(&origin, API_PATH)?, style: Style { placement, accept_json: false }, key })
 }

@@ -49,6 +49,7 @@ pub fn code_flow(config: FlextellConfig) -> Result<CodeFlow> {
         authorization: join_origin(origin, "/oauth/authorize")?,
         token: join_origin(origin, "/oauth/token")?,
         revocation: None,
+        api: Some(join_origin(origin, API_PATH)?),
     };
     CodeFlow::new(NAME, endpoints, config.issuer, client, config.redirect_uri)
 }

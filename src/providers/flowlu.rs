@@ -26,6 +26,8 @@ use crate::core::token::TokenSet;
 /// Provider name used in errors.
 pub const NAME: &str = "flowlu";
 const DOMAIN: &str = "flowlu.com";
+/// API base path below the origin (`/{module}/{entity}/{method}` follow).
+const API_PATH: &str = "/api/v1/module";
 /// The client id Flowlu's own app uses; the password grant wants one.
 pub const DEFAULT_CLIENT_ID: &str = "android_app_v1";
 
@@ -51,18 +53,21 @@ fn quirk(_: &HttpResponse, parsed: Result<TokenSet>) -> Result<TokenSet> {
 
 /// Builds the Flowlu password flow.
 pub fn password_flow(config: FlowluConfig) -> Result<PasswordFlow> {
+    let origin = tenant_origin(config.company.as_deref(), "company", DOMAIN, config.origin.as_deref());
     let token_endpoint = match config.token_endpoint {
         Some(url) => url,
-        None => join_origin(&tenant_origin(config.company.as_deref(), "company", DOMAIN, config.origin.as_deref())?, "/oauth/token")?,
+        None => join_origin(origin.as_deref().map_err(Clone::clone)?, "/oauth/token")?,
     };
     check_endpoint(&token_endpoint)?;
+    // Given only a `tokenEndpoint`, the API's host is unknown: no API base.
+    let api_base = origin.ok().map(|o| join_origin(&o, API_PATH)).transpose()?;
     let client = Client {
         client_id: config.client_id.unwrap_or_else(|| DEFAULT_CLIENT_ID.to_owned()),
         client_secret: None,
         auth: ClientAuth::None,
     };
     let style = Style { placement: Placement::BasicPassword("bearer"), accept_json: false };
-    let mut flow = PasswordFlow::new(NAME, token_endpoint, Some(client), style, quirk)?;
+    let mut flow = PasswordFlow::new(NAME, token_endpoint, api_base, Some(client), style, quirk)?;
     flow.refreshable = false; // tokens without expiry, and no refresh token
     Ok(flow)
 }
@@ -71,7 +76,7 @@ pub fn password_flow(config: FlowluConfig) -> Result<PasswordFlow> {
 pub fn api_key(company: Option<&str>, key: Secret, origin: Option<&str>) -> Result<ApiKey> {
     let origin = tenant_origin(company, "company", DOMAIN, origin)?;
     let style = Style { placement: Placement::Query("api_key"), accept_json: false };
-    Ok(ApiKey { provider: NAME, api_base: join_origin(&origin, "/api/v1/module")?, style, key })
+    Ok(ApiKey { provider: NAME, api_base: join_origin(&origin, API_PATH)?, style, key })
 }
 
 /// Turns an API answer of the form `{error: {error_code, error_msg}}` —
@@ -114,6 +119,9 @@ mod tests {
     fn ssl_error_is_explained() {
         let flow = password_flow(FlowluConfig { company: Some("acme".into()), client_id: None, origin: None, token_endpoint: None }).unwrap();
         assert_eq!(flow.token_endpoint, "https://acme.flowlu.com/oauth/token");
+        assert_eq!(flow.api_base.as_deref(), Some("https://acme.flowlu.com/api/v1/module"));
+        let custom = FlowluConfig { company: None, client_id: None, origin: None, token_endpoint: Some("https://auth.example/t".into()) };
+        assert_eq!(password_flow(custom).unwrap().api_base, None);
         let resp = HttpResponse {
             status: 400,
             retry_after: None,

@@ -29,6 +29,8 @@ pub struct OAuth2Config {
     pub client_auth: Option<String>,
     /// Expected `iss` on callbacks; defaults to the authorize URL's origin.
     pub issuer: Option<String>,
+    /// Full base URL of the server's API, if the caller names one.
+    pub api_base: Option<String>,
 }
 
 /// Parses a client authentication method name (RFC 7591 names).
@@ -55,6 +57,7 @@ pub fn code_flow(config: OAuth2Config) -> Result<CodeFlow> {
         authorization: config.authorization_endpoint,
         token: config.token_endpoint,
         revocation: config.revocation_endpoint,
+        api: config.api_base,
     };
     CodeFlow::new(NAME, endpoints, config.issuer, client, config.redirect_uri)
 }

@@ -26,14 +26,26 @@ pub struct PasswordFlow {
     pub quirk: Quirk,
     /// Whether the provider issues refresh tokens at all.
     pub refreshable: bool,
+    /// Base URL of the provider's API, when known.
+    pub api_base: Option<String>,
 }
 
 impl PasswordFlow {
-    /// Validates the endpoint; the flow refreshes unless `refreshable` is
+    /// Validates the endpoints; the flow refreshes unless `refreshable` is
     /// set to false afterwards.
-    pub fn new(provider: &'static str, token_endpoint: String, client: Option<Client>, token_style: Style, quirk: Quirk) -> Result<Self> {
+    pub fn new(
+        provider: &'static str,
+        token_endpoint: String,
+        api_base: Option<String>,
+        client: Option<Client>,
+        token_style: Style,
+        quirk: Quirk,
+    ) -> Result<Self> {
         check_endpoint(&token_endpoint)?;
-        Ok(PasswordFlow { provider, token_endpoint, client, token_style, quirk, refreshable: true })
+        if let Some(url) = &api_base {
+            check_endpoint(url)?;
+        }
+        Ok(PasswordFlow { provider, token_endpoint, client, token_style, quirk, refreshable: true, api_base })
     }
 
     /// The login request; `extra` carries provider fields such as `otp`.

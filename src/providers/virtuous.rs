@@ -25,6 +25,8 @@ use crate::core::token::TokenSet;
 pub const NAME: &str = "virtuous";
 /// Production origin.
 pub const ORIGIN: &str = "https://api.virtuoussoftware.com";
+/// API base path below the origin.
+const API_PATH: &str = "/api";
 
 fn quirk(resp: &HttpResponse, parsed: Result<TokenSet>) -> Result<TokenSet> {
     if resp.status == 202 {
@@ -36,13 +38,15 @@ fn quirk(resp: &HttpResponse, parsed: Result<TokenSet>) -> Result<TokenSet> {
 
 /// Builds the Virtuous password flow.
 pub fn password_flow(origin: Option<&str>) -> Result<PasswordFlow> {
-    let token_endpoint = join_origin(origin.unwrap_or(ORIGIN), "/Token")?;
-    PasswordFlow::new(NAME, token_endpoint, None, Style::BEARER, quirk)
+    let origin = origin.unwrap_or(ORIGIN);
+    let token_endpoint = join_origin(origin, "/Token")?;
+    let api_base = join_origin(origin, API_PATH)?;
+    PasswordFlow::new(NAME, token_endpoint, Some(api_base), None, Style::BEARER, quirk)
 }
 
 /// An API key sent as `Authorization: Bearer`.
 pub fn api_key(key: Secret, origin: Option<&str>) -> Result<ApiKey> {
-    Ok(ApiKey { provider: NAME, api_base: join_origin(origin.unwrap_or(ORIGIN), "/api")?, style: Style::BEARER, key })
+    Ok(ApiKey { provider: NAME, api_base: join_origin(origin.unwrap_or(ORIGIN), API_PATH)?, style: Style::BEARER, key })
 }
 
 #[cfg(test)]

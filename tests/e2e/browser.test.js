@@ -2,10 +2,7 @@
 // a plain-ESM page with an import map pointing "crm-auth" at the package's `browser` export.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { chromium } from 'playwright-core';
+import { launchChromium } from './helpers/chromium.js';
 import { loadPackage, packageJson } from './helpers/pkg.js';
 import { startSim } from './helpers/sim.js';
 import { startStatic } from './helpers/static.js';
@@ -19,7 +16,7 @@ const CLIENT_SECRET = 'test-secret';
 const PUBLIC_ID = 'public-client';
 const SCOPES = ['contacts.read', 'users.read'];
 
-let sim, web, browser, userDataDir;
+let sim, web, browser, closeBrowser;
 const consoleErrors = [];
 
 before(async () => {
@@ -41,25 +38,16 @@ before(async () => {
   const redirectUris = [`${web.url}/callback`];
   await sim.addClient({ provider: 'flextell', clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUris });
   await sim.addClient({ provider: 'flextell', clientId: PUBLIC_ID, redirectUris });
-  userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'crm-auth-chromium-'));
-  // A fresh profile every run; launchPersistentContext is how playwright takes a user-data dir.
-  browser = await withTimeout(chromium.launchPersistentContext(userDataDir, {
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    timeout: 15000,
-  }), 20000, 'chromium launch');
+  ({ context: browser, close: closeBrowser } = await launchChromium('chromium'));
   // The simulator's consent page declares no icon; Chromium's automatic /favicon.ico 404 would
   // show up as a console error that has nothing to do with crm-auth.
   await browser.route('**/favicon.ico', (route) => route.fulfill({ status: 204, body: '' }));
 });
 
 after(async () => {
-  await browser?.close().catch(() => {});
+  await closeBrowser?.();
   await web?.close();
   await sim?.close();
-  if (userDataDir) fs.rmSync(userDataDir, { recursive: true, force: true });
 });
 
 async function newPage() {

@@ -4,11 +4,8 @@
 // Same table as Node and workerd: tests/e2e/cases/providers.js.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { launchChromium } from './helpers/chromium.js';
 import { startSimulator } from '../../www/simulator/index.js';
 import { approve } from './helpers/sim.js';
 import { startStatic } from './helpers/static.js';
@@ -18,7 +15,7 @@ import { CASES, casesFor } from './cases/providers.js';
 const here = (p) => fileURLToPath(new URL(p, import.meta.url));
 const NAMES = casesFor('browser');
 
-let sim, web, browser, page, userDataDir;
+let sim, web, browser, page, closeBrowser;
 const consoleErrors = [];
 
 before(async () => {
@@ -31,14 +28,7 @@ before(async () => {
       '/cases/providers.js': here('./cases/providers.js'),
     },
   });
-  userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'crm-auth-chromium-providers-'));
-  browser = await withTimeout(chromium.launchPersistentContext(userDataDir, {
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    timeout: 15000,
-  }), 20000, 'chromium launch');
+  ({ context: browser, close: closeBrowser } = await launchChromium('chromium-providers'));
   await browser.exposeFunction('__crmApprove', (url) => withTimeout(approve(url), 5000, 'approve'));
   page = browser.pages()[0] ?? await browser.newPage();
   page.setDefaultTimeout(10000);
@@ -54,10 +44,9 @@ before(async () => {
 });
 
 after(async () => {
-  await browser?.close().catch(() => {});
+  await closeBrowser?.();
   await web?.close();
   await sim?.close();
-  if (userDataDir) fs.rmSync(userDataDir, { recursive: true, force: true });
 });
 
 describe('providers × methods (Chromium, packed package)', () => {

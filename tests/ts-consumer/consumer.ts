@@ -5,6 +5,7 @@
 // through tests/ts-consumer/node_modules -> .tmp/consumer/node_modules (see scripts/pack.sh).
 import {
   Flextell, Flexie, AgileCrm, OAuth2, Flowlu, Virtuous, ApiKeyCredentials, HmacSigner, TokenSet, CrmAuthError,
+  Session, MemoryStore, WebStorageStore,
 } from "crm-auth";
 import type {
   CrmAuthErrorCode,
@@ -27,6 +28,8 @@ import type {
   CallbackResult,
   TokenSetInit,
   TokenSetSummary,
+  SessionOptions,
+  TokenStore,
 } from "crm-auth";
 
 type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
@@ -341,4 +344,31 @@ export async function wrongProviders(f: Flowlu, v: Virtuous, t: TokenSet): Promi
   // @ts-expect-error apiError returns CrmAuthError | null, not a boolean
   const b: boolean = Flowlu.apiError({});
   void b; void t;
+}
+
+// Session: one user's tokens kept fresh, over any store (sync, async, Web Storage).
+export async function sessionFlow(kv: { get(k: string): Promise<string | null>; put(k: string, v: string): Promise<void>; delete(k: string): Promise<void> }): Promise<Response[]> {
+  const flextell = new Flextell({ clientId: "i", redirectUri: "https://a/cb" });
+  const base: string | null = flextell.apiBase;
+  void base;
+  const asyncStore: TokenStore = { get: (k) => kv.get(k), set: (k, v) => kv.put(k, v), delete: (k) => kv.delete(k) };
+  const options: SessionOptions = { provider: flextell, store: asyncStore, key: "user-1", skewSeconds: 30, maxRetryAfterSeconds: 5 };
+  const session = new Session(options);
+  await session.save(new TokenSet({ accessToken: "a", refreshToken: "r", expiresAt: Date.now() + 3600_000 }));
+  const tokens: TokenSet | null = await session.tokens();
+  void tokens;
+  const browser = new Session({ provider: flextell, store: new WebStorageStore(globalThis.sessionStorage), key: "u" });
+  const keyed = new Session({ provider: Flexie.apiKey({ subdomain: "acme", apiKey: "k" }), store: new MemoryStore(), key: "k" });
+  const responses = [
+    await session.fetch("/users/me", { headers: { "x-tenant": "t" } }),
+    await browser.fetch(new Request("https://dev.flextell.ai/api/v1/users/me")),
+    await keyed.fetch(new URL("https://acme.flexie.io/api/users/self")),
+  ];
+  await session.logout();
+  expectType<{ provider: string; key: string; skewSeconds: number }>(session.toJSON());
+  // @ts-expect-error a Session needs a store
+  new Session({ provider: flextell, key: "u" });
+  // @ts-expect-error store.get must return a string (a serialized TokenSet), not a TokenSet
+  new Session({ provider: flextell, store: { get: () => tokens, set() {}, delete() {} }, key: "u" });
+  return responses;
 }
