@@ -4,11 +4,9 @@
 // as workerd.test.js does for its Worker).
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Miniflare } from 'miniflare';
-import { CONSUMER, PKG_DIR, workerdEntry } from './helpers/pkg.js';
+import { startWorker } from './helpers/workerd.js';
+
 import { withTimeout } from './helpers/util.js';
 import { startSimulator } from '../../www/simulator/index.js';
 import { CASES, casesFor } from './cases/providers.js';
@@ -18,32 +16,14 @@ const NAMES = casesFor('workerd');
 
 let sim, mf;
 
-function installWorker() {
-  const dir = path.join(CONSUMER, 'providers-worker');
-  fs.mkdirSync(dir, { recursive: true });
-  const rel = path.relative(dir, path.join(PKG_DIR, workerdEntry())).split(path.sep).join('/');
-  const src = fs.readFileSync(here('./worker/providers-worker.js'), 'utf8');
-  const out = src.replace(/from\s+['"]crm-auth['"]/g, `from '${rel.startsWith('.') ? rel : './' + rel}'`);
-  assert.notEqual(out, src, 'providers-worker.js must import "crm-auth"');
-  fs.writeFileSync(path.join(dir, 'worker.js'), out);
-  fs.copyFileSync(here('./cases/providers.js'), path.join(dir, 'cases.js'));
-  return path.join(dir, 'worker.js');
-}
-
 before(async () => {
   sim = await withTimeout(startSimulator({ port: 0, host: '127.0.0.1' }), 5000, 'startSimulator');
-  mf = new Miniflare({
-    modules: true,
-    scriptPath: installWorker(),
-    modulesRoot: CONSUMER,
-    modulesRules: [
-      { type: 'ESModule', include: ['**/*.js', '**/*.mjs'] },
-      { type: 'CompiledWasm', include: ['**/*.wasm'] },
-    ],
-    compatibilityDate: '2025-01-01',
+  mf = await startWorker({
+    source: here('./worker/providers-worker.js'),
+    name: 'providers-worker',
+    extra: { 'cases.js': here('./cases/providers.js') },
     bindings: { SIM_URL: sim.url, ORIGINS: JSON.stringify(sim.origins) },
   });
-  await withTimeout(mf.ready, 20000, 'miniflare ready');
 });
 
 after(async () => {

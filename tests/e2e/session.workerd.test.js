@@ -2,11 +2,9 @@
 // single-flight refresh of an expired Flextell token, then session.fetch.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Miniflare } from 'miniflare';
-import { CONSUMER, PKG_DIR, workerdEntry, loadPackage } from './helpers/pkg.js';
+import { startWorker } from './helpers/workerd.js';
+import { loadPackage } from './helpers/pkg.js';
 import { startSim, approve } from './helpers/sim.js';
 import { withTimeout } from './helpers/util.js';
 
@@ -16,30 +14,9 @@ const REDIRECT = 'http://127.0.0.1/callback';
 
 let sim, mf;
 
-function installWorker() {
-  const dir = path.join(CONSUMER, 'session-worker');
-  fs.mkdirSync(dir, { recursive: true });
-  const rel = path.relative(dir, path.join(PKG_DIR, workerdEntry())).split(path.sep).join('/');
-  const out = fs.readFileSync(SRC, 'utf8').replace(/from\s+['"]crm-auth['"]/g, `from '${rel}'`);
-  const file = path.join(dir, 'worker.js');
-  fs.writeFileSync(file, out);
-  return file;
-}
-
 before(async () => {
   sim = await withTimeout(startSim(), 5000, 'startSim');
-  mf = new Miniflare({
-    modules: true,
-    scriptPath: installWorker(),
-    modulesRoot: CONSUMER,
-    modulesRules: [
-      { type: 'ESModule', include: ['**/*.js', '**/*.mjs'] },
-      { type: 'CompiledWasm', include: ['**/*.wasm'] },
-    ],
-    compatibilityDate: '2025-01-01',
-    bindings: { FLEXTELL_ORIGIN: sim.flextellOrigin },
-  });
-  await withTimeout(mf.ready, 20000, 'miniflare ready');
+  mf = await startWorker({ source: SRC, name: 'session-worker', bindings: { FLEXTELL_ORIGIN: sim.flextellOrigin } });
 });
 
 after(async () => {

@@ -8,11 +8,9 @@
 // CompiledWasm, and miniflare follows the relative imports from there.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Miniflare } from 'miniflare';
-import { CONSUMER, PKG_DIR, workerdEntry, packageJson } from './helpers/pkg.js';
+import { startWorker } from './helpers/workerd.js';
+import { workerdEntry, packageJson } from './helpers/pkg.js';
 import { startSim, approve } from './helpers/sim.js';
 import { withTimeout, assertNoSecrets } from './helpers/util.js';
 
@@ -24,35 +22,15 @@ const SRC = fileURLToPath(new URL('./worker/worker.js', import.meta.url));
 
 let sim, mf, entry;
 
-function installWorker() {
-  entry = workerdEntry();
-  const dir = path.join(CONSUMER, 'worker');
-  fs.mkdirSync(dir, { recursive: true });
-  const rel = path.relative(dir, path.join(PKG_DIR, entry)).split(path.sep).join('/');
-  const src = fs.readFileSync(SRC, 'utf8');
-  const out = src.replace(/from\s+['"]crm-auth['"]/g, `from '${rel.startsWith('.') ? rel : './' + rel}'`);
-  assert.notEqual(out, src, 'worker.js must import "crm-auth"');
-  const file = path.join(dir, 'worker.js');
-  fs.writeFileSync(file, out);
-  return file;
-}
-
 before(async () => {
   sim = await withTimeout(startSim(), 5000, 'startSim');
   await sim.addClient({ provider: 'flextell', clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUris: [REDIRECT] });
-  const scriptPath = installWorker();
-  mf = new Miniflare({
-    modules: true,
-    scriptPath,
-    modulesRoot: CONSUMER,
-    modulesRules: [
-      { type: 'ESModule', include: ['**/*.js', '**/*.mjs'] },
-      { type: 'CompiledWasm', include: ['**/*.wasm'] },
-    ],
-    compatibilityDate: '2025-01-01',
+  entry = workerdEntry();
+  mf = await startWorker({
+    source: SRC,
+    name: 'worker',
     bindings: { CLIENT_ID, CLIENT_SECRET, REDIRECT_URI: REDIRECT, FLEXTELL_ORIGIN: sim.flextellOrigin },
   });
-  await withTimeout(mf.ready, 20000, 'miniflare ready');
 });
 
 after(async () => {
