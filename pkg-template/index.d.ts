@@ -440,3 +440,85 @@ export declare class WebStorageStore implements TokenStore {
   set(key: string, value: string): void;
   delete(key: string): void;
 }
+
+/** The parts of a Workers KV namespace binding (`KVNamespace`) that `KvStore` uses. */
+export interface KvNamespaceLike {
+  get(key: string): Promise<string | null>;
+  put(key: string, value: string, options?: { expirationTtl?: number }): Promise<void>;
+  delete(key: string): Promise<void>;
+}
+
+/** `new KvStore(namespace, options)`. */
+export interface KvStoreOptions {
+  /** `expirationTtl` for every write, in seconds (at least 60); default none. */
+  ttlSeconds?: number;
+}
+
+/**
+ * A `TokenStore` over a Workers KV namespace binding. KV is eventually consistent: a write
+ * can take up to about 60 seconds to be seen elsewhere, so KV cannot coordinate refresh
+ * across isolates (two may refresh at once, and with rotating refresh tokens one loses).
+ * Use `DurableObjectStore` for that.
+ */
+export declare class KvStore implements TokenStore {
+  /** Throws `invalid_argument` for a non-KV namespace or `ttlSeconds` below 60. */
+  constructor(namespace: KvNamespaceLike, options?: KvStoreOptions);
+  get(key: string): Promise<string | null>;
+  set(key: string, value: string): Promise<void>;
+  delete(key: string): Promise<void>;
+}
+
+/**
+ * The parts of a Durable Object namespace binding (`DurableObjectNamespace<TokenStoreObject>`)
+ * that `DurableObjectStore` uses.
+ */
+export interface TokenStoreNamespaceLike {
+  idFromName(name: string): any;
+  get(id: any): any;
+}
+
+/** `new DurableObjectStore(namespace, options)`. */
+export interface DurableObjectStoreOptions {
+  /** How long a refresh lease lasts before it expires by itself (ms, default 30000). Keep it above the provider's `timeoutMs`. */
+  leaseMs?: number;
+  /** How long `lock` waits for another holder (ms, default 35000) before rejecting with `timeout`. */
+  waitMs?: number;
+}
+
+/**
+ * A `TokenStore` over a Durable Object namespace bound to `TokenStoreObject` (one object per
+ * key): strongly consistent, and its `lock` makes a `Session` refresh once across every
+ * isolate — the others wait, re-read the store and get the new tokens. In wrangler.toml:
+ * `[[durable_objects.bindings]] name = "TOKENS", class_name = "TokenStoreObject"` plus a
+ * migration with `new_sqlite_classes = ["TokenStoreObject"]`, and in the Worker
+ * `export { TokenStoreObject } from "crm-auth";`.
+ */
+export declare class DurableObjectStore implements TokenStore {
+  /** Throws `invalid_argument` for a non-namespace or bad `leaseMs`/`waitMs`. */
+  constructor(namespace: TokenStoreNamespaceLike, options?: DurableObjectStoreOptions);
+  get(key: string): Promise<string | null>;
+  set(key: string, value: string): Promise<void>;
+  delete(key: string): Promise<void>;
+  /**
+   * Runs `fn` holding the lease on `key`'s object and releases it afterwards. Rejects with
+   * `timeout` after waiting `waitMs`, `invalid_response` when the object cannot be reached.
+   */
+  lock<T>(key: string, fn: () => Promise<T>): Promise<T>;
+}
+
+/**
+ * **workerd only** (Cloudflare Workers; it extends `DurableObject` from `cloudflare:workers`,
+ * and other runtimes' entries do not export it). The Durable Object behind
+ * `DurableObjectStore`: re-export it from your Worker and bind it. Its RPC methods hold one
+ * key's tokens and refresh lease; workerd runs one object's calls one at a time.
+ */
+export declare class TokenStoreObject {
+  constructor(ctx: any, env: any);
+  get(): Promise<string | null>;
+  set(value: string): Promise<void>;
+  delete(): Promise<void>;
+  /** A lease id when no unexpired lease is held, else `null`. */
+  acquire(ttlMs: number): Promise<string | null>;
+  /** Frees the lease if `leaseId` still holds it. */
+  release(leaseId: string): Promise<boolean>;
+}

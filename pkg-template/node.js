@@ -5,3 +5,4 @@ import { initSync } from "./crm_auth.js";
 initSync({ module: readFileSync(new URL("./crm_auth_bg.wasm", import.meta.url)) });
 
 export * from "./api.js";
+export { KvStore, DurableObjectStore } from "./edge-stores.js";

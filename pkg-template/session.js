@@ -279,6 +279,12 @@ export class Session {
       if (!fresh.isExpired(this.#skew) || !this.#canRefresh || fresh.refreshToken === null) return fresh;
       seen = fresh;
     }
+    // A store with `lock(key, fn)` (DurableObjectStore) serialises this across isolates.
+    if (typeof this.#store.lock === "function") return this.#store.lock(this.#key, () => this.#refreshStored(seen));
+    return this.#refreshStored(seen);
+  }
+
+  async #refreshStored(seen) {
     // Someone (another caller, tab or process) may have refreshed already.
     const stored = await this.#read();
     const changed = seen === null ||

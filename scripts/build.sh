@@ -25,7 +25,7 @@ cp pkg-template/*.js "$src"/
 cp "$out"/crm_auth.js "$src"/
 for entry in node workerd browser; do
   node_modules/.bin/esbuild "$src/$entry.js" --bundle --format=esm --target=es2022 --minify --keep-names \
-    --external:./crm_auth_bg.wasm --external:node:fs --log-level=warning --outfile="pkg/$entry.js"
+    --external:./crm_auth_bg.wasm --external:node:fs --external:cloudflare:workers --log-level=warning --outfile="pkg/$entry.js"
 done
 cp "$out"/crm_auth_bg.wasm pkg-template/package.json pkg-template/*.d.ts README.md pkg/
 cp LICENSE-MIT LICENSE-APACHE pkg/ 2>/dev/null || true

@@ -11,9 +11,10 @@ import { withTimeout } from './util.js';
 
 /**
  * `source`: the worker file; `name`: its folder under the consumer;
- * `extra`: `{ [fileName]: sourcePath }` copied next to it; `bindings`: env.
+ * `extra`: `{ [fileName]: sourcePath }` copied next to it; `bindings`: env;
+ * `options`: more Miniflare options (e.g. `durableObjects`, `kvNamespaces`).
  */
-export async function startWorker({ source, name, extra = {}, bindings = {} }) {
+export async function startWorker({ source, name, extra = {}, bindings = {}, options = {} }) {
   const dir = path.join(CONSUMER, name);
   fs.mkdirSync(dir, { recursive: true });
   const rel = path.relative(dir, path.join(PKG_DIR, workerdEntry())).split(path.sep).join('/');
@@ -33,6 +34,7 @@ export async function startWorker({ source, name, extra = {}, bindings = {} }) {
     ],
     compatibilityDate: '2025-01-01',
     bindings,
+    ...options,
   });
   await withTimeout(mf.ready, 20000, 'miniflare ready');
   return mf;
