@@ -4,7 +4,8 @@
 // Prints one markdown report on stdout (progress on stderr) and writes bench/results.json.
 //
 // Options: --quick  fewer/shorter rounds (a smoke run; figures are noisier)
-//          --only=ops,cold,workerd,size,twiggy   run a subset
+//          --only=ops,cold,workerd,size,twiggy,session   run a subset
+//            (session: CPU overhead of session.fetch over a bare fetch, bench/session.js)
 //          (run with node --expose-gc so the harness can GC between slices)
 
 import fs from "node:fs";
@@ -17,6 +18,7 @@ import { measure } from "./harness.js";
 import { cases, checkAll } from "./ops.js";
 import { nodeColdStart, workerdColdStart } from "./coldstart.js";
 import { measureSizes, twiggyAppendix } from "./size.js";
+import { sessionOverhead } from "./session.js";
 import { render, verdicts } from "./report.js";
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
@@ -29,8 +31,8 @@ const want = (k) => !only || only.has(k);
 const log = (...m) => console.error("bench:", ...m);
 
 const config = quick
-  ? { warmupMs: 100, roundMs: 100, rounds: 5, batch: 32, nodeRuns: 5, workerdRuns: 2 }
-  : { warmupMs: 300, roundMs: 200, rounds: 10, batch: 32, nodeRuns: 15, workerdRuns: 5 };
+  ? { warmupMs: 100, roundMs: 100, rounds: 5, batch: 32, nodeRuns: 5, workerdRuns: 2, sessionRounds: 5, sessionRequests: 300 }
+  : { warmupMs: 300, roundMs: 200, rounds: 10, batch: 32, nodeRuns: 15, workerdRuns: 5, sessionRounds: 15, sessionRequests: 1000 };
 
 function sh(cmd) {
   try { return execSync(cmd, { cwd: ROOT, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim(); } catch { return "?"; }
@@ -77,6 +79,10 @@ if (want("workerd")) {
 if (want("size")) {
   log("sizes…");
   R.size = await measureSizes();
+}
+if (want("session")) {
+  log(`session.fetch overhead (${config.sessionRounds} rounds × ${config.sessionRequests} requests per path)…`);
+  R.session = await sessionOverhead({ rounds: config.sessionRounds, requests: config.sessionRequests, concurrency: 16, log });
 }
 if (want("twiggy")) {
   log("names-kept build + twiggy…");

@@ -1,6 +1,7 @@
 // Formats bench results as markdown for stdout (pasteable into the README).
 
 import { OPS, LIBS } from "./ops.js";
+import { renderSession } from "./session.js";
 
 export const BUDGET = {
   gzipBytes: 32 * 1024, // wasm + glue, gzip -9 (KB = 1024 bytes)
@@ -137,6 +138,12 @@ export function render(R) {
       "of one provider's authorize + callback + exchange (bench/entries/). KB = 1024 bytes. gzip level 9 and " +
       "brotli quality 11 from node:zlib.",
   );
+
+  if (R.session) {
+    const { rows: srows, notes } = renderSession(R.session);
+    out.push("", "### session.fetch overhead, µs per request", "");
+    out.push(table(srows), "", ...notes);
+  }
 
   if (R.size) {
     const c = R.size["crm-auth"];

@@ -364,6 +364,12 @@ test('faults on the API and revoke endpoints', async () => {
   assert.equal(r.headers.get('retry-after'), '7');
   assert.equal(r.headers.get('x-ratelimit-remaining'), '0');
   assert.equal((await me(t.access_token)).status, 200);
+  // A shorter Retry-After on request (keeps client tests fast); bad values are refused.
+  await ctl('fault', { provider: 'flextell', endpoint: 'api', kind: 'rate_limit', retryAfter: 1 });
+  assert.equal((await me(t.access_token)).headers.get('retry-after'), '1');
+  for (const retryAfter of [-1, 1.5, '1'])
+    assert.equal((await fetch(`${base}/__sim/fault`, { method: 'POST', body: JSON.stringify({ provider: 'flextell', endpoint: 'api', kind: 'rate_limit', retryAfter }) })).status, 400);
+  assert.equal((await me(t.access_token)).status, 200);
 
   await ctl('fault', { provider: 'oauth2', endpoint: 'revoke', kind: 'html500' });
   assert.equal((await post('/oauth2/revoke', { token: 'x', client_id: 'test-client', client_secret: 'test-secret' })).status, 500);

@@ -1,22 +1,26 @@
-// Session against the provider simulator, in Node, with the PACKED package: single-flight
-// refresh, rotation safety across a restart, a failing store, 401 retry, 429 Retry-After,
-// dead refresh tokens, transient failures with cooldown, logout, Flowlu and API keys.
-import { describe, it, before, after, beforeEach } from 'node:test';
+// Session against the provider simulator, in Node, with the PACKED package.
+// The scenarios of issue 5 are the shared table tests/e2e/cases/session.js (also run in Chromium
+// and workerd): single-flight refresh, rotation + restart from the store, a failing store, 401
+// retry, 429 Retry-After, dead refresh tokens, transient failures with cooldown, logout, Flowlu
+// and API keys. Node-only here: a POST body replayed on the 401 retry (a local node:http API),
+// apiBase / bad options, and the util.inspect renderings (env.noSecrets).
+import { describe, it, before, after } from 'node:test';
 import http from 'node:http';
 import assert from 'node:assert/strict';
 import { loadPackage } from './helpers/pkg.js';
 import { approve } from './helpers/sim.js';
 import { withTimeout, expectCrmError, assertNoSecrets } from './helpers/util.js';
 import { startSimulator } from '../../www/simulator/index.js';
+import { CASES, casesFor, hasRestart, runCase } from './cases/session.js';
 
-const { Session, MemoryStore, WebStorageStore, Flextell, Flexie, Flowlu, OAuth2, Virtuous, AgileCrm, TokenSet, CrmAuthError } =
-  await loadPackage();
+const crm = await loadPackage();
+const { Session, MemoryStore, WebStorageStore, Flextell, Flexie, Flowlu, OAuth2, Virtuous, AgileCrm, TokenSet, CrmAuthError } = crm;
 
 const T = { timeout: 30_000 };
 const REDIRECT = 'http://127.0.0.1/callback'; // the simulator's default clients use it
 const KEY = 'user-1';
 
-let sim;
+let sim, env;
 const control = async (method, path, body) => {
   const r = await fetch(sim.url + path, {
     method,
@@ -27,14 +31,21 @@ const control = async (method, path, body) => {
   return r.json();
 };
 const counts = async (provider) => (await control('GET', '/__sim/counts'))[provider];
-const config = (provider, c) => control('POST', '/__sim/config', { provider, ...c });
-const fault = (provider, endpoint, kind) => control('POST', '/__sim/fault', { provider, endpoint, kind });
 
 before(async () => {
   sim = await withTimeout(startSimulator({ port: 0, host: '127.0.0.1' }), 5000, 'startSimulator');
+  env = {
+    runtime: 'node',
+    simUrl: sim.url,
+    origins: sim.origins,
+    approve,
+    // "Process restart" = a new provider + Session over this store, which outlives both phases.
+    restartableStore: () => (restartable ??= new MemoryStore()),
+    noSecrets: (value, secrets, label) => assertNoSecrets(value, secrets, label),
+  };
 });
 after(async () => { await sim?.close(); });
-beforeEach(async () => { await control('POST', '/__sim/reset', {}); });
+let restartable = null;
 
 const flextell = () =>
   new Flextell({ clientId: 'test-client', clientSecret: 'test-secret', redirectUri: REDIRECT, origin: sim.origins.flextell });
@@ -56,94 +67,27 @@ async function login(p) {
   return p.exchangeCode(code, { codeVerifier: req.codeVerifier });
 }
 
-/** Flextell tokens that are already expired (the simulator issues them with expires_in 0). */
-async function expiredFlextellTokens(p) {
-  await config('flextell', { expiresIn: 0 });
-  const tokens = await login(p);
-  await config('flextell', { expiresIn: 3600 });
-  assert.ok(tokens.isExpired(0));
-  return tokens;
-}
-
-describe('Session (Node, packed package)', () => {
-  it('1,000 concurrent tokens() on an expired token: one refresh, one new set for all', T, async () => {
-    const p = flextell();
-    const old = await expiredFlextellTokens(p);
-    const store = new MemoryStore();
-    const session = new Session({ provider: p, store, key: KEY });
-    await session.save(old);
-    const before = (await counts('flextell')).refresh_token;
-
-    const all = await Promise.all(Array.from({ length: 1000 }, () => session.tokens()));
-    assert.equal((await counts('flextell')).refresh_token - before, 1, 'exactly one refresh_token grant');
-    const fresh = all[0];
-    assert.notEqual(fresh.accessToken, old.accessToken);
-    assert.notEqual(fresh.refreshToken, old.refreshToken, 'Flextell rotates refresh tokens');
-    assert.ok(all.every((t) => t.accessToken === fresh.accessToken), 'every caller gets the same access token');
-    assert.equal(store.get(KEY), fresh.serialize(), 'the new set is stored');
-
-    // Rotation: the old refresh token is dead at the simulator.
-    await expectCrmError(CrmAuthError, () => p.refresh(old.refreshToken), 'oauth_error', { error: 'invalid_grant' });
-
-    // A "process restart": a new Session (and provider) over the same store still works.
-    const restarted = new Session({ provider: flextell(), store, key: KEY });
-    assert.equal((await restarted.tokens()).accessToken, fresh.accessToken);
-    const r = await restarted.fetch('/users/me');
-    assert.equal(r.status, 200);
-    assert.equal((await r.json()).email, 'alice@example.com');
-    // 2: the session's one refresh + the direct check of the old refresh token above.
-    assert.equal((await counts('flextell')).refresh_token - before, 2, 'no further refresh');
-
-    assertNoSecrets(session, [fresh.accessToken, fresh.refreshToken, old.refreshToken], 'Session');
-    assertNoSecrets(store, [fresh.accessToken, fresh.refreshToken], 'MemoryStore');
+describe('Session table (Node, packed package)', () => {
+  it('the Node runner runs every case of the table', () => {
+    assert.equal(casesFor('node').length, CASES.length);
+    assert.equal(new Set(casesFor('node')).size, CASES.length, 'case names are unique');
   });
 
-  it('a store whose set throws once loses nothing', T, async () => {
-    const p = flextell();
-    const old = await expiredFlextellTokens(p);
-    const map = new Map();
-    let failNext = false;
-    const store = {
-      get: async (k) => map.get(k),
-      set: async (k, v) => {
-        if (failNext) {
-          failNext = false;
-          throw new Error(`disk full while writing ${v}`);
-        }
-        map.set(k, v);
-      },
-      delete: async (k) => { map.delete(k); },
-    };
-    const session = new Session({ provider: p, store, key: KEY });
-    await session.save(old);
-    failNext = true;
-    const err = await expectCrmError(CrmAuthError, () => session.tokens(), 'invalid_response');
-    assert.match(err.message, /could not save the refreshed tokens/);
-    assertNoSecrets(err, [old.refreshToken, old.accessToken], 'store failure');
-    assert.equal(map.get(KEY), old.serialize(), 'the store kept the old set');
+  for (const name of casesFor('node')) {
+    it(name, T, async () => {
+      restartable = null;
+      const r = await runCase(name, crm, env);
+      if (!r.ok) assert.fail(r.error);
+      if (hasRestart(name)) {
+        const again = await runCase(name, crm, env, { phase: 'restart', state: r.state });
+        if (!again.ok) assert.fail(again.error);
+      }
+    });
+  }
+});
 
-    const fresh = await session.tokens();
-    assert.notEqual(fresh.accessToken, old.accessToken);
-    assert.equal(map.get(KEY), fresh.serialize(), 'the fresh set was saved on the next call');
-    assert.equal((await counts('flextell')).refresh_token, 1, 'still one refresh');
-    assert.equal((await session.fetch('/users/me')).status, 200);
-  });
-
-  it('401 from the API: one refresh, then the request succeeds', T, async () => {
-    const p = flextell();
-    const real = await login(p);
-    const store = new MemoryStore();
-    const session = new Session({ provider: p, store, key: KEY });
-    // Valid-looking tokens whose access token the server does not know.
-    await session.save(new TokenSet({ accessToken: 'not-a-live-token', refreshToken: real.refreshToken, expiresAt: Date.now() + 3600_000 }));
-    const r = await session.fetch(`${sim.origins.flextell}/api/v1/users/me`, { headers: { 'x-tenant': 't1' } });
-    assert.equal(r.status, 200);
-    assert.equal((await r.json()).tenant, 't1', 'the retry keeps the caller\'s headers');
-    const c = await counts('flextell');
-    assert.equal(c.refresh_token, 1);
-    assert.equal(c.api, 2);
-    assert.notEqual(TokenSet.deserialize(store.get(KEY)).accessToken, 'not-a-live-token');
-  });
+describe('Session (Node only, packed package)', () => {
+  before(async () => { await control('POST', '/__sim/reset', {}); });
 
   it('a POST body is buffered and sent again on the 401 retry', T, async () => {
     const p = oauth2();
@@ -174,105 +118,6 @@ describe('Session (Node, packed package)', () => {
       await new Promise((resolve) => api.close(resolve));
     }
   });
-
-  it('429 with Retry-After: retried within maxRetryAfterSeconds, else rate_limited', { timeout: 60_000 }, async () => {
-    const p = flextell();
-    const store = new MemoryStore();
-    await store.set(KEY, (await login(p)).serialize());
-
-    await fault('flextell', 'api', 'rate_limit'); // Retry-After: 7
-    const short = new Session({ provider: p, store, key: KEY, maxRetryAfterSeconds: 5 });
-    await expectCrmError(CrmAuthError, () => short.fetch('/users/me'), 'rate_limited', { retryAfter: 7, status: 429 });
-
-    await fault('flextell', 'api', 'rate_limit');
-    const patient = new Session({ provider: p, store, key: KEY, maxRetryAfterSeconds: 8 });
-    const t0 = Date.now();
-    const r = await patient.fetch('/users/me');
-    assert.equal(r.status, 200);
-    assert.ok(Date.now() - t0 >= 6900, 'waited for Retry-After');
-    assert.equal((await counts('flextell')).api, 3);
-  });
-
-  it('a revoked refresh token: oauth_error invalid_grant and the stored tokens are deleted', T, async () => {
-    const p = flextell();
-    const old = await expiredFlextellTokens(p);
-    const store = new MemoryStore();
-    const session = new Session({ provider: p, store, key: KEY });
-    await session.save(old);
-    await control('POST', '/__sim/revoke-refresh', { provider: 'flextell', refreshToken: old.refreshToken });
-    await expectCrmError(CrmAuthError, () => session.tokens(), 'oauth_error', { error: 'invalid_grant' });
-    assert.equal(store.get(KEY), null);
-    // Nothing stored: still invalid_grant, without a request.
-    await expectCrmError(CrmAuthError, () => session.tokens(), 'oauth_error', { error: 'invalid_grant' });
-    assert.equal((await counts('flextell')).refresh_token, 1);
-  });
-
-  it('a transient failure keeps the tokens and a second call within the cooldown sends nothing', T, async () => {
-    const p = flextell();
-    const old = await expiredFlextellTokens(p);
-    const store = new MemoryStore();
-    const session = new Session({ provider: p, store, key: KEY });
-    await session.save(old);
-    await fault('flextell', 'token', 'html500');
-    const first = await expectCrmError(CrmAuthError, () => session.tokens(), 'invalid_response', { status: 500 });
-    const second = await expectCrmError(CrmAuthError, () => session.tokens(), 'invalid_response', { status: 500 });
-    assert.equal(second, first, 'the last failure is rethrown');
-    assert.equal((await counts('flextell')).refresh_token, 1, 'no request during the cooldown');
-    assert.equal(store.get(KEY), old.serialize(), 'stored tokens kept');
-
-    await new Promise((resolve) => setTimeout(resolve, 1100)); // first cooldown: 1 s
-    const fresh = await session.tokens();
-    assert.notEqual(fresh.accessToken, old.accessToken);
-    assert.equal((await counts('flextell')).refresh_token, 2);
-  });
-
-  it('logout revokes with the generic OAuth2 provider and empties the store', T, async () => {
-    const p = oauth2();
-    const tokens = await login(p);
-    const store = new MemoryStore();
-    const session = new Session({ provider: p, store, key: KEY });
-    await session.save(tokens);
-    const r = await session.fetch('/userinfo');
-    assert.equal(r.status, 200);
-    await session.logout();
-    assert.equal((await counts('oauth2')).revoke, 1);
-    assert.equal(store.get(KEY), null);
-    await expectCrmError(CrmAuthError, () => p.refresh(tokens.refreshToken), 'oauth_error', { error: 'invalid_grant' });
-    await expectCrmError(CrmAuthError, () => session.tokens(), 'oauth_error', { error: 'invalid_grant' });
-
-    // A provider without revocation (Flextell): logout still clears the store locally.
-    const f = flextell();
-    const s2 = new Session({ provider: f, store, key: 'user-2' });
-    await s2.save(await login(f));
-    await s2.logout();
-    assert.equal(store.get('user-2'), null);
-  });
-
-  it('Flowlu (password grant, no expiry) and Flexie.apiKey work through session.fetch', T, async () => {
-    const flowlu = new Flowlu({ origin: sim.origins.flowlu });
-    assert.equal(flowlu.apiBase, `${sim.origins.flowlu}/api/v1/module`);
-    const store = new WebStorageStore(new (class {
-      #m = new Map();
-      getItem(k) { return this.#m.get(k) ?? null; }
-      setItem(k, v) { this.#m.set(k, String(v)); }
-      removeItem(k) { this.#m.delete(k); }
-    })());
-    const session = new Session({ provider: flowlu, store, key: KEY });
-    await session.save(await flowlu.login({ username: 'alice', password: 'wonderland' }));
-    assert.equal((await session.tokens()).expiresAt, null);
-    const r = await session.fetch('/crm/lead/list', { method: 'POST', body: new URLSearchParams({ page: '1' }) });
-    assert.equal(r.status, 200);
-    assert.deepEqual((await r.json()).response.entity, 'lead');
-
-    const key = Flexie.apiKey({ origin: sim.origins.flexie, apiKey: 'test-api-key' });
-    const keySession = new Session({ provider: key, store: new MemoryStore(), key: KEY });
-    assert.equal(await keySession.tokens(), null);
-    const me = await keySession.fetch('/users/self');
-    assert.equal(me.status, 200);
-    assert.equal((await me.json()).email, 'alice@example.com');
-    await keySession.logout();
-  });
-
   it('apiBase of every provider; bad options are invalid_argument', T, async () => {
     const origin = 'https://sandbox.example';
     const code = { clientId: 'c', redirectUri: 'https://app.example/cb', origin };

@@ -33,11 +33,12 @@ const routes = {
   },
 
   'POST /__sim/fault': (sim, ps, b) => {
-    const { endpoint, kind, delayMs = 5000, times = 1 } = b;
+    const { endpoint, kind, delayMs = 5000, times = 1, retryAfter = 7 } = b;
     if (!ENDPOINTS.includes(endpoint)) return bad(`endpoint must be one of ${ENDPOINTS.join(', ')}`);
     if (!FAULT_KINDS.includes(kind)) return bad(`kind must be one of ${FAULT_KINDS.join(', ')}`);
     if (!isNum(delayMs) || !Number.isInteger(times) || times < 1) return bad('delayMs must be >= 0 and times an integer >= 1');
-    queueFault(ps, { endpoint, kind, delayMs, times });
+    if (!Number.isInteger(retryAfter) || retryAfter < 0) return bad('retryAfter must be an integer >= 0 (seconds)');
+    queueFault(ps, { endpoint, kind, delayMs, times, retryAfter });
     return json(200, { ok: true });
   },
 

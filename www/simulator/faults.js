@@ -7,8 +7,8 @@ export const FAULT_KINDS = [
   'rate_limit', 'no_access_token', 'missing_token_type', 'truncated_json', 'reset',
 ];
 
-export function queueFault(ps, { endpoint, kind, delayMs = 5000, times = 1 }) {
-  ps.faults[endpoint].push({ kind, delayMs, remaining: times });
+export function queueFault(ps, { endpoint, kind, delayMs = 5000, times = 1, retryAfter = 7 }) {
+  ps.faults[endpoint].push({ kind, delayMs, retryAfter, remaining: times });
 }
 
 function takeFault(ps, endpoint) {
@@ -25,7 +25,8 @@ const replacements = {
   html500: () => htmlPage(500, 'Internal Server Error', '<h1>500 Internal Server Error</h1>\n<p>The server encountered an unexpected condition.</p>'),
   // Some servers report OAuth errors with HTTP 200.
   error_in_200: () => json(200, { error: 'invalid_grant', error_description: 'The grant is invalid (reported with HTTP 200)' }),
-  rate_limit: () => json(429, { error: 'rate_limited', error_description: 'Too many requests' }, { 'retry-after': '7' }),
+  // Retry-After in seconds: 7 unless the fault says otherwise (`retryAfter`).
+  rate_limit: (ctx, fault) => json(429, { error: 'rate_limited', error_description: 'Too many requests' }, { 'retry-after': String(fault.retryAfter ?? 7) }),
   no_access_token: () => json(200, { token_type: 'Bearer' }),
   truncated_json: () => ({ status: 200, headers: { 'content-type': 'application/json' }, body: `{"access_token":"${random()}","token_ty` }),
 };
@@ -55,7 +56,7 @@ export async function runWithFault(ctx, handler) {
     ctx.req.socket.destroy();
     return null;
   }
-  if (replacements[kind]) return { reply: replacements[kind](ctx) };
+  if (replacements[kind]) return { reply: replacements[kind](ctx, fault) };
   if (kind === 'slow' && (await delay(fault.delayMs, ctx.res))) return null; // client gave up
   const reply = await handler(ctx);
   distortions[kind]?.(reply);
