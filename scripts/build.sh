@@ -12,7 +12,7 @@ wasm-bindgen --target web --out-dir "$out" --out-name crm_auth \
   --remove-name-section --remove-producers-section \
   target/wasm32-unknown-unknown/release/crm_auth.wasm
 # Debian's /usr/bin/wasm-opt (binaryen 108) breaks externref modules: use npm's.
-node_modules/.bin/wasm-opt -Oz --enable-reference-types --enable-bulk-memory \
+node_modules/.bin/wasm-opt -Oz --converge --strip-target-features --enable-reference-types --enable-bulk-memory \
   --enable-nontrapping-float-to-int --enable-sign-ext --enable-multivalue \
   --enable-mutable-globals \
   "$out/crm_auth_bg.wasm" -o "$out/crm_auth_bg.wasm"
