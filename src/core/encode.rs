@@ -10,19 +10,25 @@ const URL_SAFE: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwx
 /// Appends `s` encoded as one form component: ASCII alphanumerics and `*-._`
 /// stay, space becomes `+`, every other UTF-8 byte becomes `%XX`.
 pub fn form_urlencode_into(out: &mut String, s: &str) {
-    for b in s.bytes() {
-        match b {
-            b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'*' | b'-' | b'.' | b'_' => {
-                out.push(char::from(b))
-            }
-            b' ' => out.push('+'),
-            _ => {
-                out.push('%');
-                out.push(char::from(HEX[usize::from(b >> 4)]));
-                out.push(char::from(HEX[usize::from(b & 15)]));
-            }
+    out.reserve(s.len());
+    // Runs of bytes that stay as they are are ASCII, so copying them by
+    // slice stays on char boundaries.
+    let mut start = 0;
+    for (i, b) in s.bytes().enumerate() {
+        if matches!(b, b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'*' | b'-' | b'.' | b'_') {
+            continue;
         }
+        out.push_str(s.get(start..i).unwrap_or(""));
+        if b == b' ' {
+            out.push('+');
+        } else {
+            out.push('%');
+            out.push(char::from(HEX[usize::from(b >> 4)]));
+            out.push(char::from(HEX[usize::from(b & 15)]));
+        }
+        start = i + 1;
     }
+    out.push_str(s.get(start..).unwrap_or(""));
 }
 
 /// Appends `k=v&k=v…` (no leading separator).

@@ -125,10 +125,13 @@ struct Parser<'a> {
 }
 
 impl<'a> Parser<'a> {
+    // Tiny and hot: opt-level "z" would otherwise leave them as calls.
+    #[inline(always)]
     fn peek(&self) -> Option<u8> {
         self.src.as_bytes().get(self.pos).copied()
     }
 
+    #[inline(always)]
     fn bump(&mut self) -> Option<u8> {
         let b = self.peek()?;
         self.pos += 1;
@@ -309,23 +312,32 @@ impl<'a> Parser<'a> {
 
 /// Appends `s` as a JSON string literal, quotes included.
 pub fn write_string(out: &mut String, s: &str) {
+    out.reserve(s.len() + 2);
     out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if c < ' ' => {
-                out.push_str("\\u00");
-                let b = c as u8;
-                out.push(char::from(b"0123456789abcdef"[usize::from(b >> 4)]));
-                out.push(char::from(b"0123456789abcdef"[usize::from(b & 15)]));
-            }
-            c => out.push(c),
+    // Copy runs that need no escaping in one go; escapes are ASCII, so the
+    // run boundaries are char boundaries.
+    let mut start = 0;
+    for (i, b) in s.bytes().enumerate() {
+        let escape = match b {
+            b'"' => "\\\"",
+            b'\\' => "\\\\",
+            b'\n' => "\\n",
+            b'\r' => "\\r",
+            b'\t' => "\\t",
+            0..=0x1f => "",
+            _ => continue,
+        };
+        out.push_str(s.get(start..i).unwrap_or(""));
+        if escape.is_empty() {
+            out.push_str("\\u00");
+            out.push(char::from(b"0123456789abcdef"[usize::from(b >> 4)]));
+            out.push(char::from(b"0123456789abcdef"[usize::from(b & 15)]));
+        } else {
+            out.push_str(escape);
         }
+        start = i + 1;
     }
+    out.push_str(s.get(start..).unwrap_or(""));
     out.push('"');
 }
 
