@@ -5,8 +5,10 @@ import { CodeFlowCore, PasswordCore, ApiKeyCore, HmacCore, flowluApiError } from
 import { CrmAuthError, fail, fromWasm, wasm } from "./errors.js";
 import { httpOptions, send } from "./http.js";
 import { TokenSet, accessTokenOf, fromCanonical, toJson } from "./tokens.js";
+import { open, seal, sealOptions } from "./seal.js";
 
 export { CrmAuthError, TokenSet };
+export { stateCookie, readStateCookie } from "./seal.js";
 export { Session, MemoryStore, WebStorageStore } from "./session.js";
 
 /** A page (not a worker, Node or workerd): client secrets are refused there. */
@@ -62,18 +64,30 @@ class CodeFlowProvider {
     this.#core = wasm(() => new CodeFlowCore(name, toJson(name, options), IN_BROWSER_PAGE));
   }
 
+  /** With `seal`, resolves to the request plus the sealed `cookie` (WebCrypto is asynchronous). */
   createAuthorizationRequest(options) {
+    const sealing = options?.seal === undefined ? null : sealOptions(this.#name, options.seal);
     const out = wasm(() => this.#core.authorizationRequest(toJson(this.#name, options)));
-    const [url, state, codeVerifier] = out.split("\n");
-    return { url, state, codeVerifier: codeVerifier || null };
+    const [url, state, verifier] = out.split("\n");
+    const request = { url, state, codeVerifier: verifier || null };
+    if (sealing === null) return request;
+    return seal(this.#name, sealing, request).then((cookie) => ({ ...request, cookie }));
   }
 
+  /** With `{ sealed, key }`, opens the sealed state first and resolves asynchronously. */
   parseCallback(url, options) {
     const href = typeof url === "string" ? url : typeof url?.href === "string" ? url.href : null;
     if (href === null) throw fail(this.#name, "invalid_argument", "url must be a string or URL");
+    if (options?.sealed !== undefined) return this.#parseSealed(href, options);
     const state = text(this.#name, options?.state, "state");
     const code = wasm(() => this.#core.parseCallback(href, state));
     return { code, state };
+  }
+
+  async #parseSealed(href, { sealed, key }) {
+    const { state, codeVerifier, redirectTo } = await open(this.#name, sealed, key);
+    const code = wasm(() => this.#core.parseCallback(href, state));
+    return { code, state, codeVerifier, redirectTo };
   }
 
   async exchangeCode(code, options) {

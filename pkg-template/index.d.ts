@@ -134,6 +134,43 @@ export interface AuthorizationRequest {
 }
 
 
+/** `seal` option of `createAuthorizationRequest`. */
+export interface SealOptions {
+  /** At least 32 characters; the AES-GCM key is derived from it (HKDF-SHA256) per provider. */
+  key: string;
+  /** Lifetime of the sealed state (default 600). */
+  maxAgeSeconds?: number;
+  /** Where the app wants to go after the callback; returned by `parseCallback`. */
+  redirectTo?: string;
+}
+
+/** A request whose state, verifier and redirect target are sealed into `cookie`. */
+export interface SealedAuthorizationRequest extends AuthorizationRequest {
+  /** Send it with `stateCookie(cookie, { requestUrl })`. */
+  cookie: string;
+}
+
+/** What `parseCallback` returns for a sealed state. */
+export interface SealedCallbackResult {
+  code: string;
+  state: string;
+  codeVerifier: string | null;
+  redirectTo: string | null;
+}
+
+/**
+ * The `Set-Cookie` value for a sealed state: `HttpOnly; Secure; SameSite=Lax; Path=/; Max-Age`
+ * (`Secure` dropped only for plain http on loopback). `stateCookie("", { requestUrl,
+ * maxAgeSeconds: 0 })` clears it.
+ */
+export declare function stateCookie(
+  value: string,
+  options: { requestUrl: string | URL | Request; name?: string; maxAgeSeconds?: number },
+): string;
+
+/** The sealed state cookie (`crm_auth_state` unless named) of a request, or null. */
+export declare function readStateCookie(request: Request, name?: string): string | null;
+
 /** What `parseCallback` returns. */
 export interface CallbackResult {
   code: string;
@@ -143,10 +180,20 @@ export interface CallbackResult {
 /** What every authorization-code provider can do. */
 export interface CodeFlowMethods {
   /**
+   * Seals state, verifier and `redirectTo` into an expiring cookie for servers without a
+   * session store (AES-256-GCM via WebCrypto, so this form is asynchronous).
+   */
+  createAuthorizationRequest(options: AuthorizationRequestOptions & { seal: SealOptions }): Promise<SealedAuthorizationRequest>;
+  /**
    * Builds the URL to send the user to, with a fresh `state` and (by default) a PKCE
    * verifier: keep both (session, sealed cookie, sessionStorage) for the callback.
    */
   createAuthorizationRequest(options?: AuthorizationRequestOptions): AuthorizationRequest;
+  /**
+   * Opens a sealed state (tampered, foreign key or provider, or expired → `state_mismatch`)
+   * and checks the callback against it.
+   */
+  parseCallback(url: string | URL, options: { sealed: string; key: string }): Promise<SealedCallbackResult>;
   /**
    * Reads the redirect back from the provider. Checks `state` in constant time and
    * `iss` (RFC 9207). Throws `state_mismatch`, `invalid_callback` or

@@ -199,3 +199,9 @@ impl CodeFlowCore {
         self.flow.api_base.clone()
     }
 }
+
+/// Whether `url` is plain-http-eligible loopback (for the `Secure` cookie flag).
+#[wasm_bindgen(js_name = isLoopbackUrl, skip_typescript)]
+pub fn is_loopback(url: &str) -> bool {
+    crate::core::endpoint::is_loopback_url(url)
+}

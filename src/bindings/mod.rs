@@ -9,7 +9,7 @@ mod hmac;
 mod password;
 mod token_set;
 
-pub use code_flow::CodeFlowCore;
+pub use code_flow::{is_loopback, CodeFlowCore};
 pub use credential::ApiKeyCore;
 pub use hmac::HmacCore;
 pub use password::{flowlu_api_error, PasswordCore};

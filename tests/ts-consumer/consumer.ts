@@ -5,7 +5,7 @@
 // through tests/ts-consumer/node_modules -> .tmp/consumer/node_modules (see scripts/pack.sh).
 import {
   Flextell, Flexie, AgileCrm, OAuth2, Flowlu, Virtuous, ApiKeyCredentials, HmacSigner, TokenSet, CrmAuthError,
-  Session, MemoryStore, WebStorageStore,
+  Session, MemoryStore, WebStorageStore, stateCookie, readStateCookie,
 } from "crm-auth";
 import type {
   CrmAuthErrorCode,
@@ -30,6 +30,9 @@ import type {
   TokenSetSummary,
   SessionOptions,
   TokenStore,
+  SealOptions,
+  SealedAuthorizationRequest,
+  SealedCallbackResult,
 } from "crm-auth";
 
 type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
@@ -371,4 +374,18 @@ export async function sessionFlow(kv: { get(k: string): Promise<string | null>; 
   // @ts-expect-error store.get must return a string (a serialized TokenSet), not a TokenSet
   new Session({ provider: flextell, store: { get: () => tokens, set() {}, delete() {} }, key: "u" });
   return responses;
+}
+
+// Sealed state: the `seal` form is asynchronous (WebCrypto), the plain one is not.
+export async function sealedState(flextell: Flextell, request: Request) {
+  const seal: SealOptions = { key: "k".repeat(32), maxAgeSeconds: 300, redirectTo: "/home" };
+  const sealed: SealedAuthorizationRequest = await flextell.createAuthorizationRequest({ scopes: ["read"], seal });
+  const plain: AuthorizationRequest = flextell.createAuthorizationRequest({ scopes: ["read"] });
+  const header: string = stateCookie(sealed.cookie, { requestUrl: request });
+  const cookie: string | null = readStateCookie(request);
+  const opened: SealedCallbackResult = await flextell.parseCallback(request.url, { sealed: cookie ?? "", key: seal.key });
+  const direct: CallbackResult = flextell.parseCallback(request.url, { state: plain.state });
+  // @ts-expect-error the sealed form returns a Promise, not a SealedCallbackResult
+  const wrong: SealedCallbackResult = flextell.parseCallback(request.url, { sealed: "x", key: "y" });
+  return [header, opened, direct, wrong];
 }

@@ -1,0 +1,152 @@
+// Sealed, expiring authorization state for servers without a session store:
+// state, PKCE verifier, redirect target and expiry travel in a cookie only
+// the server can read or forge.
+//
+// WebCrypto (browsers, Node, workerd) does the cryptography, so it costs the
+// package no wasm (an audited Rust AEAD measured +9 KB gzip); the price is
+// that sealing and opening are asynchronous.
+// - Key: HKDF-SHA256 from the caller's secret (≥ 32 characters), per provider.
+// - Cipher: AES-256-GCM with a random 96-bit IV; the provider name is
+//   authenticated data, so a cookie sealed for one provider never opens for
+//   another.
+// - Format: "v1." + base64url(iv ‖ ciphertext ‖ tag).
+// A sealed cookie cannot tell that it is being replayed: providers' codes
+// are single-use, and callers clear the cookie after the callback.
+import { isLoopbackUrl } from "./crm_auth.js";
+import { fail } from "./errors.js";
+
+const PREFIX = "v1.";
+const IV_BYTES = 12;
+const MIN_SECRET = 32;
+const DEFAULT_MAX_AGE_SECONDS = 600;
+const encoder = new TextEncoder();
+const keys = new Map();
+
+function base64url(bytes) {
+  let binary = "";
+  for (const b of bytes) binary += String.fromCharCode(b);
+  return btoa(binary).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+}
+
+function fromBase64url(text) {
+  if (!/^[A-Za-z0-9_-]*$/.test(text)) return null;
+  try {
+    const binary = atob(text.replace(/-/g, "+").replace(/_/g, "/"));
+    return Uint8Array.from(binary, (c) => c.charCodeAt(0));
+  } catch {
+    return null;
+  }
+}
+
+function checkSecret(provider, secret) {
+  if (typeof secret !== "string" || secret.length < MIN_SECRET) {
+    throw fail(provider, "invalid_argument", `the seal key must be a string of at least ${MIN_SECRET} characters`);
+  }
+}
+
+/** The AES-GCM key for (secret, provider), derived once per process. */
+async function keyFor(secret, provider) {
+  const id = `${provider}\u0000${secret}`;
+  let key = keys.get(id);
+  if (!key) {
+    const material = await crypto.subtle.importKey("raw", encoder.encode(secret), "HKDF", false, ["deriveKey"]);
+    key = await crypto.subtle.deriveKey(
+      { name: "HKDF", hash: "SHA-256", salt: encoder.encode("crm-auth sealed state"), info: encoder.encode(provider) },
+      material,
+      { name: "AES-GCM", length: 256 },
+      false,
+      ["encrypt", "decrypt"],
+    );
+    keys.set(id, key);
+  }
+  return key;
+}
+
+const aad = (provider) => encoder.encode(`crm-auth-seal-v1|${provider}`);
+
+/** Reads and checks `seal: { key, maxAgeSeconds?, redirectTo? }`. */
+export function sealOptions(provider, seal) {
+  if (seal === null || typeof seal !== "object") throw fail(provider, "invalid_argument", "`seal` must be an object");
+  checkSecret(provider, seal.key);
+  const maxAge = seal.maxAgeSeconds ?? DEFAULT_MAX_AGE_SECONDS;
+  if (typeof maxAge !== "number" || !(maxAge >= 0) || !Number.isFinite(maxAge)) {
+    throw fail(provider, "invalid_argument", "`seal.maxAgeSeconds` must be a non-negative number");
+  }
+  if (seal.redirectTo !== undefined && typeof seal.redirectTo !== "string") {
+    throw fail(provider, "invalid_argument", "`seal.redirectTo` must be a string");
+  }
+  return { key: seal.key, maxAge, redirectTo: seal.redirectTo ?? null };
+}
+
+/** Seals `{state, codeVerifier, redirectTo}` for `provider`. */
+export async function seal(provider, options, { state, codeVerifier }) {
+  const plain = JSON.stringify({ s: state, v: codeVerifier, r: options.redirectTo, e: Date.now() + options.maxAge * 1000 });
+  const iv = crypto.getRandomValues(new Uint8Array(IV_BYTES));
+  const key = await keyFor(options.key, provider);
+  const sealed = new Uint8Array(await crypto.subtle.encrypt({ name: "AES-GCM", iv, additionalData: aad(provider) }, key, encoder.encode(plain)));
+  const out = new Uint8Array(IV_BYTES + sealed.length);
+  out.set(iv);
+  out.set(sealed, IV_BYTES);
+  return PREFIX + base64url(out);
+}
+
+/**
+ * Opens a cookie sealed for `provider`: tampered, foreign, malformed or
+ * expired → `state_mismatch`.
+ */
+export async function open(provider, cookie, secret) {
+  checkSecret(provider, secret);
+  const invalid = (why) => fail(provider, "state_mismatch", why);
+  const raw = typeof cookie === "string" && cookie.startsWith(PREFIX) ? fromBase64url(cookie.slice(PREFIX.length)) : null;
+  if (!raw || raw.length < IV_BYTES + 16) throw invalid("the sealed state is not valid");
+  let plain;
+  try {
+    const key = await keyFor(secret, provider);
+    const bytes = await crypto.subtle.decrypt(
+      { name: "AES-GCM", iv: raw.subarray(0, IV_BYTES), additionalData: aad(provider) },
+      key,
+      raw.subarray(IV_BYTES),
+    );
+    plain = JSON.parse(new TextDecoder().decode(bytes));
+  } catch {
+    throw invalid("the sealed state is not valid");
+  }
+  if (typeof plain?.s !== "string" || typeof plain.e !== "number") throw invalid("the sealed state is not valid");
+  if (plain.e <= Date.now()) throw invalid("the sealed state has expired");
+  return { state: plain.s, codeVerifier: plain.v ?? null, redirectTo: plain.r ?? null };
+}
+
+/**
+ * The `Set-Cookie` value carrying a sealed state: HttpOnly, SameSite=Lax,
+ * Path=/, Max-Age, and Secure unless the request came over plain http on
+ * loopback. `stateCookie("", { requestUrl, maxAgeSeconds: 0 })` clears it.
+ */
+export function stateCookie(value, options) {
+  const provider = "crm-auth";
+  if (typeof value !== "string" || !/^[A-Za-z0-9._-]*$/.test(value)) {
+    throw fail(provider, "invalid_argument", "value must be a sealed state");
+  }
+  const u = options?.requestUrl;
+  const requestUrl = typeof u === "string" ? u : typeof u?.href === "string" ? u.href : u?.url;
+  if (typeof requestUrl !== "string") throw fail(provider, "invalid_argument", "`requestUrl` must be the request's URL");
+  const name = options.name ?? "crm_auth_state";
+  if (typeof name !== "string" || !/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/.test(name)) {
+    throw fail(provider, "invalid_argument", "`name` must be a cookie name");
+  }
+  const maxAge = options.maxAgeSeconds ?? DEFAULT_MAX_AGE_SECONDS;
+  if (typeof maxAge !== "number" || !(maxAge >= 0) || !Number.isFinite(maxAge)) {
+    throw fail(provider, "invalid_argument", "`maxAgeSeconds` must be a non-negative number");
+  }
+  const plainLoopback = /^http:/i.test(requestUrl) && isLoopbackUrl(requestUrl);
+  return `${name}=${value}; HttpOnly${plainLoopback ? "" : "; Secure"}; SameSite=Lax; Path=/; Max-Age=${Math.floor(maxAge)}`;
+}
+
+/** The sealed state cookie of a request (`Cookie` header), or null. */
+export function readStateCookie(request, name = "crm_auth_state") {
+  const header = request?.headers?.get?.("cookie") ?? "";
+  for (const part of header.split(";")) {
+    const eq = part.indexOf("=");
+    if (eq > 0 && part.slice(0, eq).trim() === name) return part.slice(eq + 1).trim() || null;
+  }
+  return null;
+}
