@@ -39,9 +39,6 @@ before(async () => {
   await sim.addClient({ provider: 'flextell', clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUris });
   await sim.addClient({ provider: 'flextell', clientId: PUBLIC_ID, redirectUris });
   ({ context: browser, close: closeBrowser } = await launchChromium('chromium'));
-  // The simulator's consent page declares no icon; Chromium's automatic /favicon.ico 404 would
-  // show up as a console error that has nothing to do with crm-auth.
-  await browser.route('**/favicon.ico', (route) => route.fulfill({ status: 204, body: '' }));
 });
 
 after(async () => {

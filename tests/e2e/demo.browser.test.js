@@ -70,9 +70,6 @@ describe('browser demo (www/demo/start.js, Chromium)', () => {
     fs.mkdirSync(SHOTS, { recursive: true });
     demo = await withTimeout(startDemo(), 30000, 'startDemo');
     browser = await launchChromium('demo');
-    // The simulator's consent pages have no icon: answer their /favicon.ico so that its 404
-    // (the simulator's, not the demo's) does not count as a console error.
-    await browser.context.route((u) => u.pathname === '/favicon.ico' && !u.href.startsWith(demo.url), (r) => r.fulfill({ status: 204 }));
     page = await browser.context.newPage();
     await page.setViewportSize({ width: 900, height: 900 });
     page.on('console', (m) => {

@@ -88,7 +88,7 @@ export const escapeHtml = (s) =>
 
 export function htmlPage(status, title, inner) {
   const body = `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title>
+<html lang="en"><head><meta charset="utf-8"><link rel="icon" href="data:,"><title>${escapeHtml(title)}</title>
 <style>body{font:16px system-ui,sans-serif;max-width:32rem;margin:4rem auto;padding:0 1rem;color:#222}
 h1{font-size:1.3rem}button{font:inherit;padding:.5rem 1.2rem;margin-right:.5rem}#approve{background:#2563eb;color:#fff;border:0;border-radius:4px}</style>
 </head><body>
