@@ -1,0 +1,46 @@
+// The README's minimal Worker (www/worker/minimal.js) works as printed: connect →
+// consent → callback → /me, in workerd with a Durable Object store.
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { fileURLToPath } from 'node:url';
+import { startWorker } from './helpers/workerd.js';
+import { startSim, approve } from './helpers/sim.js';
+import { withTimeout } from './helpers/util.js';
+
+const BASE = 'http://127.0.0.1:8787';
+let sim, mf;
+
+before(async () => {
+  sim = await withTimeout(startSim(), 5000, 'startSim');
+  await sim.addClient({ provider: 'flextell', clientId: 'test-client', clientSecret: 'test-secret', redirectUris: [`${BASE}/callback`] });
+  mf = await startWorker({
+    source: fileURLToPath(new URL('../../www/worker/minimal.js', import.meta.url)),
+    name: 'minimal-worker',
+    bindings: { CLIENT_ID: 'test-client', CLIENT_SECRET: 'test-secret', SEAL_KEY: 'a-seal-key-of-at-least-thirty-two-chars', FLEXTELL_ORIGIN: sim.flextellOrigin },
+    options: { durableObjects: { TOKENS: 'TokenStoreObject' } },
+  });
+});
+after(async () => {
+  await mf?.dispose().catch(() => {});
+  await sim?.close();
+});
+
+const get = (path, headers = {}) =>
+  withTimeout(mf.dispatchFetch(`${BASE}${path}`, { redirect: 'manual', headers: { 'x-user-id': 'user-1', ...headers } }), 10000, path);
+
+describe('the README Worker', () => {
+  it('connects a user and calls the API with fresh tokens', async () => {
+    const connect = await get('/connect');
+    assert.equal(connect.status, 302);
+    const cookie = connect.headers.get('set-cookie').split(';')[0];
+    const callback = new URL(await approve(connect.headers.get('location')));
+    const back = await get(`/callback${callback.search}`, { cookie });
+    assert.equal(back.status, 302, await back.text());
+    assert.match(back.headers.get('set-cookie'), /Max-Age=0/);
+    const me = await get('/me');
+    assert.equal(me.status, 200);
+    assert.equal((await me.json()).email, 'alice@example.com');
+    const forged = await get(`/callback${callback.search}`, { cookie: 'crm_auth_state=v1.forged' }).catch((e) => e);
+    assert.ok(forged instanceof Error || forged.status >= 500, 'a forged state cookie does not log anyone in');
+  });
+});
