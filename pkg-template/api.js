@@ -84,8 +84,8 @@ class CodeFlowProvider {
     return { code, state };
   }
 
-  async #parseSealed(href, { sealed, key }) {
-    const { state, codeVerifier, redirectTo } = await open(this.#name, sealed, key);
+  async #parseSealed(href, { sealed, key, store }) {
+    const { state, codeVerifier, redirectTo } = await open(this.#name, sealed, key, store);
     const code = wasm(() => this.#core.parseCallback(href, state));
     return { code, state, codeVerifier, redirectTo };
   }

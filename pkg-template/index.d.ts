@@ -191,9 +191,10 @@ export interface CodeFlowMethods {
   createAuthorizationRequest(options?: AuthorizationRequestOptions): AuthorizationRequest;
   /**
    * Opens a sealed state (tampered, foreign key or provider, or expired → `state_mismatch`)
-   * and checks the callback against it.
+   * and checks the callback against it. With a `store` (DurableObjectStore for strong
+   * consistency) each sealed state opens once: a replay is `invalid_callback`.
    */
-  parseCallback(url: string | URL, options: { sealed: string; key: string }): Promise<SealedCallbackResult>;
+  parseCallback(url: string | URL, options: { sealed: string; key: string; store?: TokenStore }): Promise<SealedCallbackResult>;
   /**
    * Reads the redirect back from the provider. Checks `state` in constant time and
    * `iss` (RFC 9207). Throws `state_mismatch`, `invalid_callback` or

@@ -10,8 +10,9 @@
 //   authenticated data, so a cookie sealed for one provider never opens for
 //   another.
 // - Format: "v1." + base64url(iv ‖ ciphertext ‖ tag).
-// A sealed cookie cannot tell that it is being replayed: providers' codes
-// are single-use, and callers clear the cookie after the callback.
+// A sealed cookie alone cannot tell that it is being replayed; with a
+// `store` (any TokenStore: DurableObjectStore for strong consistency), each
+// sealed state opens once. Providers' codes are single-use besides.
 import { isLoopbackUrl } from "./crm_auth.js";
 import { fail } from "./errors.js";
 
@@ -80,7 +81,8 @@ export function sealOptions(provider, seal) {
 
 /** Seals `{state, codeVerifier, redirectTo}` for `provider`. */
 export async function seal(provider, options, { state, codeVerifier }) {
-  const plain = JSON.stringify({ s: state, v: codeVerifier, r: options.redirectTo, e: Date.now() + options.maxAge * 1000 });
+  const nonce = base64url(crypto.getRandomValues(new Uint8Array(16)));
+  const plain = JSON.stringify({ s: state, v: codeVerifier, r: options.redirectTo, e: Date.now() + options.maxAge * 1000, n: nonce });
   const iv = crypto.getRandomValues(new Uint8Array(IV_BYTES));
   const key = await keyFor(options.key, provider);
   const sealed = new Uint8Array(await crypto.subtle.encrypt({ name: "AES-GCM", iv, additionalData: aad(provider) }, key, encoder.encode(plain)));
@@ -92,9 +94,10 @@ export async function seal(provider, options, { state, codeVerifier }) {
 
 /**
  * Opens a cookie sealed for `provider`: tampered, foreign, malformed or
- * expired → `state_mismatch`.
+ * expired → `state_mismatch`; already opened (with a `store`) →
+ * `invalid_callback`.
  */
-export async function open(provider, cookie, secret) {
+export async function open(provider, cookie, secret, store) {
   checkSecret(provider, secret);
   const invalid = (why) => fail(provider, "state_mismatch", why);
   const raw = typeof cookie === "string" && cookie.startsWith(PREFIX) ? fromBase64url(cookie.slice(PREFIX.length)) : null;
@@ -113,7 +116,23 @@ export async function open(provider, cookie, secret) {
   }
   if (typeof plain?.s !== "string" || typeof plain.e !== "number") throw invalid("the sealed state is not valid");
   if (plain.e <= Date.now()) throw invalid("the sealed state has expired");
+  if (store !== undefined) await useOnce(provider, store, plain.n, plain.e);
   return { state: plain.s, codeVerifier: plain.v ?? null, redirectTo: plain.r ?? null };
+}
+
+/** Records a sealed state's nonce; a second use is `invalid_callback`. */
+async function useOnce(provider, store, nonce, expiresAt) {
+  if (store === null || typeof store.get !== "function" || typeof store.set !== "function") {
+    throw fail(provider, "invalid_argument", "`store` must have get(key) and set(key, value)");
+  }
+  if (typeof nonce !== "string") throw fail(provider, "state_mismatch", "the sealed state is not valid");
+  const key = `crm-auth:sealed:${nonce}`;
+  const use = async () => {
+    if ((await store.get(key)) != null) throw fail(provider, "invalid_callback", "this sealed state was already used");
+    await store.set(key, String(expiresAt));
+  };
+  // A store that can lock (DurableObjectStore) makes check-and-set atomic.
+  await (typeof store.lock === "function" ? store.lock(key, use) : use());
 }
 
 /**

@@ -42,5 +42,8 @@ describe('the README Worker', () => {
     assert.equal((await me.json()).email, 'alice@example.com');
     const forged = await get(`/callback${callback.search}`, { cookie: 'crm_auth_state=v1.forged' }).catch((e) => e);
     assert.ok(forged instanceof Error || forged.status >= 500, 'a forged state cookie does not log anyone in');
+    const replayed = await get(`/callback${callback.search}`, { cookie }).catch((e) => e);
+    assert.ok(replayed instanceof Error || replayed.status >= 500, 'a replayed sealed state is refused');
+    assert.match(String(replayed.message ?? (await replayed.text())), /already used/);
   });
 });

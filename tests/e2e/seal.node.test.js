@@ -8,7 +8,7 @@ import { withTimeout } from './helpers/util.js';
 
 const KEY = 'k3y-for-sealing-state-0123456789abcdef';
 const REDIRECT = 'http://127.0.0.1/callback';
-const { Flextell, Flexie, CrmAuthError, stateCookie, readStateCookie } = await loadPackage();
+const { Flextell, Flexie, CrmAuthError, MemoryStore, stateCookie, readStateCookie } = await loadPackage();
 
 let sim;
 before(async () => { sim = await withTimeout(startSim(), 5000, 'startSim'); });
@@ -51,6 +51,17 @@ describe('sealed state', () => {
     await rejects(p.parseCallback(`${REDIRECT}?code=c&state=${expired.state}`, { sealed: expired.cookie, key: KEY }), 'state_mismatch');
     // The sealed state must match the callback's state too.
     await rejects(p.parseCallback(`${REDIRECT}?code=c&state=other`, { sealed: cookie, key: KEY }), 'state_mismatch');
+  });
+
+  it('with a store, each sealed state opens once: a replay is invalid_callback', async () => {
+    const p = flextell();
+    const store = new MemoryStore();
+    const req = await p.createAuthorizationRequest({ seal: { key: KEY } });
+    const url = `${REDIRECT}?code=c&state=${req.state}`;
+    await p.parseCallback(url, { sealed: req.cookie, key: KEY, store });
+    await rejects(p.parseCallback(url, { sealed: req.cookie, key: KEY, store }), 'invalid_callback');
+    const other = await p.createAuthorizationRequest({ seal: { key: KEY } });
+    await p.parseCallback(`${REDIRECT}?code=c&state=${other.state}`, { sealed: other.cookie, key: KEY, store });
   });
 
   it('bad seal options are invalid_argument; a replayed callback fails at the provider', async () => {

@@ -9,13 +9,15 @@ export default {
     const url = new URL(request.url);
     const flextell = new Flextell({ clientId: env.CLIENT_ID, clientSecret: env.CLIENT_SECRET, redirectUri: `${url.origin}/callback`, origin: env.FLEXTELL_ORIGIN });
     const user = request.headers.get("x-user-id"); // your own user identity
-    const session = new Session({ provider: flextell, store: new DurableObjectStore(env.TOKENS), key: user });
+    const store = new DurableObjectStore(env.TOKENS);
+    const session = new Session({ provider: flextell, store, key: user });
     if (url.pathname === "/connect") {
       const { url: to, cookie } = await flextell.createAuthorizationRequest({ seal: { key: env.SEAL_KEY } });
       return new Response(null, { status: 302, headers: { location: to, "set-cookie": stateCookie(cookie, { requestUrl: request }) } });
     }
     if (url.pathname === "/callback") {
-      const { code, codeVerifier } = await flextell.parseCallback(request.url, { sealed: readStateCookie(request), key: env.SEAL_KEY });
+      const sealed = readStateCookie(request); // opens once: the store refuses a replay
+      const { code, codeVerifier } = await flextell.parseCallback(request.url, { sealed, key: env.SEAL_KEY, store });
       await session.save(await flextell.exchangeCode(code, { codeVerifier }));
       return new Response(null, { status: 302, headers: { location: "/", "set-cookie": stateCookie("", { requestUrl: request, maxAgeSeconds: 0 }) } });
     }

@@ -202,7 +202,8 @@ async function callback(name, request, env) {
     const sealed = readStateCookie(request);
     if (sealed === null) return redirect(back({ error: "state_mismatch", provider: name }), set);
     const provider = providerFor(name, env, request);
-    const { code, codeVerifier } = await provider.parseCallback(request.url, { sealed, key: env.SEAL_KEY });
+    // The store makes each sealed state open once: a replayed callback is refused.
+    const { code, codeVerifier } = await provider.parseCallback(request.url, { sealed, key: env.SEAL_KEY, store: storeOf(env) });
     const tokens = await provider.exchangeCode(code, { codeVerifier });
     await new Session({ provider, store: storeOf(env), key: keyOf(sid, name) }).save(tokens);
     return redirect(back({ connected: name }), set);
