@@ -1,10 +1,10 @@
 // The fetch seam: runs a request the wasm built (JSON) and hands back the
 // answer as plain values. Every request is bounded by `timeoutMs` (headers
 // and body alike, even when a custom fetch ignores the abort signal) and
-// every body by MAX_BODY_BYTES.
+// every body by `maxBodyBytes` (default 1 MiB) and must be valid UTF-8.
 import { fail, CrmAuthError } from "./errors.js";
 
-/** Token endpoints answer in bytes; an error page can be huge. */
+/** Token endpoints answer in bytes; an error page can be huge (option `maxBodyBytes`). */
 const MAX_BODY_BYTES = 1024 * 1024;
 const DEFAULT_TIMEOUT_MS = 30000;
 
@@ -16,7 +16,11 @@ export function httpOptions(provider, options) {
   if (typeof timeoutMs !== "number" || !(timeoutMs >= 0) || !Number.isFinite(timeoutMs)) {
     throw fail(provider, "invalid_argument", "`timeoutMs` must be a non-negative number");
   }
-  return { fetch: custom ?? null, timeoutMs, provider };
+  const maxBodyBytes = options?.maxBodyBytes ?? MAX_BODY_BYTES;
+  if (typeof maxBodyBytes !== "number" || !(maxBodyBytes >= 0) || !Number.isFinite(maxBodyBytes)) {
+    throw fail(provider, "invalid_argument", "`maxBodyBytes` must be a non-negative number");
+  }
+  return { fetch: custom ?? null, timeoutMs, maxBodyBytes, provider };
 }
 
 /** Sends the wasm-built request; resolves to `{ status, retryAfter, body }`. */
@@ -49,20 +53,29 @@ export async function send(requestJson, http) {
       response.body?.cancel?.().catch(() => {});
       throw fail(provider, "invalid_response", "the endpoint answered with a redirect", { status });
     }
-    if (Number(response.headers.get("content-length")) > MAX_BODY_BYTES) {
+    if (Number(response.headers.get("content-length")) > http.maxBodyBytes) {
       response.body?.cancel?.().catch(() => {});
       throw fail(provider, "invalid_response", "the response body is too large", { status });
     }
-    const text = await Promise.race([readCapped(response, provider), deadline]).catch(transport);
+    const text = await Promise.race([readCapped(response, http), deadline]).catch(transport);
     return { status, retryAfter: response.headers.get("retry-after") ?? "", body: text };
   } finally {
     clearTimeout(timer);
   }
 }
 
-/** The body as text, refusing more than MAX_BODY_BYTES even without a length. */
-async function readCapped(response, provider) {
-  if (!response.body?.getReader) return response.text();
+/**
+ * The body as UTF-8 text, refusing more than `maxBodyBytes` even without a
+ * length, and refusing invalid UTF-8 (it would otherwise become U+FFFD inside
+ * a token).
+ */
+async function readCapped(response, { maxBodyBytes, provider }) {
+  const status = response.status;
+  if (!response.body?.getReader) {
+    const bytes = new Uint8Array(await response.arrayBuffer());
+    if (bytes.byteLength > maxBodyBytes) throw fail(provider, "invalid_response", "the response body is too large", { status });
+    return decode(bytes, provider, status);
+  }
   const reader = response.body.getReader();
   const chunks = [];
   let size = 0;
@@ -70,9 +83,9 @@ async function readCapped(response, provider) {
     const { done, value } = await reader.read();
     if (done) break;
     size += value.byteLength;
-    if (size > MAX_BODY_BYTES) {
+    if (size > maxBodyBytes) {
       reader.cancel().catch(() => {});
-      throw fail(provider, "invalid_response", "the response body is too large", { status: response.status });
+      throw fail(provider, "invalid_response", "the response body is too large", { status });
     }
     chunks.push(value);
   }
@@ -82,5 +95,13 @@ async function readCapped(response, provider) {
     bytes.set(c, at);
     at += c.byteLength;
   }
-  return new TextDecoder().decode(bytes);
+  return decode(bytes, provider, status);
+}
+
+function decode(bytes, provider, status) {
+  try {
+    return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+  } catch {
+    throw fail(provider, "invalid_response", "the response body is not valid UTF-8", { status });
+  }
 }

@@ -10,6 +10,8 @@ export interface CommonOptions {
   issuer?: string;
   /** Bound on each request, headers and body (default 30000). */
   timeoutMs?: number;
+  /** Answers larger than this are refused with `invalid_response` (default 1 MiB). */
+  maxBodyBytes?: number;
   /** A `fetch(url, init)` to use instead of the global one. */
   fetch?: (url: string, init: RequestInit) => Promise<Response>;
   /** Allow a `clientSecret` in a browser page (it will be visible to users). */
@@ -77,6 +79,7 @@ export interface FlowluOptions {
   /** Full token URL (Flowlu does not publish it; default `{origin}/oauth/token`). */
   tokenEndpoint?: string;
   timeoutMs?: number;
+  maxBodyBytes?: number;
   fetch?: CommonOptions["fetch"];
 }
 
@@ -92,6 +95,7 @@ export interface VirtuousOptions {
   /** Replaces `https://api.virtuoussoftware.com`. */
   origin?: string;
   timeoutMs?: number;
+  maxBodyBytes?: number;
   fetch?: CommonOptions["fetch"];
 }
 

@@ -5,7 +5,11 @@ import { delay, htmlPage, json, random } from './http.js';
 export const FAULT_KINDS = [
   'html500', 'string_expires_in', 'slow', 'slow_body', 'text_plain', 'error_in_200',
   'rate_limit', 'no_access_token', 'missing_token_type', 'truncated_json', 'reset',
+  'reset_mid_body', 'wrong_types', 'invalid_utf8', 'huge_body', 'huge_body_length', 'redirect', 'xml',
 ];
+
+const HUGE_BYTES = 50 * 1024 * 1024; // 50 MB
+const CHUNK = Buffer.alloc(64 * 1024, 0x20); // spaces: still "JSON" whitespace after the '{'
 
 export function queueFault(ps, { endpoint, kind, delayMs = 5000, times = 1, retryAfter = 7 }) {
   ps.faults[endpoint].push({ kind, delayMs, retryAfter, remaining: times });
@@ -29,7 +33,55 @@ const replacements = {
   rate_limit: (ctx, fault) => json(429, { error: 'rate_limited', error_description: 'Too many requests' }, { 'retry-after': String(fault.retryAfter ?? 7) }),
   no_access_token: () => json(200, { token_type: 'Bearer' }),
   truncated_json: () => ({ status: 200, headers: { 'content-type': 'application/json' }, body: `{"access_token":"${random()}","token_ty` }),
+  // Well-formed JSON, every field of the wrong type.
+  wrong_types: () => json(200, { access_token: 123, token_type: 'Bearer', expires_in: {} }),
+  // Bytes that are not UTF-8 (a lone continuation byte, an overlong form, 0xFF) inside the token.
+  invalid_utf8: () => ({
+    status: 200,
+    headers: { 'content-type': 'application/json' },
+    body: Buffer.concat([Buffer.from('{"access_token":"tok'), Buffer.from([0x80, 0xc0, 0xaf, 0xff, 0xfe]), Buffer.from('","token_type":"Bearer","expires_in":3600}')]),
+  }),
+  // A token endpoint that redirects (to a plain-http host): must never be followed.
+  redirect: () => ({ status: 302, headers: { location: 'http://evil.example/token', 'content-type': 'text/plain' }, body: 'Found' }),
+  // The right fields, the wrong format.
+  xml: () => ({
+    status: 200,
+    headers: { 'content-type': 'application/xml; charset=utf-8' },
+    body: `<?xml version="1.0"?>\n<token><access_token>${random()}</access_token><token_type>Bearer</token_type><expires_in>3600</expires_in></token>`,
+  }),
 };
+
+// Faults that write to the socket themselves (then the engine writes nothing).
+const raw = {
+  // Headers and part of a JSON body (Content-Length promises more), then the socket dies.
+  reset_mid_body: (ctx) => {
+    const body = Buffer.from(JSON.stringify({ access_token: random(), token_type: 'Bearer', expires_in: 3600, refresh_token: random(32) }));
+    ctx.res.writeHead(200, { 'content-type': 'application/json', 'content-length': String(body.length) });
+    ctx.res.write(body.subarray(0, body.length >> 1), () => setTimeout(() => ctx.req.socket.destroy(), 20));
+  },
+  // 50 MB of JSON-ish bytes, streamed chunk by chunk with backpressure; stops when the client goes.
+  huge_body: (ctx) => streamHuge(ctx, false),
+  huge_body_length: (ctx) => streamHuge(ctx, true),
+};
+
+function streamHuge(ctx, withLength) {
+  const { res } = ctx;
+  const headers = { 'content-type': 'application/json' };
+  if (withLength) headers['content-length'] = String(HUGE_BYTES);
+  res.writeHead(200, headers);
+  res.write('{');
+  let sent = 1;
+  const pump = () => {
+    while (!res.destroyed && sent < HUGE_BYTES) {
+      const n = Math.min(CHUNK.length, HUGE_BYTES - sent);
+      sent += n;
+      if (sent >= HUGE_BYTES) return void res.end(CHUNK.subarray(0, n));
+      if (!res.write(CHUNK.subarray(0, n))) return void res.once('drain', pump);
+    }
+  };
+  res.on('error', () => {});
+  pump();
+}
 
 // Faults that distort the real answer (the request takes effect, e.g. a code is consumed).
 const distortions = {
@@ -54,6 +106,10 @@ export async function runWithFault(ctx, handler) {
   const kind = fault?.kind;
   if (kind === 'reset') {
     ctx.req.socket.destroy();
+    return null;
+  }
+  if (raw[kind]) {
+    raw[kind](ctx, fault);
     return null;
   }
   if (replacements[kind]) return { reply: replacements[kind](ctx, fault) };
