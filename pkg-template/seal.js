@@ -29,14 +29,18 @@ function base64url(bytes) {
   return btoa(binary).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
 }
 
+/** Decodes base64url; only the canonical spelling is accepted (atob would
+ * ignore a final character's unused bits, letting altered text open). */
 function fromBase64url(text) {
   if (!/^[A-Za-z0-9_-]*$/.test(text)) return null;
+  let bytes;
   try {
     const binary = atob(text.replace(/-/g, "+").replace(/_/g, "/"));
-    return Uint8Array.from(binary, (c) => c.charCodeAt(0));
+    bytes = Uint8Array.from(binary, (c) => c.charCodeAt(0));
   } catch {
     return null;
   }
+  return base64url(bytes) === text ? bytes : null;
 }
 
 function checkSecret(provider, secret) {

@@ -104,8 +104,18 @@ pub fn number_value(s: &str) -> Option<f64> {
     if i != b.len() {
         return None;
     }
-    // Dividing by an exact power of ten keeps short decimals exact.
-    let value = if exp10 < 0 { mantissa / 10f64.powi(-exp10) } else { mantissa * 10f64.powi(exp10) };
+    // Zero stays zero whatever the exponent (0 × ∞ would be NaN); past
+    // ±400 every f64 has already under- or overflowed, and clamping keeps
+    // the negation below from overflowing. Dividing by an exact power of ten
+    // keeps short decimals exact.
+    let exp10 = exp10.clamp(-400, 400);
+    let value = if mantissa == 0.0 {
+        0.0
+    } else if exp10 < 0 {
+        mantissa / 10f64.powi(-exp10)
+    } else {
+        mantissa * 10f64.powi(exp10)
+    };
     Some(if negative { -value } else { value })
 }
 
