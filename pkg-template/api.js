@@ -47,64 +47,35 @@ function withCredential(provider, request, place) {
   return copy;
 }
 
-async function tokenExchange(core, http, requestJson, oldRefresh) {
-  const r = await send(requestJson, http);
-  return fromCanonical(wasm(() => core.parseToken(r.status, r.retryAfter, r.body, oldRefresh, Date.now())));
-}
+/** What the flow subclasses read of their base; set by TokenFlow's static block. */
+let internals;
 
-/** The authorization-code flow shared by Flextell, Flexie, Agile CRM and OAuth2. */
-class CodeFlowProvider {
+/** What every token-issuing provider shares: its wasm core, fetch settings and name. */
+class TokenFlow {
   #core;
   #http;
   #name;
 
-  constructor(name, options) {
+  static {
+    internals = (flow) => ({ core: flow.#core, http: flow.#http, name: flow.#name });
+  }
+
+  constructor(name, options, makeCore) {
     this.#name = name;
     this.#http = httpOptions(name, options);
-    this.#core = wasm(() => new CodeFlowCore(name, toJson(name, options), IN_BROWSER_PAGE));
+    this.#core = wasm(makeCore);
   }
 
-  /** With `seal`, resolves to the request plus the sealed `cookie` (WebCrypto is asynchronous). */
-  createAuthorizationRequest(options) {
-    const sealing = options?.seal === undefined ? null : sealOptions(this.#name, options.seal);
-    const out = wasm(() => this.#core.authorizationRequest(toJson(this.#name, options)));
-    const [url, state, verifier] = out.split("\n");
-    const request = { url, state, codeVerifier: verifier || null };
-    if (sealing === null) return request;
-    return seal(this.#name, sealing, request).then((cookie) => ({ ...request, cookie }));
+  /** Sends the request `build(core)` makes and parses the token answer. */
+  async _exchange(build, oldRefresh = "") {
+    const r = await send(wasm(() => build(this.#core)), this.#http);
+    return fromCanonical(wasm(() => this.#core.parseToken(r.status, r.retryAfter, r.body, oldRefresh, Date.now())));
   }
 
-  /** With `{ sealed, key }`, opens the sealed state first and resolves asynchronously. */
-  parseCallback(url, options) {
-    const href = typeof url === "string" ? url : typeof url?.href === "string" ? url.href : null;
-    if (href === null) throw fail(this.#name, "invalid_argument", "url must be a string or URL");
-    if (options?.sealed !== undefined) return this.#parseSealed(href, options);
-    const state = text(this.#name, options?.state, "state");
-    const code = wasm(() => this.#core.parseCallback(href, state));
-    return { code, state };
-  }
-
-  async #parseSealed(href, { sealed, key, store }) {
-    const { state, codeVerifier, redirectTo } = await open(this.#name, sealed, key, store);
-    const code = wasm(() => this.#core.parseCallback(href, state));
-    return { code, state, codeVerifier, redirectTo };
-  }
-
-  async exchangeCode(code, options) {
-    text(this.#name, code, "code");
-    const verifier = optionalText(this.#name, options?.codeVerifier, "codeVerifier");
-    return tokenExchange(this.#core, this.#http, wasm(() => this.#core.exchangeRequest(code, verifier)), "");
-  }
-
-  async refresh(refreshToken) {
+  /** Refresh; public as `refresh` on the providers that issue refresh tokens. */
+  async _refresh(refreshToken) {
     text(this.#name, refreshToken, "refreshToken");
-    return tokenExchange(this.#core, this.#http, wasm(() => this.#core.refreshRequest(refreshToken)), refreshToken);
-  }
-
-  async revoke(token) {
-    text(this.#name, token, "token");
-    const r = await send(wasm(() => this.#core.revokeRequest(token)), this.#http);
-    wasm(() => this.#core.parseRevoke(r.status, r.retryAfter, r.body, Date.now()));
+    return this._exchange((core) => core.refreshRequest(refreshToken), refreshToken);
   }
 
   authorize(request, tokens) {
@@ -115,12 +86,6 @@ class CodeFlowProvider {
   /** Base URL of the provider's API, or null when unknown. */
   get apiBase() {
     return this.#core.apiBase ?? null;
-  }
-
-  /** Password grant; only `OAuth2` exposes it. */
-  async _login(options) {
-    const req = wasm(() => this.#core.passwordRequest(toJson(this.#name, options)));
-    return tokenExchange(this.#core, this.#http, req, "");
   }
 
   /** Frees the wasm memory now instead of at garbage collection. */
@@ -129,41 +94,75 @@ class CodeFlowProvider {
   }
 }
 
-/** The password-grant flow shared by Flowlu and Virtuous. */
-class PasswordProvider {
-  #core;
-  #http;
-  #name;
-
+/** The authorization-code flow shared by Flextell, Flexie, Agile CRM and OAuth2. */
+class CodeFlowProvider extends TokenFlow {
   constructor(name, options) {
-    this.#name = name;
-    this.#http = httpOptions(name, options);
-    this.#core = wasm(() => new PasswordCore(name, toJson(name, options)));
+    super(name, options, () => new CodeFlowCore(name, toJson(name, options), IN_BROWSER_PAGE));
+  }
+
+  /** With `seal`, resolves to the request plus the sealed `cookie` (WebCrypto is asynchronous). */
+  createAuthorizationRequest(options) {
+    const { core, name } = internals(this);
+    const sealing = options?.seal === undefined ? null : sealOptions(name, options.seal);
+    const out = wasm(() => core.authorizationRequest(toJson(name, options)));
+    const [url, state, verifier] = out.split("\n");
+    const request = { url, state, codeVerifier: verifier || null };
+    if (sealing === null) return request;
+    return seal(name, sealing, request).then((cookie) => ({ ...request, cookie }));
+  }
+
+  /** With `{ sealed, key }`, opens the sealed state first and resolves asynchronously. */
+  parseCallback(url, options) {
+    const { core, name } = internals(this);
+    const href = typeof url === "string" ? url : typeof url?.href === "string" ? url.href : null;
+    if (href === null) throw fail(name, "invalid_argument", "url must be a string or URL");
+    if (options?.sealed !== undefined) return this.#parseSealed(href, options);
+    const state = text(name, options?.state, "state");
+    const code = wasm(() => core.parseCallback(href, state));
+    return { code, state };
+  }
+
+  async #parseSealed(href, { sealed, key, store }) {
+    const { core, name } = internals(this);
+    const { state, codeVerifier, redirectTo } = await open(name, sealed, key, store);
+    const code = wasm(() => core.parseCallback(href, state));
+    return { code, state, codeVerifier, redirectTo };
+  }
+
+  async exchangeCode(code, options) {
+    const { name } = internals(this);
+    text(name, code, "code");
+    const verifier = optionalText(name, options?.codeVerifier, "codeVerifier");
+    return this._exchange((core) => core.exchangeRequest(code, verifier));
+  }
+
+  refresh(refreshToken) {
+    return this._refresh(refreshToken);
+  }
+
+  async revoke(token) {
+    const { core, http, name } = internals(this);
+    text(name, token, "token");
+    const r = await send(wasm(() => core.revokeRequest(token)), http);
+    wasm(() => core.parseRevoke(r.status, r.retryAfter, r.body, Date.now()));
+  }
+
+  /** Password grant; only `OAuth2` exposes it. */
+  async _login(options) {
+    const { name } = internals(this);
+    return this._exchange((core) => core.passwordRequest(toJson(name, options)));
+  }
+}
+
+/** The password-grant flow shared by Flowlu and Virtuous. */
+class PasswordProvider extends TokenFlow {
+  constructor(name, options) {
+    super(name, options, () => new PasswordCore(name, toJson(name, options)));
   }
 
   async login(options) {
-    const req = wasm(() => this.#core.loginRequest(toJson(this.#name, options)));
-    return tokenExchange(this.#core, this.#http, req, "");
-  }
-
-  /** Refresh; only `Virtuous` exposes it (Flowlu issues no refresh tokens). */
-  async _refresh(refreshToken) {
-    text(this.#name, refreshToken, "refreshToken");
-    return tokenExchange(this.#core, this.#http, wasm(() => this.#core.refreshRequest(refreshToken)), refreshToken);
-  }
-
-  authorize(request, tokens) {
-    const token = accessTokenOf(this.#name, tokens);
-    return withCredential(this.#name, request, (url) => this.#core.authorization(url, token));
-  }
-
-  /** Base URL of the provider's API, or null when unknown. */
-  get apiBase() {
-    return this.#core.apiBase ?? null;
-  }
-
-  free() {
-    this.#core.free();
+    const { name } = internals(this);
+    return this._exchange((core) => core.loginRequest(toJson(name, options)));
   }
 }
 
