@@ -25,9 +25,10 @@ const SERVER = ['node', 'workerd'];
 
 // ---- tiny asserts -----------------------------------------------------------------------
 
-const show = (v) => { try { return JSON.stringify(v); } catch { return String(v); } };
-function ok(cond, msg) { if (!cond) throw new Error(`assertion failed: ${msg}`); }
-function eq(actual, expected, msg) {
+// Shared with cases/session.js.
+export const show = (v) => { try { return JSON.stringify(v); } catch { return String(v); } };
+export function ok(cond, msg) { if (!cond) throw new Error(`assertion failed: ${msg}`); }
+export function eq(actual, expected, msg) {
   if (!Object.is(actual, expected)) throw new Error(`${msg}: expected ${show(expected)}, got ${show(actual)}`);
 }
 function near(actual, expected, tolerance, msg) {
@@ -36,7 +37,7 @@ function near(actual, expected, tolerance, msg) {
 const describeErr = (e) => (e instanceof Error ? `${e.name}: ${e.message} ${show({ code: e.code, provider: e.provider, status: e.status, error: e.error, errorDescription: e.errorDescription, retryAfter: e.retryAfter })}` : show(e));
 
 /** Awaits fn() and checks it rejected (or threw) with a CrmAuthError of `code` and `fields`. */
-async function rejects(crm, fn, code, fields = {}, label = code) {
+export async function rejects(crm, fn, code, fields = {}, label = code) {
   let err;
   try {
     await withTimeout(Promise.resolve().then(fn), TIMEOUT + 2000, label);

@@ -17,7 +17,7 @@
 // new Session over the same store. Node and workerd keep a MemoryStore across the two phases
 // (workerd: across two requests to the Worker); Chromium uses WebStorageStore(sessionStorage)
 // and reloads the page in between.
-import { withTimeout, fetchApprove, REDIRECT, PUBLIC, API_KEY } from './providers.js';
+import { withTimeout, fetchApprove, REDIRECT, PUBLIC, API_KEY, show, ok, eq, rejects } from './providers.js';
 
 export { fetchApprove };
 
@@ -27,27 +27,6 @@ const KEY = 'user-1';
 const ALICE = 'alice@example.com';
 
 // ---- tiny asserts -----------------------------------------------------------------------
-
-const show = (v) => { try { return JSON.stringify(v); } catch { return String(v); } };
-function ok(cond, msg) { if (!cond) throw new Error(`assertion failed: ${msg}`); }
-function eq(actual, expected, msg) {
-  if (!Object.is(actual, expected)) throw new Error(`${msg}: expected ${show(expected)}, got ${show(actual)}`);
-}
-const describeErr = (e) => (e instanceof Error ? `${e.name}: ${e.message} ${show({ code: e.code, provider: e.provider, status: e.status, error: e.error, retryAfter: e.retryAfter })}` : show(e));
-
-async function rejects(crm, fn, code, fields = {}, label = code) {
-  let err;
-  try {
-    await withTimeout(Promise.resolve().then(fn), TIMEOUT + 2000, label);
-  } catch (e) {
-    err = e;
-  }
-  ok(err !== undefined, `${label}: expected a CrmAuthError "${code}", but the call succeeded`);
-  ok(err instanceof crm.CrmAuthError, `${label}: expected a CrmAuthError, got ${describeErr(err)}`);
-  eq(err.code, code, `${label}: code (${describeErr(err)})`);
-  for (const [k, v] of Object.entries(fields)) eq(err[k], v, `${label}: err.${k} (${describeErr(err)})`);
-  return err;
-}
 
 /** JSON and String renderings (Node adds util.inspect through env.noSecrets). */
 function noSecrets(env, value, secrets, label) {
