@@ -9,52 +9,32 @@ use crate::core::error::{Error, ErrorCode, Result};
 use crate::core::request::{parse_revoke_response, HttpResponse};
 use crate::core::secret::Secret;
 use crate::core::token::parse_token_response;
-use crate::providers::code_flow::{invalid, CodeFlow};
+use crate::providers::code_flow::{invalid, CodeFlow, Registration};
 use crate::providers::{agilecrm, flexie, flextell, oauth2};
 
-/// Options every code-flow provider takes.
-struct Common {
-    client_id: String,
-    client_secret: Option<Secret>,
-    redirect_uri: String,
-    issuer: Option<String>,
-}
-
-fn build(provider: &str, o: &Options, c: Common) -> Result<CodeFlow> {
+fn build(provider: &str, o: &Options, registration: Registration) -> Result<CodeFlow> {
     match provider {
         flextell::NAME => flextell::code_flow(flextell::FlextellConfig {
-            client_id: c.client_id,
-            client_secret: c.client_secret,
-            redirect_uri: c.redirect_uri,
+            registration,
             origin: o.string("origin")?,
-            issuer: c.issuer,
         }),
         flexie::NAME => flexie::code_flow(flexie::FlexieConfig {
             subdomain: o.string("subdomain")?,
-            client_id: c.client_id,
-            client_secret: c.client_secret,
-            redirect_uri: c.redirect_uri,
+            registration,
             origin: o.string("origin")?,
-            issuer: c.issuer,
             token_placement: o.string("tokenPlacement")?,
         }),
         agilecrm::NAME => agilecrm::code_flow(agilecrm::AgileCrmConfig {
             domain: o.string("domain")?,
-            client_id: c.client_id,
-            client_secret: c.client_secret,
-            redirect_uri: c.redirect_uri,
+            registration,
             origin: o.string("origin")?,
-            issuer: c.issuer,
         }),
         _ => oauth2::code_flow(oauth2::OAuth2Config {
             authorization_endpoint: o.required("authorizationEndpoint")?,
             token_endpoint: o.required("tokenEndpoint")?,
             revocation_endpoint: o.string("revocationEndpoint")?,
-            client_id: c.client_id,
-            client_secret: c.client_secret,
-            redirect_uri: c.redirect_uri,
+            registration,
             client_auth: o.string("clientAuth")?,
-            issuer: c.issuer,
             api_base: o.string("apiBase")?,
         }),
     }
@@ -103,13 +83,13 @@ impl CodeFlowCore {
             let o = Options::parse(options, "options", false)?;
             let client_secret = o.secret("clientSecret")?;
             guard_secret(&o, &client_secret, in_browser)?;
-            let common = Common {
+            let registration = Registration {
                 client_id: o.required("clientId")?,
                 client_secret,
                 redirect_uri: o.required("redirectUri")?,
                 issuer: o.string("issuer")?,
             };
-            Ok(CodeFlowCore { flow: build(name, &o, common)? })
+            Ok(CodeFlowCore { flow: build(name, &o, registration)? })
         })
     }
 

@@ -7,12 +7,12 @@
 //! - 204 means not found / empty; 429 with `Retry-After` means slow down
 //!   (the core maps it to `rate_limited`).
 
-use super::code_flow::{CodeFlow, Endpoints};
+use super::code_flow::{CodeFlow, Endpoints, Registration};
 use super::credential::{ApiKey, Placement, Style};
 use super::tenant::tenant_origin;
 use crate::core::endpoint::join_origin;
 use crate::core::error::Result;
-use crate::core::request::{Client, ClientAuth};
+use crate::core::request::ClientAuth;
 use crate::core::secret::Secret;
 
 /// Provider name used in errors.
@@ -25,29 +25,22 @@ const API_PATH: &str = "/dev/api";
 pub struct AgileCrmConfig {
     /// `acme` in `acme.agilecrm.com`.
     pub domain: Option<String>,
-    /// OAuth client id.
-    pub client_id: String,
-    /// OAuth client secret (servers only).
-    pub client_secret: Option<Secret>,
-    /// Registered redirect URI.
-    pub redirect_uri: String,
+    /// Client id, secret, redirect URI and expected issuer.
+    pub registration: Registration,
     /// Replaces `https://{domain}.agilecrm.com`.
     pub origin: Option<String>,
-    /// Expected `iss` on callbacks.
-    pub issuer: Option<String>,
 }
 
 /// Builds the Agile CRM code flow.
 pub fn code_flow(config: AgileCrmConfig) -> Result<CodeFlow> {
     let origin = tenant_origin(config.domain.as_deref(), "domain", DOMAIN, config.origin.as_deref())?;
-    let client = Client { client_id: config.client_id, client_secret: config.client_secret, auth: ClientAuth::SecretPost };
     let endpoints = Endpoints {
         authorization: join_origin(&origin, "/oauth/authorize")?,
         token: join_origin(&origin, "/oauth/token")?,
         revocation: None,
         api: Some(join_origin(&origin, API_PATH)?),
     };
-    let mut flow = CodeFlow::new(NAME, endpoints, config.issuer, client, config.redirect_uri)?;
+    let mut flow = CodeFlow::registered(NAME, endpoints, config.registration, ClientAuth::SecretPost)?;
     flow.token_style = Style { placement: Placement::Bearer, accept_json: true };
     Ok(flow)
 }

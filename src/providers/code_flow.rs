@@ -7,7 +7,7 @@ use crate::core::endpoint::{check_endpoint, origin_of};
 use crate::core::error::{Error, ErrorCode, Result};
 use crate::core::pkce;
 use crate::core::random;
-use crate::core::request::{self, Client, HttpRequest, HttpResponse};
+use crate::core::request::{self, Client, ClientAuth, HttpRequest, HttpResponse};
 use crate::core::secret::Secret;
 use crate::core::token::{parse_token_response, TokenSet};
 
@@ -48,6 +48,20 @@ pub struct CodeFlow {
     pub api_base: Option<String>,
 }
 
+/// What the app registered with the provider: the same four settings for
+/// every authorization-code provider.
+#[derive(Debug)]
+pub struct Registration {
+    /// OAuth client id.
+    pub client_id: String,
+    /// OAuth client secret (servers only).
+    pub client_secret: Option<Secret>,
+    /// Registered redirect URI, sent verbatim (providers match it exactly).
+    pub redirect_uri: String,
+    /// Expected `iss` on callbacks; defaults to the authorization endpoint's origin.
+    pub issuer: Option<String>,
+}
+
 /// A provider's OAuth endpoints and API base.
 #[derive(Clone, Debug)]
 pub struct Endpoints {
@@ -74,6 +88,12 @@ pub struct AuthorizationRequest {
 }
 
 impl CodeFlow {
+    /// A flow for `registration`, authenticating the client with `auth`.
+    pub fn registered(provider: &'static str, endpoints: Endpoints, registration: Registration, auth: ClientAuth) -> Result<Self> {
+        let Registration { client_id, client_secret, redirect_uri, issuer } = registration;
+        CodeFlow::new(provider, endpoints, issuer, Client { client_id, client_secret, auth }, redirect_uri)
+    }
+
     /// Validates endpoints and client settings; `issuer` defaults to the
     /// authorization endpoint's origin. Tokens are sent as `Bearer` unless
     /// `token_style` is changed afterwards.

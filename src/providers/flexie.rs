@@ -10,12 +10,12 @@
 //! - Errors come as `{error}` or `{errors:[{message}]}` (the core reads both).
 //! - Tokens can only be revoked in Flexie's UI: no revocation endpoint.
 
-use super::code_flow::{invalid, CodeFlow, Endpoints};
+use super::code_flow::{invalid, CodeFlow, Endpoints, Registration};
 use super::credential::{ApiKey, Placement, Style};
 use super::tenant::tenant_origin;
 use crate::core::endpoint::join_origin;
 use crate::core::error::Result;
-use crate::core::request::{Client, ClientAuth};
+use crate::core::request::ClientAuth;
 use crate::core::secret::Secret;
 
 /// Provider name used in errors.
@@ -37,16 +37,10 @@ fn placement(option: Option<&str>, query_param: &'static str, header: Placement)
 pub struct FlexieConfig {
     /// `acme` in `acme.flexie.io`.
     pub subdomain: Option<String>,
-    /// OAuth client id.
-    pub client_id: String,
-    /// OAuth client secret (servers only).
-    pub client_secret: Option<Secret>,
-    /// Registered redirect URI.
-    pub redirect_uri: String,
+    /// Client id, secret, redirect URI and expected issuer.
+    pub registration: Registration,
     /// Replaces `https://{subdomain}.flexie.io`.
     pub origin: Option<String>,
-    /// Expected `iss` on callbacks.
-    pub issuer: Option<String>,
     /// `"header"` (Bearer, default) or `"query"` (`access_token`).
     pub token_placement: Option<String>,
 }
@@ -55,14 +49,13 @@ pub struct FlexieConfig {
 pub fn code_flow(config: FlexieConfig) -> Result<CodeFlow> {
     let origin = tenant_origin(config.subdomain.as_deref(), "subdomain", DOMAIN, config.origin.as_deref())?;
     let token_placement = placement(config.token_placement.as_deref(), "access_token", Placement::Bearer)?;
-    let client = Client { client_id: config.client_id, client_secret: config.client_secret, auth: ClientAuth::SecretPost };
     let endpoints = Endpoints {
         authorization: join_origin(&origin, "/oauth2/authorize")?,
         token: join_origin(&origin, "/oauth2/token")?,
         revocation: None, // revocation exists only in Flexie's UI
         api: Some(join_origin(&origin, API_PATH)?),
     };
-    let mut flow = CodeFlow::new(NAME, endpoints, config.issuer, client, config.redirect_uri)?;
+    let mut flow = CodeFlow::registered(NAME, endpoints, config.registration, ClientAuth::SecretPost)?;
     flow.token_style = Style { placement: token_placement, accept_json: false };
     Ok(flow)
 }

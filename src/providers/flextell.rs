@@ -9,11 +9,10 @@
 //! - No revocation endpoint.
 //! - API under `/api/v1/…` with `Authorization: Bearer`, optional `X-Tenant`.
 
-use super::code_flow::{CodeFlow, Endpoints};
+use super::code_flow::{CodeFlow, Endpoints, Registration};
 use crate::core::endpoint::join_origin;
 use crate::core::error::Result;
-use crate::core::request::{Client, ClientAuth};
-use crate::core::secret::Secret;
+use crate::core::request::ClientAuth;
 
 /// Provider name used in errors.
 pub const NAME: &str = "flextell";
@@ -25,31 +24,20 @@ pub const API_PATH: &str = "/api/v1";
 /// Settings a Flextell client is built from.
 #[derive(Debug)]
 pub struct FlextellConfig {
-    /// OAuth client id.
-    pub client_id: String,
-    /// OAuth client secret (servers only).
-    pub client_secret: Option<Secret>,
-    /// Registered redirect URI (matched exactly by Flextell).
-    pub redirect_uri: String,
+    /// Client id, secret, redirect URI and expected issuer.
+    pub registration: Registration,
     /// Replaces scheme+host+port (sandboxes, tests).
     pub origin: Option<String>,
-    /// Expected `iss` on callbacks; defaults to the origin.
-    pub issuer: Option<String>,
 }
 
 /// Builds the Flextell code flow.
 pub fn code_flow(config: FlextellConfig) -> Result<CodeFlow> {
     let origin = config.origin.as_deref().unwrap_or(ORIGIN);
-    let client = Client {
-        client_id: config.client_id,
-        client_secret: config.client_secret,
-        auth: ClientAuth::SecretPost,
-    };
     let endpoints = Endpoints {
         authorization: join_origin(origin, "/oauth/authorize")?,
         token: join_origin(origin, "/oauth/token")?,
         revocation: None,
         api: Some(join_origin(origin, API_PATH)?),
     };
-    CodeFlow::new(NAME, endpoints, config.issuer, client, config.redirect_uri)
+    CodeFlow::registered(NAME, endpoints, config.registration, ClientAuth::SecretPost)
 }
