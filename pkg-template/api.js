@@ -4,7 +4,8 @@
 import { CodeFlowCore, PasswordCore, ApiKeyCore, HmacCore, flowluApiError } from "./crm_auth.js";
 import { CrmAuthError, fail, fromWasm, wasm } from "./errors.js";
 import { httpOptions, send } from "./http.js";
-import { TokenSet, accessTokenOf, fromCanonical, toJson } from "./tokens.js";
+import { TokenSet, accessTokenOf, fromCanonical, fromSpans, toJson } from "./tokens.js";
+import { firstSpan, writeAscii } from "./spans.js";
 import { open, seal, sealOptions } from "./seal.js";
 
 export { CrmAuthError, TokenSet };
@@ -47,6 +48,12 @@ function withCredential(provider, request, place) {
   return copy;
 }
 
+/** The checked code of a callback URL: sliced from `href` when it needed no decoding. */
+function callbackCode(core, href, state) {
+  if (writeAscii(href, state) && wasm(() => core.parseCallbackAt(href.length, state.length))) return firstSpan(href);
+  return wasm(() => core.parseCallback(href, state));
+}
+
 /** What the flow subclasses read of their base; set by TokenFlow's static block. */
 let internals;
 
@@ -69,7 +76,13 @@ class TokenFlow {
   /** Sends the request `build(core)` makes and parses the token answer. */
   async _exchange(build, oldRefresh = "") {
     const r = await send(wasm(() => build(this.#core)), this.#http);
-    return fromCanonical(wasm(() => this.#core.parseToken(r.status, r.retryAfter, r.body, oldRefresh, Date.now())));
+    const core = this.#core;
+    // A code-flow 2xx answer to a first grant takes the fast path (spans.js).
+    if (oldRefresh === "" && core.parseTokenAt && r.status >= 200 && r.status < 300 && writeAscii(r.body) &&
+      wasm(() => core.parseTokenAt(r.status, r.body.length, Date.now()))) {
+      return fromSpans(r.body);
+    }
+    return fromCanonical(wasm(() => core.parseToken(r.status, r.retryAfter, r.body, oldRefresh, Date.now())));
   }
 
   /** Refresh; public as `refresh` on the providers that issue refresh tokens. */
@@ -118,15 +131,13 @@ class CodeFlowProvider extends TokenFlow {
     if (href === null) throw fail(name, "invalid_argument", "url must be a string or URL");
     if (options?.sealed !== undefined) return this.#parseSealed(href, options);
     const state = text(name, options?.state, "state");
-    const code = wasm(() => core.parseCallback(href, state));
-    return { code, state };
+    return { code: callbackCode(core, href, state), state };
   }
 
   async #parseSealed(href, { sealed, key, store }) {
     const { core, name } = internals(this);
     const { state, codeVerifier, redirectTo } = await open(name, sealed, key, store);
-    const code = wasm(() => core.parseCallback(href, state));
-    return { code, state, codeVerifier, redirectTo };
+    return { code: callbackCode(core, href, state), state, codeVerifier, redirectTo };
   }
 
   async exchangeCode(code, options) {

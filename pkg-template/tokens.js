@@ -1,21 +1,43 @@
 // TokenSet: tokens as JS sees them. The wasm validates every token set
 // (from a token answer, a stored string or an init object) and hands over
 // its canonical JSON; reading fields is then free.
-import { tokenSetDeserialize, tokenSetFromInit } from "./crm_auth.js";
+import { tokenSetDeserialize, tokenSetDeserializeAt, tokenSetFromInit } from "./crm_auth.js";
 import { fail, wasm } from "./errors.js";
+import { tokenSpans, writeAscii } from "./spans.js";
 
 const LIBRARY = "crm-auth";
 const REDACTED = "[redacted]";
-let canonical = false;
+/** Checked fields for the constructor to take instead of its argument. */
+let checked = null;
+
+function fieldsOf(json) {
+  const t = JSON.parse(json);
+  return {
+    accessToken: t.access_token,
+    tokenType: t.token_type,
+    expiresAt: t.expires_at,
+    refreshToken: t.refresh_token,
+    scopes: t.scope === null ? null : t.scope.split(" ").filter(Boolean),
+  };
+}
+
+function fromFields(fields) {
+  checked = fields;
+  try {
+    return new TokenSet();
+  } finally {
+    checked = null;
+  }
+}
 
 /** A TokenSet from the wasm's canonical JSON. */
 export function fromCanonical(json) {
-  canonical = true;
-  try {
-    return new TokenSet(json);
-  } finally {
-    canonical = false;
-  }
+  return fromFields(fieldsOf(json));
+}
+
+/** A TokenSet from the fields the wasm located in `text` (see spans.js). */
+export function fromSpans(text) {
+  return fromFields(tokenSpans(text));
 }
 
 /** Options objects cross to the wasm as JSON. */
@@ -39,13 +61,12 @@ export class TokenSet {
 
   /** Wraps tokens obtained elsewhere: `{ accessToken, tokenType?, expiresAt?, refreshToken?, scopes? }`. */
   constructor(init) {
-    const json = canonical ? init : wasm(() => tokenSetFromInit(toJson(LIBRARY, init)));
-    const t = JSON.parse(json);
-    this.#accessToken = t.access_token;
-    this.#tokenType = t.token_type;
-    this.#expiresAt = t.expires_at;
-    this.#refreshToken = t.refresh_token;
-    this.#scopes = t.scope === null ? null : t.scope.split(" ").filter(Boolean);
+    const t = checked ?? fieldsOf(wasm(() => tokenSetFromInit(toJson(LIBRARY, init))));
+    this.#accessToken = t.accessToken;
+    this.#tokenType = t.tokenType;
+    this.#expiresAt = t.expiresAt;
+    this.#refreshToken = t.refreshToken;
+    this.#scopes = t.scopes;
   }
 
   get accessToken() {
@@ -87,6 +108,7 @@ export class TokenSet {
   /** Reads a `serialize()` string; anything else is `invalid_argument`. */
   static deserialize(value) {
     if (typeof value !== "string") throw fail(LIBRARY, "invalid_argument", "expected a serialized TokenSet string");
+    if (writeAscii(value) && wasm(() => tokenSetDeserializeAt(value.length))) return fromSpans(value);
     return fromCanonical(wasm(() => tokenSetDeserialize(value)));
   }
 

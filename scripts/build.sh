@@ -24,7 +24,7 @@ rm -rf "$src" && mkdir -p "$src" pkg
 cp pkg-template/*.js "$src"/
 cp "$out"/crm_auth.js "$src"/
 for entry in node workerd browser; do
-  node_modules/.bin/esbuild "$src/$entry.js" --bundle --format=esm --target=es2022 --minify --keep-names \
+  node_modules/.bin/esbuild "$src/$entry.js" --bundle --format=esm --target=es2022 --minify \
     --external:./crm_auth_bg.wasm --external:node:fs --external:cloudflare:workers --log-level=warning --outfile="pkg/$entry.js"
 done
 cp "$out"/crm_auth_bg.wasm pkg-template/package.json pkg-template/*.d.ts README.md pkg/

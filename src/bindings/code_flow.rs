@@ -2,13 +2,17 @@
 //! Flexie, Agile CRM, any OAuth 2.0 server) behind the string ABI. The
 //! package's JS classes call it and do the `fetch` in between.
 
+use std::borrow::Cow;
+
 use wasm_bindgen::prelude::*;
 
 use super::abi::{applied_json, request_json, required_arg, run, token_json, Options};
+use super::spans::{with_input, write_span, write_token_spans};
 use crate::core::error::{Error, ErrorCode, Result};
 use crate::core::request::{parse_revoke_response, HttpResponse};
 use crate::core::secret::Secret;
-use crate::core::token::parse_token_response;
+use crate::core::json;
+use crate::core::token::{parse_token_response, token_fields};
 use crate::providers::code_flow::{invalid, CodeFlow, Registration};
 use crate::providers::{agilecrm, flexie, flextell, oauth2};
 
@@ -113,6 +117,25 @@ impl CodeFlowCore {
         })
     }
 
+    /// `parseCallback` over the input buffer (the URL's `url_len` bytes, then
+    /// the state's `state_len`): true when the code's span was written, false
+    /// when the code was escaped and JS must use `parseCallback`.
+    #[wasm_bindgen(js_name = parseCallbackAt)]
+    pub fn parse_callback_at(&self, url_len: usize, state_len: usize) -> std::result::Result<bool, String> {
+        with_input(url_len + state_len, |input| {
+            let (url, state) = (input.get(..url_len).unwrap_or_default(), input.get(url_len..).unwrap_or_default());
+            run(self.flow.provider, || {
+                required_arg(state, "state")?;
+                let code = self.flow.callback_code(url, state)?;
+                let written = write_span(input, &code);
+                if let Cow::Owned(decoded) = code {
+                    drop(Secret::new(decoded)); // wiped: JS decodes it again
+                }
+                Ok(written)
+            })
+        })
+    }
+
     /// The code-exchange request (JSON); `verifier` empty when none.
     #[wasm_bindgen(js_name = exchangeRequest)]
     pub fn exchange_request(&self, code: &str, verifier: &str) -> std::result::Result<String, String> {
@@ -159,6 +182,19 @@ impl CodeFlowCore {
                 self.flow.parse_refresh(&resp, old_refresh, now_ms)?
             };
             Ok(token_json(&tokens))
+        })
+    }
+
+    /// `parseToken` for a 2xx answer to a code exchange whose body (`len`
+    /// bytes) is in the input buffer: true when the token spans were written,
+    /// false when JS must use `parseToken`.
+    #[wasm_bindgen(js_name = parseTokenAt)]
+    pub fn parse_token_at(&self, status: u16, len: usize, now_ms: f64) -> std::result::Result<bool, String> {
+        with_input(len, |body| {
+            run(self.flow.provider, || {
+                let value = json::parse(body).filter(|v| matches!(v, json::Value::Object(_)));
+                Ok(write_token_spans(body, &token_fields(status, None, now_ms, value.as_ref())?))
+            })
         })
     }
 

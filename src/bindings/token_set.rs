@@ -4,8 +4,10 @@
 use wasm_bindgen::prelude::*;
 
 use super::abi::{run, token_json, Options};
+use super::spans::{with_input, write_token_spans};
+use crate::core::json;
 use crate::core::secret::Secret;
-use crate::core::token::{epoch_ms, TokenSet};
+use crate::core::token::{epoch_ms, not_stored, stored_fields, TokenSet};
 
 const LIBRARY: &str = "crm-auth";
 
@@ -13,6 +15,19 @@ const LIBRARY: &str = "crm-auth";
 #[wasm_bindgen(js_name = tokenSetDeserialize, skip_typescript)]
 pub fn token_set_deserialize(stored: &str) -> Result<String, String> {
     run(LIBRARY, || Ok(token_json(&TokenSet::deserialize(stored)?)))
+}
+
+/// `tokenSetDeserialize` over the input buffer (`len` bytes): true when the
+/// token spans were written, false when JS must use `tokenSetDeserialize`.
+#[wasm_bindgen(js_name = tokenSetDeserializeAt, skip_typescript)]
+pub fn token_set_deserialize_at(len: usize) -> Result<bool, String> {
+    with_input(len, |stored| {
+        run(LIBRARY, || {
+            let value = json::parse(stored);
+            let fields = value.as_ref().and_then(stored_fields).ok_or_else(not_stored)?;
+            Ok(write_token_spans(stored, &fields))
+        })
+    })
 }
 
 /// Builds a serialized token set from `{accessToken, tokenType?, expiresAt?,

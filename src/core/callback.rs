@@ -1,7 +1,9 @@
 //! Parsing the redirect back from the authorization server (RFC 6749 §4.1.2,
 //! RFC 9207 `iss`), with constant-time `state` comparison.
 
-use super::encode::parse_form;
+use std::borrow::Cow;
+
+use super::encode::form_pairs;
 use super::error::{printable_code, Error, ErrorCode, Result};
 use super::secret::Secret;
 
@@ -37,21 +39,36 @@ pub fn parse_callback(
     expected_state: &str,
     expected_issuer: Option<&str>,
 ) -> Result<Callback> {
+    let code = callback_code(url, expected_state, expected_issuer)?;
+    Ok(Callback {
+        code: Secret::new(code.into_owned()),
+        state: expected_state.to_owned(),
+    })
+}
+
+/// [`parse_callback`]'s checks, returning only the code: borrowed from `url`
+/// when it needed no decoding (so the JS layer can slice its own string).
+pub fn callback_code<'a>(
+    url: &'a str,
+    expected_state: &str,
+    expected_issuer: Option<&str>,
+) -> Result<Cow<'a, str>> {
     let (before_fragment, fragment) = match url.split_once('#') {
         Some((before, fragment)) => (before, Some(fragment)),
         None => (url, None),
     };
     let query = before_fragment.split_once('?').map_or("", |(_, q)| q);
     let undecodable = || invalid("callback parameters are not decodable");
-    let mut params = parse_form(query).ok_or_else(undecodable)?;
-    let has_result = |p: &[(String, String)]| p.iter().any(|(k, _)| k == "code" || k == "error");
+    let parse = |s| form_pairs(s).collect::<Option<Vec<_>>>().ok_or_else(undecodable);
+    let mut params = parse(query)?;
+    let has_result = |p: &[(Cow<str>, Cow<str>)]| p.iter().any(|(k, _)| k == "code" || k == "error");
     if let Some(fragment) = fragment.filter(|_| !has_result(&params)) {
-        params = parse_form(fragment).ok_or_else(undecodable)?;
+        params = parse(fragment)?;
     }
 
     let mut found = Found::default();
     for (i, (key, _)) in params.iter().enumerate() {
-        let slot = match key.as_str() {
+        let slot = match key.as_ref() {
             "code" => &mut found.code,
             "state" => &mut found.state,
             "error" => &mut found.error,
@@ -66,7 +83,7 @@ pub fn parse_callback(
             return Err(invalid("callback repeats a parameter"));
         }
     }
-    let value = |slot: Option<usize>| slot.and_then(|i| params.get(i)).map(|(_, v)| v.as_str());
+    let value = |slot: Option<usize>| slot.and_then(|i| params.get(i)).map(|(_, v)| v.as_ref());
 
     if let (Some(iss), Some(expected)) = (value(found.iss), expected_issuer) {
         if iss != expected {
@@ -102,16 +119,11 @@ pub fn parse_callback(
         e.error_description = value(found.error_description).map(str::to_owned);
         return Err(e);
     }
-    // Move the code out of the list rather than copying it: no unwiped copy
-    // is left behind on the heap.
-    let code = match found.code.and_then(|i| params.get_mut(i)) {
-        Some((_, code)) if !code.is_empty() => Secret::new(std::mem::take(code)),
-        _ => return Err(invalid("callback has no code")),
-    };
-    Ok(Callback {
-        code,
-        state: expected_state.to_owned(),
-    })
+    // Move the code out of the list: a decoded (owned) code is not copied.
+    match found.code.and_then(|i| params.get_mut(i)) {
+        Some((_, code)) if !code.is_empty() => Ok(std::mem::take(code)),
+        _ => Err(invalid("callback has no code")),
+    }
 }
 
 /// Compares two byte strings without stopping at the first difference, so the

@@ -1,6 +1,8 @@
 //! Form/URL encoding (WHATWG `application/x-www-form-urlencoded`), base64 and
 //! HTTP Basic credentials, hand-written to keep the wasm small.
 
+use std::borrow::Cow;
+
 use super::secret::wipe;
 
 const HEX: &[u8; 16] = b"0123456789ABCDEF";
@@ -77,17 +79,23 @@ pub fn append_query(url: &str, pairs: &[(&str, &str)]) -> String {
 /// `+` is space, invalid `%` escapes kept literally. `None` when a decoded
 /// name or value is not UTF-8.
 pub fn parse_form(s: &str) -> Option<Vec<(String, String)>> {
-    s.split('&')
-        .filter(|piece| !piece.is_empty())
-        .map(|piece| {
-            let (key, value) = piece.split_once('=').unwrap_or((piece, ""));
-            Some((percent_decode(key)?, percent_decode(value)?))
-        })
-        .collect()
+    form_pairs(s).map(|pair| pair.map(|(k, v)| (k.into_owned(), v.into_owned()))).collect()
 }
 
-fn percent_decode(s: &str) -> Option<String> {
+/// The pairs of [`parse_form`], borrowed from `s` where nothing needed
+/// decoding (the usual case: no allocation); `None` for an undecodable pair.
+pub fn form_pairs(s: &str) -> impl Iterator<Item = Option<(Cow<'_, str>, Cow<'_, str>)>> {
+    s.split('&').filter(|piece| !piece.is_empty()).map(|piece| {
+        let (key, value) = piece.split_once('=').unwrap_or((piece, ""));
+        Some((percent_decode(key)?, percent_decode(value)?))
+    })
+}
+
+fn percent_decode(s: &str) -> Option<Cow<'_, str>> {
     let bytes = s.as_bytes();
+    if !bytes.iter().any(|&b| b == b'%' || b == b'+') {
+        return Some(Cow::Borrowed(s));
+    }
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
     while let Some(&b) = bytes.get(i) {
@@ -106,7 +114,7 @@ fn percent_decode(s: &str) -> Option<String> {
             }
         }
     }
-    String::from_utf8(out).ok()
+    String::from_utf8(out).ok().map(Cow::Owned)
 }
 
 fn hex_value(b: u8) -> Option<u8> {

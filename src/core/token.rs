@@ -80,20 +80,63 @@ impl TokenSet {
 
     /// Reads what [`TokenSet::serialize`] wrote.
     pub fn deserialize(s: &str) -> Result<TokenSet> {
-        read_stored(s)
-            .ok_or_else(|| Error::new(ErrorCode::InvalidArgument, "not a serialized TokenSet"))
+        let v = json::parse(s);
+        v.as_ref().and_then(stored_fields).map(|f| f.to_set()).ok_or_else(not_stored)
     }
 }
 
-fn read_stored(s: &str) -> Option<TokenSet> {
-    let v = json::parse(s)?;
+/// The strings of a token set, borrowed from parsed JSON: the wasm bindings
+/// hand their positions to JS instead of copying them out.
+pub struct TokenFields<'v> {
+    /// The access token (non-empty).
+    pub access_token: &'v str,
+    /// `None`: the server sent none (or not a string), read as `"Bearer"`.
+    pub token_type: Option<&'v str>,
+    /// Expiry in whole epoch milliseconds, if known.
+    pub expires_at: Option<f64>,
+    /// The refresh token, if any (non-empty).
+    pub refresh_token: Option<&'v str>,
+    /// The `scope` member: a space-separated string or an array of them.
+    pub scope: Option<&'v Value<'v>>,
+}
+
+impl TokenFields<'_> {
+    /// An owned [`TokenSet`] with these values.
+    pub fn to_set(&self) -> TokenSet {
+        let scopes = self.scope.map(|scope| match scope {
+            Value::String(s) => words(s),
+            Value::Array(items) => items
+                .iter()
+                .filter_map(Value::as_str)
+                .flat_map(str::split_ascii_whitespace)
+                .map(str::to_owned)
+                .collect(),
+            _ => Vec::new(),
+        });
+        TokenSet {
+            access_token: Secret::from(self.access_token),
+            token_type: self.token_type.unwrap_or("Bearer").to_owned(),
+            expires_at: self.expires_at,
+            refresh_token: self.refresh_token.map(Secret::from),
+            scopes,
+        }
+    }
+}
+
+/// The error for anything [`TokenSet::deserialize`] cannot read.
+pub fn not_stored() -> Error {
+    Error::new(ErrorCode::InvalidArgument, "not a serialized TokenSet")
+}
+
+/// The fields of a stored set (`serialize()` output); `None` if it is not one.
+pub fn stored_fields<'v>(v: &'v Value<'v>) -> Option<TokenFields<'v>> {
     (v.get("v")?.as_f64()? == 1.0).then_some(())?;
-    Some(TokenSet {
-        access_token: Secret::from(v.get("access_token")?.as_str().filter(|t| !t.is_empty())?),
-        token_type: v.get("token_type")?.as_str()?.to_owned(),
-        expires_at: optional(&v, "expires_at", |at| at.as_f64().map(epoch_ms))?,
-        refresh_token: optional(&v, "refresh_token", |t| t.as_str().map(Secret::from))?,
-        scopes: optional(&v, "scope", |s| s.as_str().map(words))?,
+    Some(TokenFields {
+        access_token: v.get("access_token")?.as_str().filter(|t| !t.is_empty())?,
+        token_type: Some(v.get("token_type")?.as_str()?),
+        expires_at: optional(v, "expires_at", |at| at.as_f64().map(epoch_ms))?,
+        refresh_token: optional(v, "refresh_token", |t| t.as_str())?,
+        scope: optional(v, "scope", |s| s.as_str().map(|_| s))?,
     })
 }
 
@@ -156,15 +199,11 @@ fn nested_error<'v>(body: &'v Value) -> Option<(&'v str, Option<&'v str>)> {
 }
 
 /// The error a response stands for, given its body when that is a JSON object.
-fn error_for(resp: &HttpResponse, now_ms: f64, body: Option<&Value>) -> Option<Error> {
-    let status = resp.status;
+fn error_for(status: u16, retry_after: Option<&str>, now_ms: f64, body: Option<&Value>) -> Option<Error> {
     if status == 429 {
         let mut e =
             Error::new(ErrorCode::RateLimited, "rate limited (HTTP 429)").with_status(status);
-        e.retry_after = resp
-            .retry_after
-            .as_deref()
-            .and_then(|v| parse_retry_after(v, now_ms));
+        e.retry_after = retry_after.and_then(|v| parse_retry_after(v, now_ms));
         return Some(e);
     }
     // The standard shape counts even inside HTTP 200; the others only on an
@@ -202,7 +241,7 @@ fn json_object(body: &str) -> Option<Value<'_>> {
 /// error even inside HTTP 200, any other non-2xx), or `None` for a 2xx
 /// without an error member.
 pub fn response_error(resp: &HttpResponse, now_ms: f64) -> Option<Error> {
-    error_for(resp, now_ms, json_object(&resp.body).as_ref())
+    error_for(resp.status, resp.retry_after.as_deref(), now_ms, json_object(&resp.body).as_ref())
 }
 
 /// Turns a token-endpoint response into tokens or an [`Error`]. The body is
@@ -211,17 +250,27 @@ pub fn response_error(resp: &HttpResponse, now_ms: f64) -> Option<Error> {
 /// Virtuous's `.expires` date.
 pub fn parse_token_response(resp: &HttpResponse, now_ms: f64) -> Result<TokenSet> {
     let body = json_object(&resp.body);
-    if let Some(e) = error_for(resp, now_ms, body.as_ref()) {
+    token_fields(resp.status, resp.retry_after.as_deref(), now_ms, body.as_ref()).map(|f| f.to_set())
+}
+
+/// [`parse_token_response`] on a body already parsed (`None`: not a JSON
+/// object), leaving the strings where they are.
+pub fn token_fields<'v>(
+    status: u16,
+    retry_after: Option<&str>,
+    now_ms: f64,
+    body: Option<&'v Value<'v>>,
+) -> Result<TokenFields<'v>> {
+    if let Some(e) = error_for(status, retry_after, now_ms, body) {
         return Err(e);
     }
-    let invalid =
-        |message: &str| Error::new(ErrorCode::InvalidResponse, message).with_status(resp.status);
+    let invalid = |message: &str| Error::new(ErrorCode::InvalidResponse, message).with_status(status);
     let body = body.ok_or_else(|| invalid("token endpoint did not answer JSON"))?;
-    let access_token = first_str(&body, &["access_token"])
+    let access_token = first_str(body, &["access_token"])
         .filter(|t| !t.is_empty())
         .ok_or_else(|| invalid("token response has no access_token"))?;
     let expires_at = match body.get("expires_in") {
-        None | Some(Value::Null) => first_str(&body, &[".expires"]).and_then(parse_http_date).map(epoch_ms),
+        None | Some(Value::Null) => first_str(body, &[".expires"]).and_then(parse_http_date).map(epoch_ms),
         Some(value) => {
             let seconds = match value {
                 Value::Number(n) => Some(*n),
@@ -232,28 +281,12 @@ pub fn parse_token_response(resp: &HttpResponse, now_ms: f64) -> Result<TokenSet
             Some(at.filter(|at| at.is_finite()).map(epoch_ms).ok_or_else(|| invalid("expires_in is not a number"))?)
         }
     };
-    let scopes = match body.get("scope") {
-        Some(Value::String(s)) => Some(words(s)),
-        Some(Value::Array(items)) => Some(
-            items
-                .iter()
-                .filter_map(Value::as_str)
-                .flat_map(str::split_ascii_whitespace)
-                .map(str::to_owned)
-                .collect(),
-        ),
-        _ => None,
-    };
-    Ok(TokenSet {
-        access_token: Secret::from(access_token),
-        token_type: first_str(&body, &["token_type"])
-            .unwrap_or("Bearer")
-            .to_owned(),
+    Ok(TokenFields {
+        access_token,
+        token_type: first_str(body, &["token_type"]),
         expires_at,
-        refresh_token: first_str(&body, &["refresh_token"])
-            .filter(|t| !t.is_empty())
-            .map(Secret::from),
-        scopes,
+        refresh_token: first_str(body, &["refresh_token"]).filter(|t| !t.is_empty()),
+        scope: body.get("scope").filter(|s| matches!(s, Value::String(_) | Value::Array(_))),
     })
 }
 

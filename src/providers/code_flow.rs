@@ -1,6 +1,8 @@
 //! The OAuth 2.0 authorization-code flow (RFC 6749 §4.1 + PKCE, RFC 7636),
 //! as pure data: every provider with a code flow is a [`CodeFlow`] value.
 
+use std::borrow::Cow;
+
 use crate::core::callback::{self, Callback};
 use crate::core::encode::append_query;
 use crate::core::endpoint::{check_endpoint, origin_of};
@@ -162,6 +164,12 @@ impl CodeFlow {
         query.extend(params.iter().map(|(k, v)| (k.as_str(), v.as_str())));
         let url = append_query(&self.authorization_endpoint, &query);
         Ok(AuthorizationRequest { url, state, code_verifier: pkce.map(|p| p.verifier) })
+    }
+
+    /// [`CodeFlow::parse_callback`], returning the code borrowed from `url`
+    /// where it needed no decoding.
+    pub fn callback_code<'a>(&self, url: &'a str, expected_state: &str) -> Result<Cow<'a, str>> {
+        callback::callback_code(url, expected_state, Some(&self.issuer))
     }
 
     /// Parses the redirect back from the provider and checks state and `iss`.

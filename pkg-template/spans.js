@@ -1,0 +1,53 @@
+// The fast path for the hot calls (src/bindings/spans.rs): ASCII strings go
+// into the wasm's input buffer with one encodeInto, and results come back as
+// positions in them, so JS slices the strings it already has.
+import { inputBuffer, spansPointer, wasmMemory } from "./crm_auth.js";
+
+const encoder = new TextEncoder();
+let memory = null;
+let bytes = null;
+let spans = null;
+
+/** Views over the wasm memory, renewed when it has grown (the old ones are detached). */
+function views() {
+  memory ??= wasmMemory();
+  if (bytes === null || bytes.buffer !== memory.buffer) {
+    bytes = new Uint8Array(memory.buffer);
+    spans = new Float64Array(memory.buffer, spansPointer(), 9);
+  }
+}
+
+/**
+ * Writes `a` then `b` into the input buffer; false (and nothing left behind)
+ * when either is not ASCII: encodeInto then cannot fit it in one byte per unit.
+ */
+export function writeAscii(a, b = "") {
+  const len = a.length + b.length;
+  const at = inputBuffer(len);
+  views();
+  const ascii =
+    encoder.encodeInto(a, bytes.subarray(at, at + a.length)).read === a.length &&
+    encoder.encodeInto(b, bytes.subarray(at + a.length, at + len)).read === b.length;
+  if (!ascii) bytes.fill(0, at, at + len);
+  return ascii;
+}
+
+/** `text` sliced at the first span the wasm wrote. */
+export function firstSpan(text) {
+  views();
+  return text.slice(spans[0], spans[1]);
+}
+
+/** The token fields the wasm located in `text`. */
+export function tokenSpans(text) {
+  views();
+  const s = spans;
+  const slice = (i) => (s[i] < 0 ? null : text.slice(s[i], s[i + 1]));
+  return {
+    accessToken: slice(0),
+    tokenType: slice(2) ?? "Bearer",
+    refreshToken: slice(4),
+    scopes: slice(6)?.split(" ").filter(Boolean) ?? null,
+    expiresAt: Number.isNaN(s[8]) ? null : s[8],
+  };
+}

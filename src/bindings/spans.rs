@@ -1,0 +1,114 @@
+//! The fast path of the ABI for the hot calls (callback and token parsing):
+//! JS writes its ASCII strings into one reusable input buffer with
+//! `TextEncoder.encodeInto` (a native copy, no allocation) and gets back the
+//! byte positions of the results, which for ASCII are its own string's
+//! indices: it slices its string instead of decoding new ones. Anything else
+//! (non-ASCII, escaped values) answers "use the string ABI".
+
+use std::cell::UnsafeCell;
+
+use wasm_bindgen::prelude::*;
+
+use crate::core::json::Value;
+use crate::core::secret::wipe;
+use crate::core::token::TokenFields;
+
+/// `[access, token type, refresh, scope]` as start/end pairs (`-1`: absent,
+/// for the token type: `"Bearer"`), then the expiry (NaN: none).
+const SPAN_SLOTS: usize = 9;
+
+struct Shared {
+    input: UnsafeCell<Vec<u8>>,
+    spans: UnsafeCell<[f64; SPAN_SLOTS]>,
+}
+
+// wasm32-unknown-unknown runs one thread, and no export re-enters another.
+unsafe impl Sync for Shared {}
+
+static SHARED: Shared = Shared { input: UnsafeCell::new(Vec::new()), spans: UnsafeCell::new([0.0; SPAN_SLOTS]) };
+
+/// Inputs larger than this are not kept between calls.
+const KEEP_BYTES: usize = 64 * 1024;
+
+/// Makes room for `len` input bytes and returns where JS writes them.
+#[wasm_bindgen(js_name = inputBuffer, skip_typescript)]
+pub fn input_buffer(len: usize) -> *mut u8 {
+    // SAFETY: single-threaded, and no reference to the buffer outlives a call.
+    let input = unsafe { &mut *SHARED.input.get() };
+    if input.len() < len {
+        input.resize(len, 0);
+    }
+    input.as_mut_ptr()
+}
+
+/// Where [`write_token_spans`] leaves its numbers (a `Float64Array` view in JS).
+#[wasm_bindgen(js_name = spansPointer, skip_typescript)]
+pub fn spans_pointer() -> *const f64 {
+    SHARED.spans.get().cast_const().cast()
+}
+
+/// The wasm's memory, for the JS views over the two buffers above.
+#[wasm_bindgen(js_name = wasmMemory, skip_typescript)]
+pub fn wasm_memory() -> JsValue {
+    wasm_bindgen::memory()
+}
+
+/// Runs `f` on the first `len` input bytes as text, then wipes them (they may
+/// hold a code or tokens). Invalid UTF-8 (JS only writes ASCII) reads as "".
+pub fn with_input<R>(len: usize, f: impl FnOnce(&str) -> R) -> R {
+    // SAFETY: as in `input_buffer`.
+    let input = unsafe { &mut *SHARED.input.get() };
+    let used = input.get_mut(..len).unwrap_or_default();
+    let result = f(std::str::from_utf8(used).unwrap_or_default());
+    wipe(used);
+    if input.len() > KEEP_BYTES {
+        *input = Vec::new();
+    }
+    result
+}
+
+/// `part`'s byte range within `whole`, if it is a slice of it.
+pub fn span_of(whole: &str, part: &str) -> Option<(f64, f64)> {
+    let start = (part.as_ptr() as usize).checked_sub(whole.as_ptr() as usize)?;
+    let end = start + part.len();
+    (end <= whole.len()).then_some((start as f64, end as f64))
+}
+
+/// Records where each token field sits in `input`; false when one is not a
+/// plain slice of it (an escaped string, a scope array or a scope JS's
+/// `split(" ")` would read differently) and JS must take the string ABI.
+pub fn write_token_spans(input: &str, fields: &TokenFields) -> bool {
+    let optional = |part: Option<&str>| match part {
+        None => Some((-1.0, -1.0)),
+        Some(s) => span_of(input, s),
+    };
+    let scope = match fields.scope {
+        None => Some((-1.0, -1.0)),
+        Some(Value::String(s)) if !s.bytes().any(|b| b != b' ' && b.is_ascii_whitespace()) => span_of(input, s),
+        Some(_) => None,
+    };
+    let (Some(access), Some(kind), Some(refresh), Some(scope)) = (
+        span_of(input, fields.access_token),
+        optional(fields.token_type),
+        optional(fields.refresh_token),
+        scope,
+    ) else {
+        return false;
+    };
+    let expires = fields.expires_at.unwrap_or(f64::NAN);
+    // SAFETY: as in `input_buffer`.
+    let spans = unsafe { &mut *SHARED.spans.get() };
+    *spans = [access.0, access.1, kind.0, kind.1, refresh.0, refresh.1, scope.0, scope.1, expires];
+    true
+}
+
+/// Records where `part` (the callback's code) sits in `input`, as the first
+/// span; false when it is not a slice of it (it was decoded).
+pub fn write_span(input: &str, part: &str) -> bool {
+    let Some((start, end)) = span_of(input, part) else { return false };
+    // SAFETY: as in `input_buffer`.
+    let spans = unsafe { &mut *SHARED.spans.get() };
+    spans[0] = start;
+    spans[1] = end;
+    true
+}
