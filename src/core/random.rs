@@ -1,10 +1,31 @@
-//! Secure randomness from a pooled buffer: the host call behind `getrandom`
-//! costs ~2 µs in wasm, so it is made once per 4 KiB rather than per value.
+//! Secure randomness from a pooled buffer: the host call costs ~2 µs in wasm,
+//! so it is made once per 4 KiB rather than per value. The pool is filled on
+//! first use, never at load (workerd forbids random values at global scope).
 
 use super::encode::base64url;
 use super::error::{Error, ErrorCode, Result};
 use super::secret::wipe;
 use std::cell::RefCell;
+
+#[cfg(target_arch = "wasm32")]
+mod source {
+    use wasm_bindgen::prelude::wasm_bindgen;
+
+    #[cfg_attr(feature = "shipped", wasm_bindgen(raw_module = "./random.js"))]
+    #[cfg_attr(not(feature = "shipped"), wasm_bindgen(module = "/pkg-template/random.js"))]
+    extern "C" {
+        /// Fills `buf` from the package's source; false when there is none.
+        #[wasm_bindgen(js_name = fillRandom)]
+        pub fn fill(buf: &mut [u8]) -> bool;
+    }
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+mod source {
+    pub fn fill(buf: &mut [u8]) -> bool {
+        getrandom::fill(buf).is_ok()
+    }
+}
 
 const POOL_SIZE: usize = 4096;
 
@@ -24,8 +45,9 @@ impl Pool {
     fn take(&mut self, mut out: &mut [u8]) -> Result<()> {
         while !out.is_empty() {
             if self.used >= POOL_SIZE {
-                getrandom::fill(&mut self.bytes)
-                    .map_err(|_| Error::new(ErrorCode::Unsupported, "no secure random source"))?;
+                if !source::fill(&mut self.bytes) {
+                    return Err(Error::new(ErrorCode::Unsupported, "no secure random source"));
+                }
                 self.used = 0;
             }
             let available = self.bytes.get_mut(self.used..).unwrap_or_default();
