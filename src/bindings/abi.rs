@@ -4,6 +4,7 @@
 //! `CrmAuthError`. Strings are the cheapest values to cross the boundary and
 //! keep the wasm free of JS object plumbing.
 
+use crate::prelude::*;
 use crate::core::error::{Error, ErrorCode, Result};
 use crate::core::json::{self, write_string, Value};
 use crate::core::request::HttpRequest;

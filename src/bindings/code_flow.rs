@@ -2,6 +2,7 @@
 //! Flexie, Agile CRM, any OAuth 2.0 server) behind the string ABI. The
 //! package's JS classes call it and do the `fetch` in between.
 
+use crate::prelude::*;
 use wasm_bindgen::prelude::*;
 
 use super::abi::{applied_json, request_json, required_arg, run, token_json, Options};

@@ -1,5 +1,6 @@
 //! `ApiKeyCore`: a provider's static API key behind the string ABI.
 
+use crate::prelude::*;
 use wasm_bindgen::prelude::*;
 
 use super::abi::{applied_json, run, Options};

@@ -1,6 +1,7 @@
 //! `HmacCore`: the configurable HMAC-SHA256 signer behind the string ABI
 //! (the JS layer reads request bodies, which is asynchronous).
 
+use crate::prelude::*;
 use wasm_bindgen::prelude::*;
 
 use super::abi::{run, Options};

@@ -1,6 +1,7 @@
 //! `PasswordCore`: the password-grant flow of Flowlu or Virtuous behind the
 //! string ABI, plus Flowlu's API-error reader.
 
+use crate::prelude::*;
 use wasm_bindgen::prelude::*;
 
 use super::abi::{applied_json, error_json, request_json, run, token_json, Options};

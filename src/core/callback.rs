@@ -1,6 +1,7 @@
 //! Parsing the redirect back from the authorization server (RFC 6749 §4.1.2,
 //! RFC 9207 `iss`), with constant-time `state` comparison.
 
+use crate::prelude::*;
 use super::encode::parse_form;
 use super::error::{printable_code, Error, ErrorCode, Result};
 use super::secret::Secret;
@@ -105,7 +106,7 @@ pub fn parse_callback(
     // Move the code out of the list rather than copying it: no unwiped copy
     // is left behind on the heap.
     let code = match found.code.and_then(|i| params.get_mut(i)) {
-        Some((_, code)) if !code.is_empty() => Secret::new(std::mem::take(code)),
+        Some((_, code)) if !code.is_empty() => Secret::new(core::mem::take(code)),
         _ => return Err(invalid("callback has no code")),
     };
     Ok(Callback {
@@ -122,7 +123,7 @@ pub fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
         return false;
     }
     let diff = a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y));
-    std::hint::black_box(diff) == 0
+    core::hint::black_box(diff) == 0
 }
 
 #[cfg(test)]

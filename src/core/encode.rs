@@ -1,6 +1,7 @@
 //! Form/URL encoding (WHATWG `application/x-www-form-urlencoded`), base64 and
 //! HTTP Basic credentials, hand-written to keep the wasm small.
 
+use crate::prelude::*;
 use super::secret::wipe;
 
 const HEX: &[u8; 16] = b"0123456789ABCDEF";

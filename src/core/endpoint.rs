@@ -1,6 +1,7 @@
 //! Endpoint URL checks: `https://` everywhere, `http://` only on loopback,
 //! and origin handling for the per-provider `origin` override.
 
+use crate::prelude::*;
 use super::error::{Error, ErrorCode, Result};
 
 /// The pieces of an absolute `http(s)://` URL that the checks need.

@@ -2,7 +2,8 @@
 //! Messages carry a short reason, an HTTP status and a provider error code at
 //! most — never a secret or a response body (error pages can echo secrets).
 
-use std::fmt;
+use crate::prelude::*;
+use core::fmt;
 
 /// Stable failure codes, surfaced to JavaScript as `CrmAuthError.code`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -99,7 +100,7 @@ impl fmt::Display for Error {
     }
 }
 
-impl std::error::Error for Error {}
+impl core::error::Error for Error {}
 
 /// Shorthand for results carrying [`Error`].
 pub type Result<T> = std::result::Result<T, Error>;

@@ -6,6 +6,7 @@
 //! settings, with the defaults documented on [`HmacConfig`]. Supply the
 //! provider's exact recipe through them.
 
+use crate::prelude::*;
 use sha2::{Digest, Sha256};
 
 use super::encode::base64;

@@ -1,5 +1,6 @@
 //! PKCE with S256 (RFC 7636).
 
+use crate::prelude::*;
 use super::encode::base64url;
 use super::error::Result;
 use super::random;

@@ -1,11 +1,12 @@
 //! Token-endpoint requests and responses as plain data: the core builds them,
 //! the `http` module sends them.
 
+use crate::prelude::*;
 use super::encode::{client_basic_auth, form_encode};
 use super::error::Result;
 use super::secret::Secret;
 use super::token::response_error;
-use std::fmt;
+use core::fmt;
 
 /// An HTTP request to execute.
 #[derive(Clone, PartialEq)]

@@ -1,12 +1,13 @@
 //! Token responses (RFC 6749 §5), lenient where providers are sloppy and
 //! strict where it matters, and the storable `TokenSet`.
 
+use crate::prelude::*;
 use super::error::{printable_code, Error, ErrorCode, Result};
 use super::json::{self, Value};
 use super::request::HttpResponse;
 use super::secret::Secret;
 use super::time::{parse_http_date, parse_retry_after};
-use std::fmt;
+use core::fmt;
 
 /// The tokens a grant produced.
 #[derive(Clone, PartialEq)]
@@ -117,7 +118,11 @@ pub fn epoch_ms(at: f64) -> f64 {
     if at.is_nan() {
         return 0.0;
     }
-    at.round().clamp(0.0, MAX_SAFE_INTEGER)
+    // Rounds half up after clamping (no `f64::round` without std): in range
+    // the truncating cast is exact and the fraction is exact too.
+    let at = at.clamp(0.0, MAX_SAFE_INTEGER);
+    let whole = at as u64 as f64;
+    if at - whole >= 0.5 { whole + 1.0 } else { whole }
 }
 
 fn words(s: &str) -> Vec<String> {

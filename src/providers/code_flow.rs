@@ -1,6 +1,7 @@
 //! The OAuth 2.0 authorization-code flow (RFC 6749 §4.1 + PKCE, RFC 7636),
 //! as pure data: every provider with a code flow is a [`CodeFlow`] value.
 
+use crate::prelude::*;
 use crate::core::callback::{self, Callback};
 use crate::core::encode::append_query;
 use crate::core::endpoint::{check_endpoint, origin_of};

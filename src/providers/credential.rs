@@ -1,6 +1,7 @@
 //! Where a token or API key goes on an API request: each provider has its
 //! own convention, described by a [`Style`] and applied as data.
 
+use crate::prelude::*;
 use crate::core::encode::{append_query, basic_auth};
 use crate::core::secret::Secret;
 

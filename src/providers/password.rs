@@ -1,6 +1,7 @@
 //! Resource-owner password grant providers (Flowlu, Virtuous): log in with
 //! a user's credentials, no browser redirect.
 
+use crate::prelude::*;
 use super::code_flow::invalid;
 use super::credential::Style;
 use crate::core::endpoint::check_endpoint;

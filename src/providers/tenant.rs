@@ -1,6 +1,7 @@
 //! Multi-tenant CRMs live at `https://{tenant}.{domain}`; the `origin`
 //! option replaces that for sandboxes and tests.
 
+use crate::prelude::*;
 use super::code_flow::invalid;
 use crate::core::error::Result;
 
