@@ -36,9 +36,13 @@ fn panic(_: &::core::panic::PanicInfo) -> ! {
 /// What std's prelude would bring in from `alloc`.
 mod prelude {
     pub use alloc::borrow::ToOwned;
-    pub use alloc::string::{String, ToString};
+    pub use alloc::string::String;
+    pub use alloc::vec;
     pub use alloc::vec::Vec;
-    pub use alloc::{format, vec};
+    // Tests only: `format!` and `to_string` link core::fmt into the wasm
+    // (see encode::concat and encode::decimal).
+    #[cfg(test)]
+    pub use alloc::{format, string::ToString};
 }
 
 pub mod core;

@@ -6,6 +6,7 @@ use crate::prelude::*;
 use wasm_bindgen::prelude::*;
 
 use super::abi::{applied_json, request_json, required_arg, run, token_json, Options};
+use crate::core::encode::concat;
 use crate::core::error::{Error, ErrorCode, Result};
 use crate::core::request::{parse_revoke_response, HttpResponse};
 use crate::core::secret::Secret;
@@ -101,7 +102,7 @@ impl CodeFlowCore {
             let o = Options::parse(options, "createAuthorizationRequest options", true)?;
             let req = self.flow.authorization_request(&o.strings("scopes")?, o.bool("pkce")?.unwrap_or(true), &o.record("params")?)?;
             let verifier = req.code_verifier.as_ref().map_or("", Secret::expose);
-            Ok(format!("{}\n{}\n{verifier}", req.url, req.state))
+            Ok(concat(&[&req.url, "\n", &req.state, "\n", verifier]))
         })
     }
 

@@ -2,7 +2,7 @@
 //! RFC 9207 `iss`), with constant-time `state` comparison.
 
 use crate::prelude::*;
-use super::encode::parse_form;
+use super::encode::{concat, parse_form};
 use super::error::{printable_code, Error, ErrorCode, Result};
 use super::secret::Secret;
 
@@ -97,7 +97,7 @@ pub fn parse_callback(
     if let Some(error) = value(found.error) {
         let mut e = Error::new(
             ErrorCode::AuthorizationDenied,
-            format!("authorization server answered {}", printable_code(error)),
+            concat(&["authorization server answered ", printable_code(error)]),
         );
         e.error = Some(error.to_owned());
         e.error_description = value(found.error_description).map(str::to_owned);

@@ -33,6 +33,29 @@ pub fn form_urlencode_into(out: &mut String, s: &str) {
 }
 
 /// Appends `k=v&k=v…` (no leading separator).
+/// `parts` joined: string building without `format!`, which would put
+/// core::fmt into the wasm.
+pub fn concat(parts: &[&str]) -> String {
+    let mut out = String::with_capacity(parts.iter().map(|p| p.len()).sum());
+    parts.iter().for_each(|p| out.push_str(p));
+    out
+}
+
+/// `n` in decimal (no core::fmt).
+pub fn decimal(mut n: u64) -> String {
+    let mut digits = [0u8; 20];
+    let mut i = digits.len();
+    loop {
+        i -= 1;
+        digits[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    digits[i..].iter().map(|&d| char::from(d)).collect()
+}
+
 fn push_pairs(out: &mut String, pairs: &[(&str, &str)]) {
     for (i, (key, value)) in pairs.iter().enumerate() {
         if i > 0 {
@@ -176,7 +199,7 @@ pub fn basic_auth(user: &str, password: &str) -> String {
     raw.extend_from_slice(user.as_bytes());
     raw.push(b':');
     raw.extend_from_slice(password.as_bytes());
-    let header = format!("Basic {}", base64(&raw));
+    let header = concat(&["Basic ", &base64(&raw)]);
     wipe(&mut raw);
     header
 }
@@ -194,6 +217,15 @@ pub fn client_basic_auth(client_id: &str, client_secret: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn concat_and_decimal() {
+        assert_eq!(concat(&["a", "", "bc"]), "abc");
+        assert_eq!(concat(&[]), "");
+        for n in [0, 7, 10, 429, 1_764_000_000_000, u64::MAX] {
+            assert_eq!(decimal(n), n.to_string());
+        }
+    }
 
     fn pairs(v: &[(&str, &str)]) -> Vec<(String, String)> {
         v.iter()

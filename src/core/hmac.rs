@@ -9,7 +9,7 @@
 use crate::prelude::*;
 use sha2::{Digest, Sha256};
 
-use super::encode::base64;
+use super::encode::{base64, concat, decimal};
 use super::endpoint::split_scheme;
 use super::error::{Error, ErrorCode, Result};
 use super::secret::Secret;
@@ -136,7 +136,7 @@ impl HmacConfig {
         let piece = |part: &Part| match part {
             Part::Method => method.to_ascii_uppercase(),
             Part::Path => path_and_query(url).to_owned(),
-            Part::Timestamp => timestamp.to_string(),
+            Part::Timestamp => decimal(timestamp),
             Part::BodySha256 => self.encoding.encode(&Sha256::digest(body)),
         };
         self.parts.iter().map(piece).collect::<Vec<_>>().join(&self.separator)
@@ -150,8 +150,8 @@ impl HmacConfig {
 
     /// The headers to add to a request.
     pub fn headers(&self, method: &str, url: &str, timestamp: u64, body: &[u8]) -> Vec<(&str, String)> {
-        let signature = format!("{}{}", self.signature_prefix, self.signature(method, url, timestamp, body));
-        let mut headers = vec![(self.timestamp_header.as_str(), timestamp.to_string())];
+        let signature = concat(&[&self.signature_prefix, &self.signature(method, url, timestamp, body)]);
+        let mut headers = vec![(self.timestamp_header.as_str(), decimal(timestamp))];
         if let Some(id) = &self.key_id {
             headers.push((self.key_id_header.as_str(), id.clone()));
         }

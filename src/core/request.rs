@@ -2,7 +2,7 @@
 //! the `http` module sends them.
 
 use crate::prelude::*;
-use super::encode::{client_basic_auth, form_encode};
+use super::encode::{client_basic_auth, concat, form_encode};
 use super::error::Result;
 use super::secret::Secret;
 use super::token::response_error;
@@ -27,7 +27,7 @@ impl fmt::Debug for HttpRequest {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let url = match self.url.find(['?', '#']) {
             // Keep the `?` or `#` itself, so the elision is visible.
-            Some(i) => format!("{}…", self.url.get(..=i).unwrap_or_default()),
+            Some(i) => concat(&[self.url.get(..=i).unwrap_or_default(), "…"]),
             None => self.url.clone(),
         };
         f.debug_struct("HttpRequest")

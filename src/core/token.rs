@@ -2,6 +2,7 @@
 //! strict where it matters, and the storable `TokenSet`.
 
 use crate::prelude::*;
+use super::encode::{concat, decimal};
 use super::error::{printable_code, Error, ErrorCode, Result};
 use super::json::{self, Value};
 use super::request::HttpResponse;
@@ -62,7 +63,7 @@ impl TokenSet {
         match self.expires_at.filter(|at| at.is_finite()) {
             // Whole milliseconds: integer formatting keeps float printing
             // (~15 KB of wasm) out of the binary.
-            Some(at) => out.push_str(&(epoch_ms(at) as i64).to_string()),
+            Some(at) => out.push_str(&decimal(epoch_ms(at) as u64)),
             None => out.push_str("null"),
         }
         out.push_str(",\"refresh_token\":");
@@ -181,10 +182,7 @@ fn error_for(resp: &HttpResponse, now_ms: f64, body: Option<&Value>) -> Option<E
     let Some((code, description)) = found else {
         return (!is_success(status)).then(|| unexpected_status(status));
     };
-    let message = format!(
-        "token endpoint answered {} (HTTP {status})",
-        printable_code(code)
-    );
+    let message = concat(&["token endpoint answered ", printable_code(code), " (HTTP ", &decimal(status.into()), ")"]);
     let mut e = Error::new(ErrorCode::OauthError, message).with_status(status);
     e.error = Some(code.to_owned());
     e.error_description = description.map(str::to_owned);
@@ -194,7 +192,7 @@ fn error_for(resp: &HttpResponse, now_ms: f64, body: Option<&Value>) -> Option<E
 fn unexpected_status(status: u16) -> Error {
     Error::new(
         ErrorCode::InvalidResponse,
-        format!("unexpected HTTP {status} from token endpoint"),
+        concat(&["unexpected HTTP ", &decimal(status.into()), " from token endpoint"]),
     )
     .with_status(status)
 }

@@ -3,7 +3,7 @@
 
 use crate::prelude::*;
 use crate::core::callback::{self, Callback};
-use crate::core::encode::append_query;
+use crate::core::encode::{append_query, concat};
 use crate::core::endpoint::{check_endpoint, origin_of};
 use crate::core::error::{Error, ErrorCode, Result};
 use crate::core::pkce;
@@ -142,7 +142,7 @@ impl CodeFlow {
         params: &[(String, String)],
     ) -> Result<AuthorizationRequest> {
         if let Some((name, _)) = params.iter().find(|(k, _)| RESERVED.contains(&k.as_str())) {
-            return Err(invalid(format!("params may not set `{name}`")));
+            return Err(invalid(concat(&["params may not set `", name, "`"])));
         }
         let state = random::token()?;
         let pkce = if pkce { Some(pkce::generate()?) } else { None };
@@ -215,7 +215,7 @@ impl CodeFlow {
         let Some(endpoint) = &self.revocation_endpoint else {
             return Err(Error::new(
                 ErrorCode::Unsupported,
-                format!("{} has no token revocation endpoint", self.provider),
+                concat(&[self.provider, " has no token revocation endpoint"]),
             ));
         };
         if token.is_empty() {
