@@ -41,6 +41,18 @@ pub fn concat(parts: &[&str]) -> String {
     out
 }
 
+/// `items` separated by `sep`: `[String]::join` is a generic ~1 KB of wasm.
+pub fn join(items: &[String], sep: &str) -> String {
+    let mut out = String::new();
+    for (i, item) in items.iter().enumerate() {
+        if i > 0 {
+            out.push_str(sep);
+        }
+        out.push_str(item);
+    }
+    out
+}
+
 /// `n` in decimal (no core::fmt).
 pub fn decimal(mut n: u64) -> String {
     let mut digits = [0u8; 20];

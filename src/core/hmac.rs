@@ -9,7 +9,7 @@
 use crate::prelude::*;
 use sha2::{Digest, Sha256};
 
-use super::encode::{base64, concat, decimal};
+use super::encode::{base64, concat, decimal, join};
 use super::endpoint::split_scheme;
 use super::error::{Error, ErrorCode, Result};
 use super::secret::Secret;
@@ -139,7 +139,7 @@ impl HmacConfig {
             Part::Timestamp => decimal(timestamp),
             Part::BodySha256 => self.encoding.encode(&Sha256::digest(body)),
         };
-        self.parts.iter().map(piece).collect::<Vec<_>>().join(&self.separator)
+        join(&self.parts.iter().map(piece).collect::<Vec<_>>(), &self.separator)
     }
 
     /// The signature of a request, encoded (without the prefix).

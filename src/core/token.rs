@@ -2,7 +2,7 @@
 //! strict where it matters, and the storable `TokenSet`.
 
 use crate::prelude::*;
-use super::encode::{concat, decimal};
+use super::encode::{concat, decimal, join};
 use super::error::{printable_code, Error, ErrorCode, Result};
 use super::json::{self, Value};
 use super::request::HttpResponse;
@@ -73,7 +73,7 @@ impl TokenSet {
         }
         out.push_str(",\"scope\":");
         match &self.scopes {
-            Some(scopes) => json::write_string(&mut out, &scopes.join(" ")),
+            Some(scopes) => json::write_string(&mut out, &join(scopes, " ")),
             None => out.push_str("null"),
         }
         out.push('}');

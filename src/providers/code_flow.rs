@@ -3,7 +3,7 @@
 
 use crate::prelude::*;
 use crate::core::callback::{self, Callback};
-use crate::core::encode::{append_query, concat};
+use crate::core::encode::{append_query, concat, join};
 use crate::core::endpoint::{check_endpoint, origin_of};
 use crate::core::error::{Error, ErrorCode, Result};
 use crate::core::pkce;
@@ -146,7 +146,7 @@ impl CodeFlow {
         }
         let state = random::token()?;
         let pkce = if pkce { Some(pkce::generate()?) } else { None };
-        let scope = scopes.join(" ");
+        let scope = join(scopes, " ");
         let mut query: Vec<(&str, &str)> = vec![
             ("response_type", "code"),
             ("client_id", &self.client.client_id),
@@ -188,7 +188,7 @@ impl CodeFlow {
         if username.is_empty() || password.is_empty() {
             return Err(invalid("username and password must not be empty"));
         }
-        let scope = scopes.join(" ");
+        let scope = join(scopes, " ");
         let extra: &[(&str, &str)] = if scope.is_empty() { &[] } else { &[("scope", &scope)] };
         Ok(request::password_grant(&self.token_endpoint, Some(&self.client), username, password, extra))
     }
