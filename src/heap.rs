@@ -16,6 +16,12 @@ const PAGE_CLASS: u32 = PAGE.trailing_zeros();
 const MIN_CLASS: u32 = 3;
 const CLASSES: usize = usize::BITS as usize;
 
+/// The free-list index of `class` (always < CLASSES): the mask spares a
+/// bounds check, whose panic path would pull number formatting into the wasm.
+fn slot(class: u32) -> usize {
+    class as usize % CLASSES
+}
+
 /// Linear memory that only grows, in pages.
 pub trait Memory {
     /// Grows by `pages`; the address of the first new byte, `None` when full.
@@ -48,7 +54,7 @@ impl<M: Memory> Heap<M> {
     /// # Safety
     /// `block` is a free, unused block of `class`, aligned to it.
     unsafe fn push(&mut self, block: usize, class: u32) {
-        let head = &mut self.free[class as usize];
+        let head = &mut self.free[slot(class)];
         // SAFETY: per the caller, the block is ours and large enough.
         unsafe { ptr::write(block as *mut usize, *head) };
         *head = block;
@@ -56,10 +62,10 @@ impl<M: Memory> Heap<M> {
 
     /// A block of `class`, or 0 when memory is exhausted.
     fn take(&mut self, class: u32) -> usize {
-        let head = self.free[class as usize];
+        let head = self.free[slot(class)];
         if head != 0 {
             // SAFETY: free-list blocks hold the next pointer in their first word.
-            self.free[class as usize] = unsafe { ptr::read(head as *const usize) };
+            self.free[slot(class)] = unsafe { ptr::read(head as *const usize) };
             return head;
         }
         if class < PAGE_CLASS {

@@ -55,17 +55,15 @@ pub fn join(items: &[String], sep: &str) -> String {
 
 /// `n` in decimal (no core::fmt).
 pub fn decimal(mut n: u64) -> String {
-    let mut digits = [0u8; 20];
-    let mut i = digits.len();
+    let mut reversed = Vec::with_capacity(20);
     loop {
-        i -= 1;
-        digits[i] = b'0' + (n % 10) as u8;
+        reversed.push(b'0' + (n % 10) as u8);
         n /= 10;
         if n == 0 {
             break;
         }
     }
-    digits[i..].iter().map(|&d| char::from(d)).collect()
+    reversed.iter().rev().map(|&d| char::from(d)).collect()
 }
 
 fn push_pairs(out: &mut String, pairs: &[(&str, &str)]) {
