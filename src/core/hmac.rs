@@ -7,9 +7,9 @@
 //! provider's exact recipe through them.
 
 use crate::prelude::*;
-use sha2::{Digest, Sha256};
 
 use super::encode::{base64, concat, decimal, join};
+use super::sha256::{sha256, Sha256};
 use super::endpoint::split_scheme;
 use super::error::{Error, ErrorCode, Result};
 use super::secret::Secret;
@@ -21,15 +21,17 @@ pub fn hmac_sha256(key: &[u8], message: &[u8]) -> [u8; 32] {
     // Keys longer than a block are hashed first; shorter ones zero-padded.
     let mut block = [0u8; BLOCK];
     if key.len() > BLOCK {
-        block[..32].copy_from_slice(&Sha256::digest(key));
+        block[..32].copy_from_slice(&sha256(key));
     } else {
         block[..key.len()].copy_from_slice(key);
     }
     let pad = |byte: u8| block.map(|b| b ^ byte);
-    let inner = Sha256::new().chain_update(pad(0x36)).chain_update(message).finalize();
-    let outer = Sha256::new().chain_update(pad(0x5c)).chain_update(inner).finalize();
+    let mut inner = Sha256::new();
+    inner.update(&pad(0x36)).update(message);
+    let mut outer = Sha256::new();
+    outer.update(&pad(0x5c)).update(&inner.finalize());
     block.fill(0);
-    outer.into()
+    outer.finalize()
 }
 
 /// One piece of the canonical string.
@@ -137,7 +139,7 @@ impl HmacConfig {
             Part::Method => method.to_ascii_uppercase(),
             Part::Path => path_and_query(url).to_owned(),
             Part::Timestamp => decimal(timestamp),
-            Part::BodySha256 => self.encoding.encode(&Sha256::digest(body)),
+            Part::BodySha256 => self.encoding.encode(&sha256(body)),
         };
         join(&self.parts.iter().map(piece).collect::<Vec<_>>(), &self.separator)
     }
