@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 out=target/bindgen
-cargo build --release --target wasm32-unknown-unknown --lib
+cargo build --release --target wasm32-unknown-unknown --lib --features shipped
 rm -rf "$out" pkg
 wasm-bindgen --target web --out-dir "$out" --out-name crm_auth \
   --remove-name-section --remove-producers-section \

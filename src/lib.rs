@@ -7,6 +7,39 @@
 //! - `bindings`: `#[wasm_bindgen]` exports over a string ABI (wasm only); the
 //!   package's JS layer wraps them and is the one place that calls `fetch`.
 #![deny(missing_docs)]
+// No std: its panic machinery (core::fmt, unicode tables) and dlmalloc were
+// a large part of the shipped wasm.
+#![no_std]
+
+extern crate alloc;
+// Unit tests need std, and so does every wasm build but the package's
+// (wasm-bindgen tests, clippy): a cdylib needs std's panic handler unless it
+// has its own, and its own would clash with std's in a test binary.
+#[cfg(any(test, all(target_arch = "wasm32", not(feature = "shipped"))))]
+extern crate std;
+
+#[cfg(any(target_arch = "wasm32", test))]
+mod heap;
+
+/// The package's wasm traps on a panic (none is expected: errors are values)
+/// instead of carrying std's formatting panic machinery.
+#[cfg(all(target_arch = "wasm32", feature = "shipped"))]
+#[panic_handler]
+fn panic(_: &::core::panic::PanicInfo) -> ! {
+    ::core::arch::wasm32::unreachable()
+}
+
+/// What std's prelude would bring in from `alloc`.
+mod prelude {
+    pub use alloc::borrow::ToOwned;
+    pub use alloc::string::String;
+    pub use alloc::vec;
+    pub use alloc::vec::Vec;
+    // Tests only: `format!` and `to_string` link core::fmt into the wasm
+    // (see encode::concat and encode::decimal).
+    #[cfg(test)]
+    pub use alloc::{format, string::ToString};
+}
 
 pub mod core;
 pub mod providers;

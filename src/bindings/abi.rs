@@ -4,6 +4,8 @@
 //! `CrmAuthError`. Strings are the cheapest values to cross the boundary and
 //! keep the wasm free of JS object plumbing.
 
+use crate::prelude::*;
+use crate::core::encode::{concat, decimal};
 use crate::core::error::{Error, ErrorCode, Result};
 use crate::core::json::{self, write_string, Value};
 use crate::core::request::HttpRequest;
@@ -33,7 +35,7 @@ pub fn error_json(err: &Error, provider: &str) -> String {
             out.push_str(",\"");
             out.push_str(key);
             out.push_str("\":");
-            out.push_str(&v.to_string());
+            out.push_str(&decimal(v));
         }
     }
     out.push('}');
@@ -41,7 +43,7 @@ pub fn error_json(err: &Error, provider: &str) -> String {
 }
 
 /// Runs `f`, turning its error into the JSON JS expects.
-pub fn run<T>(provider: &str, f: impl FnOnce() -> Result<T>) -> std::result::Result<T, String> {
+pub fn run<T>(provider: &str, f: impl FnOnce() -> Result<T>) -> core::result::Result<T, String> {
     f().map_err(|e| error_json(&e, provider))
 }
 
@@ -109,7 +111,7 @@ impl<'a> Options<'a> {
         match json::parse(json) {
             Some(v @ Value::Object(_)) => Ok(Options(Some(v))),
             Some(Value::Null) | None if optional => Ok(Options(None)),
-            _ => Err(invalid(format!("{what} must be an object"))),
+            _ => Err(invalid(concat(&[what, " must be an object"]))),
         }
     }
 
@@ -120,7 +122,7 @@ impl<'a> Options<'a> {
     /// An optional string option.
     pub fn string(&self, key: &str) -> Result<Option<String>> {
         self.get(key)
-            .map(|v| v.as_str().map(str::to_owned).ok_or_else(|| invalid(format!("`{key}` must be a string"))))
+            .map(|v| v.as_str().map(str::to_owned).ok_or_else(|| invalid(concat(&["`", key, "` must be a string"]))))
             .transpose()
     }
 
@@ -128,7 +130,7 @@ impl<'a> Options<'a> {
     pub fn required(&self, key: &str) -> Result<String> {
         match self.string(key)? {
             Some(s) if !s.is_empty() => Ok(s),
-            _ => Err(invalid(format!("`{key}` is required"))),
+            _ => Err(invalid(concat(&["`", key, "` is required"]))),
         }
     }
 
@@ -142,7 +144,7 @@ impl<'a> Options<'a> {
         self.get(key)
             .map(|v| match v {
                 Value::Bool(b) => Ok(*b),
-                _ => Err(invalid(format!("`{key}` must be a boolean"))),
+                _ => Err(invalid(concat(&["`", key, "` must be a boolean"]))),
             })
             .transpose()
     }
@@ -153,14 +155,14 @@ impl<'a> Options<'a> {
             .map(|v| {
                 v.as_f64()
                     .filter(|n| n.is_finite() && *n >= 0.0)
-                    .ok_or_else(|| invalid(format!("`{key}` must be a non-negative number")))
+                    .ok_or_else(|| invalid(concat(&["`", key, "` must be a non-negative number"])))
             })
             .transpose()
     }
 
     /// An optional array of strings.
     pub fn strings(&self, key: &str) -> Result<Vec<String>> {
-        let err = || invalid(format!("`{key}` must be an array of strings"));
+        let err = || invalid(concat(&["`", key, "` must be an array of strings"]));
         match self.get(key) {
             None => Ok(Vec::new()),
             Some(Value::Array(items)) => items.iter().map(|s| s.as_str().map(str::to_owned).ok_or_else(err)).collect(),
@@ -170,11 +172,11 @@ impl<'a> Options<'a> {
 
     /// An optional record of string values.
     pub fn record(&self, key: &str) -> Result<Vec<(String, String)>> {
-        let err = || invalid(format!("`{key}` must be an object of strings"));
+        let err = || invalid(concat(&["`", key, "` must be an object of strings"]));
         match self.get(key) {
             None => Ok(Vec::new()),
             Some(Value::Object(members)) => {
-                members.iter().map(|(k, v)| v.as_str().map(|v| (k.to_string(), v.to_owned())).ok_or_else(err)).collect()
+                members.iter().map(|(k, v)| v.as_str().map(|v| (String::from(k.as_ref()), v.to_owned())).ok_or_else(err)).collect()
             }
             Some(_) => Err(err()),
         }
@@ -184,7 +186,7 @@ impl<'a> Options<'a> {
 /// A string argument that must be non-empty.
 pub fn required_arg(value: &str, name: &str) -> Result<()> {
     if value.is_empty() {
-        return Err(invalid(format!("{name} must be a non-empty string")));
+        return Err(invalid(concat(&[name, " must be a non-empty string"])));
     }
     Ok(())
 }

@@ -2,12 +2,13 @@
 //! Flexie, Agile CRM, any OAuth 2.0 server) behind the string ABI. The
 //! package's JS classes call it and do the `fetch` in between.
 
-use std::borrow::Cow;
-
+use crate::prelude::*;
+use alloc::borrow::Cow;
 use wasm_bindgen::prelude::*;
 
 use super::abi::{applied_json, request_json, required_arg, run, token_json, Options};
 use super::spans::{with_input, write_span, write_token_spans};
+use crate::core::encode::concat;
 use crate::core::error::{Error, ErrorCode, Result};
 use crate::core::request::{parse_revoke_response, HttpResponse};
 use crate::core::secret::Secret;
@@ -78,7 +79,7 @@ impl CodeFlowCore {
     /// `options`: the constructor options as JSON; `in_browser`: whether
     /// this runs in a page (for the client-secret guard).
     #[wasm_bindgen(constructor)]
-    pub fn new(provider: &str, options: &str, in_browser: bool) -> std::result::Result<CodeFlowCore, String> {
+    pub fn new(provider: &str, options: &str, in_browser: bool) -> core::result::Result<CodeFlowCore, String> {
         let name = provider_name(provider).unwrap_or("crm-auth");
         run(name, || {
             if provider_name(provider).is_none() {
@@ -99,18 +100,18 @@ impl CodeFlowCore {
 
     /// `"url\nstate\nverifier"` (verifier empty without PKCE); `options` as JSON.
     #[wasm_bindgen(js_name = authorizationRequest)]
-    pub fn authorization_request(&self, options: &str) -> std::result::Result<String, String> {
+    pub fn authorization_request(&self, options: &str) -> core::result::Result<String, String> {
         run(self.flow.provider, || {
             let o = Options::parse(options, "createAuthorizationRequest options", true)?;
             let req = self.flow.authorization_request(&o.strings("scopes")?, o.bool("pkce")?.unwrap_or(true), &o.record("params")?)?;
             let verifier = req.code_verifier.as_ref().map_or("", Secret::expose);
-            Ok(format!("{}\n{}\n{verifier}", req.url, req.state))
+            Ok(concat(&[&req.url, "\n", &req.state, "\n", verifier]))
         })
     }
 
     /// The code from a callback URL, after the state and `iss` checks.
     #[wasm_bindgen(js_name = parseCallback)]
-    pub fn parse_callback(&self, url: &str, state: &str) -> std::result::Result<String, String> {
+    pub fn parse_callback(&self, url: &str, state: &str) -> core::result::Result<String, String> {
         run(self.flow.provider, || {
             required_arg(state, "state")?;
             Ok(self.flow.parse_callback(url, state)?.code.expose().to_owned())
@@ -121,7 +122,7 @@ impl CodeFlowCore {
     /// the state's `state_len`): true when the code's span was written, false
     /// when the code was escaped and JS must use `parseCallback`.
     #[wasm_bindgen(js_name = parseCallbackAt)]
-    pub fn parse_callback_at(&self, url_len: usize, state_len: usize) -> std::result::Result<bool, String> {
+    pub fn parse_callback_at(&self, url_len: usize, state_len: usize) -> core::result::Result<bool, String> {
         with_input(url_len + state_len, |input| {
             let (url, state) = (input.get(..url_len).unwrap_or_default(), input.get(url_len..).unwrap_or_default());
             run(self.flow.provider, || {
@@ -138,7 +139,7 @@ impl CodeFlowCore {
 
     /// The code-exchange request (JSON); `verifier` empty when none.
     #[wasm_bindgen(js_name = exchangeRequest)]
-    pub fn exchange_request(&self, code: &str, verifier: &str) -> std::result::Result<String, String> {
+    pub fn exchange_request(&self, code: &str, verifier: &str) -> core::result::Result<String, String> {
         run(self.flow.provider, || {
             let verifier = (!verifier.is_empty()).then_some(verifier);
             Ok(request_json(&self.flow.exchange_request(code, verifier)?))
@@ -147,13 +148,13 @@ impl CodeFlowCore {
 
     /// The refresh request (JSON).
     #[wasm_bindgen(js_name = refreshRequest)]
-    pub fn refresh_request(&self, refresh_token: &str) -> std::result::Result<String, String> {
+    pub fn refresh_request(&self, refresh_token: &str) -> core::result::Result<String, String> {
         run(self.flow.provider, || Ok(request_json(&self.flow.refresh_request(refresh_token)?)))
     }
 
     /// The password-grant request (JSON); generic OAuth 2.0 servers only.
     #[wasm_bindgen(js_name = passwordRequest)]
-    pub fn password_request(&self, options: &str) -> std::result::Result<String, String> {
+    pub fn password_request(&self, options: &str) -> core::result::Result<String, String> {
         run(self.flow.provider, || {
             if self.flow.provider != oauth2::NAME {
                 return Err(Error::new(ErrorCode::Unsupported, "this provider has no password grant"));
@@ -166,14 +167,14 @@ impl CodeFlowCore {
 
     /// The revocation request (JSON), or `unsupported`.
     #[wasm_bindgen(js_name = revokeRequest)]
-    pub fn revoke_request(&self, token: &str) -> std::result::Result<String, String> {
+    pub fn revoke_request(&self, token: &str) -> core::result::Result<String, String> {
         run(self.flow.provider, || Ok(request_json(&self.flow.revoke_request(token)?)))
     }
 
     /// Parses a token answer into a serialized token set; with a non-empty
     /// `old_refresh`, a missing refresh token keeps the old one.
     #[wasm_bindgen(js_name = parseToken)]
-    pub fn parse_token(&self, status: u16, retry_after: &str, body: String, old_refresh: &str, now_ms: f64) -> std::result::Result<String, String> {
+    pub fn parse_token(&self, status: u16, retry_after: &str, body: String, old_refresh: &str, now_ms: f64) -> core::result::Result<String, String> {
         run(self.flow.provider, || {
             let resp = response(status, retry_after, body);
             let tokens = if old_refresh.is_empty() {
@@ -189,7 +190,7 @@ impl CodeFlowCore {
     /// bytes) is in the input buffer: true when the token spans were written,
     /// false when JS must use `parseToken`.
     #[wasm_bindgen(js_name = parseTokenAt)]
-    pub fn parse_token_at(&self, status: u16, len: usize, now_ms: f64) -> std::result::Result<bool, String> {
+    pub fn parse_token_at(&self, status: u16, len: usize, now_ms: f64) -> core::result::Result<bool, String> {
         with_input(len, |body| {
             run(self.flow.provider, || {
                 let value = json::parse(body).filter(|v| matches!(v, json::Value::Object(_)));
@@ -200,7 +201,7 @@ impl CodeFlowCore {
 
     /// Checks a revocation answer.
     #[wasm_bindgen(js_name = parseRevoke)]
-    pub fn parse_revoke(&self, status: u16, retry_after: &str, body: String, now_ms: f64) -> std::result::Result<(), String> {
+    pub fn parse_revoke(&self, status: u16, retry_after: &str, body: String, now_ms: f64) -> core::result::Result<(), String> {
         run(self.flow.provider, || parse_revoke_response(&response(status, retry_after, body), now_ms))
     }
 

@@ -1,5 +1,6 @@
 //! `ApiKeyCore`: a provider's static API key behind the string ABI.
 
+use crate::prelude::*;
 use wasm_bindgen::prelude::*;
 
 use super::abi::{applied_json, run, Options};
@@ -32,7 +33,7 @@ impl ApiKeyCore {
     /// `provider`: `"flexie"`, `"agilecrm"`, `"flowlu"` or `"virtuous"`;
     /// `options` as JSON.
     #[wasm_bindgen(constructor)]
-    pub fn new(provider: &str, options: &str) -> std::result::Result<ApiKeyCore, String> {
+    pub fn new(provider: &str, options: &str) -> core::result::Result<ApiKeyCore, String> {
         let name = [flexie::NAME, agilecrm::NAME, flowlu::NAME, virtuous::NAME]
             .into_iter()
             .find(|n| *n == provider)

@@ -1,6 +1,7 @@
 //! `HmacCore`: the configurable HMAC-SHA256 signer behind the string ABI
 //! (the JS layer reads request bodies, which is asynchronous).
 
+use crate::prelude::*;
 use wasm_bindgen::prelude::*;
 
 use super::abi::{run, Options};
@@ -47,7 +48,7 @@ pub struct HmacCore {
 impl HmacCore {
     /// `options` as JSON; throws `invalid_argument` on a bad recipe.
     #[wasm_bindgen(constructor)]
-    pub fn new(options: &str) -> std::result::Result<HmacCore, String> {
+    pub fn new(options: &str) -> core::result::Result<HmacCore, String> {
         run(NAME, || Ok(HmacCore { config: config(options)? }))
     }
 

@@ -1,6 +1,7 @@
 //! `PasswordCore`: the password-grant flow of Flowlu or Virtuous behind the
 //! string ABI, plus Flowlu's API-error reader.
 
+use crate::prelude::*;
 use wasm_bindgen::prelude::*;
 
 use super::abi::{applied_json, error_json, request_json, run, token_json, Options};
@@ -33,14 +34,14 @@ pub struct PasswordCore {
 impl PasswordCore {
     /// `provider`: `"flowlu"` or `"virtuous"`; `options` as JSON (may be null).
     #[wasm_bindgen(constructor)]
-    pub fn new(provider: &str, options: &str) -> std::result::Result<PasswordCore, String> {
+    pub fn new(provider: &str, options: &str) -> core::result::Result<PasswordCore, String> {
         let name = [flowlu::NAME, virtuous::NAME].into_iter().find(|n| *n == provider).unwrap_or("crm-auth");
         run(name, || Ok(PasswordCore { flow: build(provider, &Options::parse(options, "options", true)?)? }))
     }
 
     /// The login request (JSON) from `{username, password, otp?}` as JSON.
     #[wasm_bindgen(js_name = loginRequest)]
-    pub fn login_request(&self, options: &str) -> std::result::Result<String, String> {
+    pub fn login_request(&self, options: &str) -> core::result::Result<String, String> {
         run(self.flow.provider, || {
             let o = Options::parse(options, "login options", false)?;
             let otp = o.string("otp")?.filter(|v| !v.is_empty());
@@ -51,14 +52,14 @@ impl PasswordCore {
 
     /// The refresh request (JSON), or `unsupported`.
     #[wasm_bindgen(js_name = refreshRequest)]
-    pub fn refresh_request(&self, refresh_token: &str) -> std::result::Result<String, String> {
+    pub fn refresh_request(&self, refresh_token: &str) -> core::result::Result<String, String> {
         run(self.flow.provider, || Ok(request_json(&self.flow.refresh_request(refresh_token)?)))
     }
 
     /// Parses a token answer (provider quirks included) into a serialized
     /// token set.
     #[wasm_bindgen(js_name = parseToken)]
-    pub fn parse_token(&self, status: u16, retry_after: &str, body: String, old_refresh: &str, now_ms: f64) -> std::result::Result<String, String> {
+    pub fn parse_token(&self, status: u16, retry_after: &str, body: String, old_refresh: &str, now_ms: f64) -> core::result::Result<String, String> {
         run(self.flow.provider, || {
             let old = (!old_refresh.is_empty()).then_some(old_refresh);
             Ok(token_json(&self.flow.parse(&response(status, retry_after, body), old, now_ms)?))

@@ -5,7 +5,8 @@
 //! indices: it slices its string instead of decoding new ones. Anything else
 //! (non-ASCII, escaped values) answers "use the string ABI".
 
-use std::cell::UnsafeCell;
+use crate::prelude::*;
+use core::cell::UnsafeCell;
 
 use wasm_bindgen::prelude::*;
 
@@ -59,7 +60,7 @@ pub fn with_input<R>(len: usize, f: impl FnOnce(&str) -> R) -> R {
     // SAFETY: as in `input_buffer`.
     let input = unsafe { &mut *SHARED.input.get() };
     let used = input.get_mut(..len).unwrap_or_default();
-    let result = f(std::str::from_utf8(used).unwrap_or_default());
+    let result = f(core::str::from_utf8(used).unwrap_or_default());
     wipe(used);
     if input.len() > KEEP_BYTES {
         *input = Vec::new();

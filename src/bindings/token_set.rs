@@ -1,6 +1,7 @@
 //! Token sets cross the boundary in their serialized form; these functions
 //! validate what JS hands in (a stored string or a `TokenSetInit`).
 
+use crate::prelude::*;
 use wasm_bindgen::prelude::*;
 
 use super::abi::{run, token_json, Options};

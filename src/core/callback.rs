@@ -1,9 +1,10 @@
 //! Parsing the redirect back from the authorization server (RFC 6749 §4.1.2,
 //! RFC 9207 `iss`), with constant-time `state` comparison.
 
-use std::borrow::Cow;
+use crate::prelude::*;
+use alloc::borrow::Cow;
 
-use super::encode::form_pairs;
+use super::encode::{concat, form_pairs};
 use super::error::{printable_code, Error, ErrorCode, Result};
 use super::secret::Secret;
 
@@ -113,7 +114,7 @@ pub fn callback_code<'a>(
     if let Some(error) = value(found.error) {
         let mut e = Error::new(
             ErrorCode::AuthorizationDenied,
-            format!("authorization server answered {}", printable_code(error)),
+            concat(&["authorization server answered ", printable_code(error)]),
         );
         e.error = Some(error.to_owned());
         e.error_description = value(found.error_description).map(str::to_owned);
@@ -121,7 +122,7 @@ pub fn callback_code<'a>(
     }
     // Move the code out of the list: a decoded (owned) code is not copied.
     match found.code.and_then(|i| params.get_mut(i)) {
-        Some((_, code)) if !code.is_empty() => Ok(std::mem::take(code)),
+        Some((_, code)) if !code.is_empty() => Ok(core::mem::take(code)),
         _ => Err(invalid("callback has no code")),
     }
 }
@@ -134,7 +135,7 @@ pub fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
         return false;
     }
     let diff = a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y));
-    std::hint::black_box(diff) == 0
+    core::hint::black_box(diff) == 0
 }
 
 #[cfg(test)]

@@ -1,7 +1,8 @@
 //! Form/URL encoding (WHATWG `application/x-www-form-urlencoded`), base64 and
 //! HTTP Basic credentials, hand-written to keep the wasm small.
 
-use std::borrow::Cow;
+use crate::prelude::*;
+use alloc::borrow::Cow;
 
 use super::secret::wipe;
 
@@ -34,6 +35,39 @@ pub fn form_urlencode_into(out: &mut String, s: &str) {
 }
 
 /// Appends `k=v&k=v…` (no leading separator).
+/// `parts` joined: string building without `format!`, which would put
+/// core::fmt into the wasm.
+pub fn concat(parts: &[&str]) -> String {
+    let mut out = String::with_capacity(parts.iter().map(|p| p.len()).sum());
+    parts.iter().for_each(|p| out.push_str(p));
+    out
+}
+
+/// `items` separated by `sep`: `[String]::join` is a generic ~1 KB of wasm.
+pub fn join(items: &[String], sep: &str) -> String {
+    let mut out = String::new();
+    for (i, item) in items.iter().enumerate() {
+        if i > 0 {
+            out.push_str(sep);
+        }
+        out.push_str(item);
+    }
+    out
+}
+
+/// `n` in decimal (no core::fmt).
+pub fn decimal(mut n: u64) -> String {
+    let mut reversed = Vec::with_capacity(20);
+    loop {
+        reversed.push(b'0' + (n % 10) as u8);
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    reversed.iter().rev().map(|&d| char::from(d)).collect()
+}
+
 fn push_pairs(out: &mut String, pairs: &[(&str, &str)]) {
     for (i, (key, value)) in pairs.iter().enumerate() {
         if i > 0 {
@@ -183,7 +217,7 @@ pub fn basic_auth(user: &str, password: &str) -> String {
     raw.extend_from_slice(user.as_bytes());
     raw.push(b':');
     raw.extend_from_slice(password.as_bytes());
-    let header = format!("Basic {}", base64(&raw));
+    let header = concat(&["Basic ", &base64(&raw)]);
     wipe(&mut raw);
     header
 }
@@ -201,6 +235,15 @@ pub fn client_basic_auth(client_id: &str, client_secret: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn concat_and_decimal() {
+        assert_eq!(concat(&["a", "", "bc"]), "abc");
+        assert_eq!(concat(&[]), "");
+        for n in [0, 7, 10, 429, 1_764_000_000_000, u64::MAX] {
+            assert_eq!(decimal(n), n.to_string());
+        }
+    }
 
     fn pairs(v: &[(&str, &str)]) -> Vec<(String, String)> {
         v.iter()

@@ -1,6 +1,8 @@
 //! Endpoint URL checks: `https://` everywhere, `http://` only on loopback,
 //! and origin handling for the per-provider `origin` override.
 
+use crate::prelude::*;
+use super::encode::concat;
 use super::error::{Error, ErrorCode, Result};
 
 /// The pieces of an absolute `http(s)://` URL that the checks need.
@@ -76,7 +78,7 @@ impl<'a> Url<'a> {
         } else {
             ("http", "80")
         };
-        let mut out = format!("{scheme}://{}", self.host.to_ascii_lowercase());
+        let mut out = concat(&[scheme, "://", &self.host.to_ascii_lowercase()]);
         if let Some(port) = self.port.filter(|p| *p != default_port) {
             out.push(':');
             out.push_str(port);

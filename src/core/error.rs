@@ -2,7 +2,8 @@
 //! Messages carry a short reason, an HTTP status and a provider error code at
 //! most — never a secret or a response body (error pages can echo secrets).
 
-use std::fmt;
+use crate::prelude::*;
+use core::fmt;
 
 /// Stable failure codes, surfaced to JavaScript as `CrmAuthError.code`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -99,10 +100,10 @@ impl fmt::Display for Error {
     }
 }
 
-impl std::error::Error for Error {}
+impl core::error::Error for Error {}
 
 /// Shorthand for results carrying [`Error`].
-pub type Result<T> = std::result::Result<T, Error>;
+pub type Result<T> = core::result::Result<T, Error>;
 
 /// `code` if it looks like an OAuth error code, so it can go into a message;
 /// anything longer or stranger could be an echoed secret and is left out.

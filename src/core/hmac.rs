@@ -6,9 +6,10 @@
 //! settings, with the defaults documented on [`HmacConfig`]. Supply the
 //! provider's exact recipe through them.
 
-use sha2::{Digest, Sha256};
+use crate::prelude::*;
 
-use super::encode::base64;
+use super::encode::{base64, concat, decimal, join};
+use super::sha256::{sha256, Sha256};
 use super::endpoint::split_scheme;
 use super::error::{Error, ErrorCode, Result};
 use super::secret::Secret;
@@ -20,15 +21,17 @@ pub fn hmac_sha256(key: &[u8], message: &[u8]) -> [u8; 32] {
     // Keys longer than a block are hashed first; shorter ones zero-padded.
     let mut block = [0u8; BLOCK];
     if key.len() > BLOCK {
-        block[..32].copy_from_slice(&Sha256::digest(key));
+        block[..32].copy_from_slice(&sha256(key));
     } else {
         block[..key.len()].copy_from_slice(key);
     }
     let pad = |byte: u8| block.map(|b| b ^ byte);
-    let inner = Sha256::new().chain_update(pad(0x36)).chain_update(message).finalize();
-    let outer = Sha256::new().chain_update(pad(0x5c)).chain_update(inner).finalize();
+    let mut inner = Sha256::new();
+    inner.update(&pad(0x36)).update(message);
+    let mut outer = Sha256::new();
+    outer.update(&pad(0x5c)).update(&inner.finalize());
     block.fill(0);
-    outer.into()
+    outer.finalize()
 }
 
 /// One piece of the canonical string.
@@ -135,10 +138,10 @@ impl HmacConfig {
         let piece = |part: &Part| match part {
             Part::Method => method.to_ascii_uppercase(),
             Part::Path => path_and_query(url).to_owned(),
-            Part::Timestamp => timestamp.to_string(),
-            Part::BodySha256 => self.encoding.encode(&Sha256::digest(body)),
+            Part::Timestamp => decimal(timestamp),
+            Part::BodySha256 => self.encoding.encode(&sha256(body)),
         };
-        self.parts.iter().map(piece).collect::<Vec<_>>().join(&self.separator)
+        join(&self.parts.iter().map(piece).collect::<Vec<_>>(), &self.separator)
     }
 
     /// The signature of a request, encoded (without the prefix).
@@ -149,8 +152,8 @@ impl HmacConfig {
 
     /// The headers to add to a request.
     pub fn headers(&self, method: &str, url: &str, timestamp: u64, body: &[u8]) -> Vec<(&str, String)> {
-        let signature = format!("{}{}", self.signature_prefix, self.signature(method, url, timestamp, body));
-        let mut headers = vec![(self.timestamp_header.as_str(), timestamp.to_string())];
+        let signature = concat(&[&self.signature_prefix, &self.signature(method, url, timestamp, body)]);
+        let mut headers = vec![(self.timestamp_header.as_str(), decimal(timestamp))];
         if let Some(id) = &self.key_id {
             headers.push((self.key_id_header.as_str(), id.clone()));
         }

@@ -3,7 +3,8 @@
 //! unless they contain escapes: token answers then parse with a handful of
 //! allocations instead of one per string.
 
-use std::borrow::Cow;
+use crate::prelude::*;
+use alloc::borrow::Cow;
 
 /// A parsed JSON value. Objects keep their members in order, duplicates included.
 #[derive(Clone, Debug, PartialEq)]
@@ -112,11 +113,27 @@ pub fn number_value(s: &str) -> Option<f64> {
     let value = if mantissa == 0.0 {
         0.0
     } else if exp10 < 0 {
-        mantissa / 10f64.powi(-exp10)
+        mantissa / pow10(-exp10)
     } else {
-        mantissa * 10f64.powi(exp10)
+        mantissa * pow10(exp10)
     };
     Some(if negative { -value } else { value })
+}
+
+/// 10^`n` for `n` ≥ 0, by squaring exactly as `f64::powi` (compiler-builtins'
+/// `__powidf2`) does; `powi` itself needs std.
+fn pow10(mut n: i32) -> f64 {
+    let (mut base, mut result) = (10.0f64, 1.0f64);
+    loop {
+        if n & 1 == 1 {
+            result *= base;
+        }
+        n /= 2;
+        if n == 0 {
+            return result;
+        }
+        base *= base;
+    }
 }
 
 /// Parses one JSON document; a leading UTF-8 BOM and surrounding whitespace

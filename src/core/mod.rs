@@ -11,5 +11,6 @@ pub mod pkce;
 pub mod random;
 pub mod request;
 pub mod secret;
+pub mod sha256;
 pub mod time;
 pub mod token;

@@ -1,10 +1,11 @@
 //! PKCE with S256 (RFC 7636).
 
+use crate::prelude::*;
 use super::encode::base64url;
 use super::error::Result;
 use super::random;
 use super::secret::Secret;
-use sha2::{Digest, Sha256};
+use super::sha256::sha256;
 
 /// A fresh verifier and its S256 challenge.
 #[derive(Clone, Debug, PartialEq)]
@@ -27,7 +28,7 @@ pub fn generate() -> Result<Pkce> {
 
 /// `BASE64URL(SHA256(verifier))`.
 pub fn challenge_s256(verifier: &str) -> String {
-    base64url(&Sha256::digest(verifier.as_bytes()))
+    base64url(&sha256(verifier.as_bytes()))
 }
 
 /// Whether `v` is a valid verifier: 43–128 characters of `A-Z a-z 0-9 - . _ ~`.

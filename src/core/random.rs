@@ -1,10 +1,33 @@
-//! Secure randomness from a pooled buffer: the host call behind `getrandom`
-//! costs ~2 µs in wasm, so it is made once per 4 KiB rather than per value.
+//! Secure randomness from a pooled buffer: the host call costs ~2 µs in wasm,
+//! so it is made once per 4 KiB rather than per value. The pool is filled on
+//! first use, never at load (workerd forbids random values at global scope).
 
 use super::encode::base64url;
 use super::error::{Error, ErrorCode, Result};
 use super::secret::wipe;
-use std::cell::RefCell;
+use crate::prelude::*;
+use core::cell::UnsafeCell;
+use core::sync::atomic::{AtomicBool, Ordering};
+
+#[cfg(target_arch = "wasm32")]
+mod source {
+    use wasm_bindgen::prelude::wasm_bindgen;
+
+    #[cfg_attr(feature = "shipped", wasm_bindgen(raw_module = "./random.js"))]
+    #[cfg_attr(not(feature = "shipped"), wasm_bindgen(module = "/pkg-template/random.js"))]
+    extern "C" {
+        /// Fills `buf` from the package's source; false when there is none.
+        #[wasm_bindgen(js_name = fillRandom)]
+        pub fn fill(buf: &mut [u8]) -> bool;
+    }
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+mod source {
+    pub fn fill(buf: &mut [u8]) -> bool {
+        getrandom::fill(buf).is_ok()
+    }
+}
 
 const POOL_SIZE: usize = 4096;
 
@@ -14,18 +37,39 @@ struct Pool {
     used: usize,
 }
 
-thread_local! {
-    static POOL: RefCell<Pool> = const {
-        RefCell::new(Pool { bytes: [0; POOL_SIZE], used: POOL_SIZE })
-    };
+/// The pool behind a spin lock: no_std has no thread-locals or mutexes. The
+/// wasm is single-threaded (never contended); native tests run in threads.
+struct Locked {
+    busy: AtomicBool,
+    pool: UnsafeCell<Pool>,
+}
+
+// SAFETY: `pool` is only reached through `with_pool`, which holds `busy`.
+unsafe impl Sync for Locked {}
+
+static POOL: Locked = Locked {
+    busy: AtomicBool::new(false),
+    pool: UnsafeCell::new(Pool { bytes: [0; POOL_SIZE], used: POOL_SIZE }),
+};
+
+fn with_pool<R>(f: impl FnOnce(&mut Pool) -> R) -> R {
+    while POOL.busy.swap(true, Ordering::Acquire) {
+        core::hint::spin_loop();
+    }
+    // SAFETY: `busy` gives this call exclusive access until it is released;
+    // `f` cannot re-enter (Pool::take calls no user code).
+    let result = f(unsafe { &mut *POOL.pool.get() });
+    POOL.busy.store(false, Ordering::Release);
+    result
 }
 
 impl Pool {
     fn take(&mut self, mut out: &mut [u8]) -> Result<()> {
         while !out.is_empty() {
             if self.used >= POOL_SIZE {
-                getrandom::fill(&mut self.bytes)
-                    .map_err(|_| Error::new(ErrorCode::Unsupported, "no secure random source"))?;
+                if !source::fill(&mut self.bytes) {
+                    return Err(Error::new(ErrorCode::Unsupported, "no secure random source"));
+                }
                 self.used = 0;
             }
             let available = self.bytes.get_mut(self.used..).unwrap_or_default();
@@ -44,7 +88,7 @@ impl Pool {
 
 /// Fills `buf` with cryptographically secure random bytes.
 pub fn fill(buf: &mut [u8]) -> Result<()> {
-    POOL.with(|pool| pool.borrow_mut().take(buf))
+    with_pool(|pool| pool.take(buf))
 }
 
 /// 32 random bytes as base64url (43 characters, 256 bits): a `state` value or
@@ -79,8 +123,7 @@ mod tests {
         fill(&mut big).unwrap();
         assert!(big.iter().filter(|&&b| b == 0).count() < big.len() / 16);
         fill(&mut []).unwrap();
-        POOL.with(|pool| {
-            let pool = pool.borrow();
+        with_pool(|pool| {
             assert!(pool.bytes.iter().take(pool.used).all(|&b| b == 0));
         });
     }

@@ -1,11 +1,12 @@
 //! Token-endpoint requests and responses as plain data: the core builds them,
 //! the `http` module sends them.
 
-use super::encode::{client_basic_auth, form_encode};
+use crate::prelude::*;
+use super::encode::{client_basic_auth, concat, form_encode};
 use super::error::Result;
 use super::secret::Secret;
 use super::token::response_error;
-use std::fmt;
+use core::fmt;
 
 /// An HTTP request to execute.
 #[derive(Clone, PartialEq)]
@@ -26,7 +27,7 @@ impl fmt::Debug for HttpRequest {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let url = match self.url.find(['?', '#']) {
             // Keep the `?` or `#` itself, so the elision is visible.
-            Some(i) => format!("{}…", self.url.get(..=i).unwrap_or_default()),
+            Some(i) => concat(&[self.url.get(..=i).unwrap_or_default(), "…"]),
             None => self.url.clone(),
         };
         f.debug_struct("HttpRequest")

@@ -1,9 +1,10 @@
 //! A string that must not leak: redacted `Debug`, constant-time equality and
 //! zeroed memory on drop.
 
+use crate::prelude::*;
 use super::callback::constant_time_eq;
-use std::fmt;
-use std::sync::atomic::{compiler_fence, Ordering};
+use core::fmt;
+use core::sync::atomic::{compiler_fence, Ordering};
 
 /// A secret string (token, code, verifier, password, client secret).
 #[derive(Clone)]
@@ -49,7 +50,7 @@ impl From<&str> for Secret {
 
 impl Drop for Secret {
     fn drop(&mut self) {
-        wipe(&mut std::mem::take(&mut self.0).into_bytes());
+        wipe(&mut core::mem::take(&mut self.0).into_bytes());
     }
 }
 
@@ -58,7 +59,7 @@ impl Drop for Secret {
 pub(crate) fn wipe(bytes: &mut [u8]) {
     for b in bytes.iter_mut() {
         // SAFETY: `b` is a valid, aligned, exclusive reference.
-        unsafe { std::ptr::write_volatile(b, 0) };
+        unsafe { core::ptr::write_volatile(b, 0) };
     }
     compiler_fence(Ordering::SeqCst);
 }

@@ -44,11 +44,22 @@ pub fn parse_retry_after(value: &str, now_ms: f64) -> Option<f64> {
     if !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit()) {
         return value.parse::<u64>().ok().map(|n| n as f64);
     }
-    parse_http_date(value).map(|at| ((at - now_ms) / 1000.0).ceil().max(0.0))
+    parse_http_date(value).map(|at| ceil((at - now_ms) / 1000.0).max(0.0))
+}
+
+/// `f64::ceil`, which needs std. From 2^52 on every f64 is an integer, so
+/// below that the truncating cast is exact; NaN and infinities pass through.
+fn ceil(x: f64) -> f64 {
+    const INTEGRAL: f64 = 4_503_599_627_370_496.0; // 2^52
+    if !(x > -INTEGRAL && x < INTEGRAL) {
+        return x;
+    }
+    let t = x as i64 as f64;
+    if t < x { t + 1.0 } else { t }
 }
 
 /// All-digit field of an allowed length.
-fn number(s: &str, len: std::ops::RangeInclusive<usize>) -> Option<i64> {
+fn number(s: &str, len: core::ops::RangeInclusive<usize>) -> Option<i64> {
     (len.contains(&s.len()) && s.bytes().all(|b| b.is_ascii_digit())).then_some(())?;
     s.parse().ok()
 }

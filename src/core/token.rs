@@ -1,12 +1,14 @@
 //! Token responses (RFC 6749 §5), lenient where providers are sloppy and
 //! strict where it matters, and the storable `TokenSet`.
 
+use crate::prelude::*;
+use super::encode::{concat, decimal, join};
 use super::error::{printable_code, Error, ErrorCode, Result};
 use super::json::{self, Value};
 use super::request::HttpResponse;
 use super::secret::Secret;
 use super::time::{parse_http_date, parse_retry_after};
-use std::fmt;
+use core::fmt;
 
 /// The tokens a grant produced.
 #[derive(Clone, PartialEq)]
@@ -61,7 +63,7 @@ impl TokenSet {
         match self.expires_at.filter(|at| at.is_finite()) {
             // Whole milliseconds: integer formatting keeps float printing
             // (~15 KB of wasm) out of the binary.
-            Some(at) => out.push_str(&(epoch_ms(at) as i64).to_string()),
+            Some(at) => out.push_str(&decimal(epoch_ms(at) as u64)),
             None => out.push_str("null"),
         }
         out.push_str(",\"refresh_token\":");
@@ -71,7 +73,7 @@ impl TokenSet {
         }
         out.push_str(",\"scope\":");
         match &self.scopes {
-            Some(scopes) => json::write_string(&mut out, &scopes.join(" ")),
+            Some(scopes) => json::write_string(&mut out, &join(scopes, " ")),
             None => out.push_str("null"),
         }
         out.push('}');
@@ -160,7 +162,11 @@ pub fn epoch_ms(at: f64) -> f64 {
     if at.is_nan() {
         return 0.0;
     }
-    at.round().clamp(0.0, MAX_SAFE_INTEGER)
+    // Rounds half up after clamping (no `f64::round` without std): in range
+    // the truncating cast is exact and the fraction is exact too.
+    let at = at.clamp(0.0, MAX_SAFE_INTEGER);
+    let whole = at as u64 as f64;
+    if at - whole >= 0.5 { whole + 1.0 } else { whole }
 }
 
 fn words(s: &str) -> Vec<String> {
@@ -215,10 +221,7 @@ fn error_for(status: u16, retry_after: Option<&str>, now_ms: f64, body: Option<&
     let Some((code, description)) = found else {
         return (!is_success(status)).then(|| unexpected_status(status));
     };
-    let message = format!(
-        "token endpoint answered {} (HTTP {status})",
-        printable_code(code)
-    );
+    let message = concat(&["token endpoint answered ", printable_code(code), " (HTTP ", &decimal(status.into()), ")"]);
     let mut e = Error::new(ErrorCode::OauthError, message).with_status(status);
     e.error = Some(code.to_owned());
     e.error_description = description.map(str::to_owned);
@@ -228,7 +231,7 @@ fn error_for(status: u16, retry_after: Option<&str>, now_ms: f64, body: Option<&
 fn unexpected_status(status: u16) -> Error {
     Error::new(
         ErrorCode::InvalidResponse,
-        format!("unexpected HTTP {status} from token endpoint"),
+        concat(&["unexpected HTTP ", &decimal(status.into()), " from token endpoint"]),
     )
     .with_status(status)
 }

@@ -7,6 +7,7 @@
 //! - 204 means not found / empty; 429 with `Retry-After` means slow down
 //!   (the core maps it to `rate_limited`).
 
+use crate::prelude::*;
 use super::code_flow::{CodeFlow, Endpoints, Registration};
 use super::credential::{ApiKey, Placement, Style};
 use super::tenant::tenant_origin;

@@ -1,10 +1,11 @@
 //! The OAuth 2.0 authorization-code flow (RFC 6749 §4.1 + PKCE, RFC 7636),
 //! as pure data: every provider with a code flow is a [`CodeFlow`] value.
 
-use std::borrow::Cow;
+use crate::prelude::*;
+use alloc::borrow::Cow;
 
 use crate::core::callback::{self, Callback};
-use crate::core::encode::append_query;
+use crate::core::encode::{append_query, concat, join};
 use crate::core::endpoint::{check_endpoint, origin_of};
 use crate::core::error::{Error, ErrorCode, Result};
 use crate::core::pkce;
@@ -143,11 +144,11 @@ impl CodeFlow {
         params: &[(String, String)],
     ) -> Result<AuthorizationRequest> {
         if let Some((name, _)) = params.iter().find(|(k, _)| RESERVED.contains(&k.as_str())) {
-            return Err(invalid(format!("params may not set `{name}`")));
+            return Err(invalid(concat(&["params may not set `", name, "`"])));
         }
         let state = random::token()?;
         let pkce = if pkce { Some(pkce::generate()?) } else { None };
-        let scope = scopes.join(" ");
+        let scope = join(scopes, " ");
         let mut query: Vec<(&str, &str)> = vec![
             ("response_type", "code"),
             ("client_id", &self.client.client_id),
@@ -195,7 +196,7 @@ impl CodeFlow {
         if username.is_empty() || password.is_empty() {
             return Err(invalid("username and password must not be empty"));
         }
-        let scope = scopes.join(" ");
+        let scope = join(scopes, " ");
         let extra: &[(&str, &str)] = if scope.is_empty() { &[] } else { &[("scope", &scope)] };
         Ok(request::password_grant(&self.token_endpoint, Some(&self.client), username, password, extra))
     }
@@ -222,7 +223,7 @@ impl CodeFlow {
         let Some(endpoint) = &self.revocation_endpoint else {
             return Err(Error::new(
                 ErrorCode::Unsupported,
-                format!("{} has no token revocation endpoint", self.provider),
+                concat(&[self.provider, " has no token revocation endpoint"]),
             ));
         };
         if token.is_empty() {

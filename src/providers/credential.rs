@@ -1,7 +1,8 @@
 //! Where a token or API key goes on an API request: each provider has its
 //! own convention, described by a [`Style`] and applied as data.
 
-use crate::core::encode::{append_query, basic_auth};
+use crate::prelude::*;
+use crate::core::encode::{append_query, basic_auth, concat};
 use crate::core::secret::Secret;
 
 /// How a secret is attached to a request.
@@ -51,7 +52,7 @@ impl Style {
         let mut headers = Vec::new();
         let mut new_url = None;
         match &self.placement {
-            Placement::Bearer => headers.push(("authorization", format!("Bearer {secret}"))),
+            Placement::Bearer => headers.push(("authorization", concat(&["Bearer ", secret]))),
             Placement::BasicPassword(user) => headers.push(("authorization", basic_auth(user, secret))),
             Placement::BasicUser(user) => headers.push(("authorization", basic_auth(user, secret))),
             Placement::Header(name) => headers.push((*name, secret.to_owned())),

@@ -10,6 +10,7 @@
 //! - Errors come as `{error}` or `{errors:[{message}]}` (the core reads both).
 //! - Tokens can only be revoked in Flexie's UI: no revocation endpoint.
 
+use crate::prelude::*;
 use super::code_flow::{invalid, CodeFlow, Endpoints, Registration};
 use super::credential::{ApiKey, Placement, Style};
 use super::tenant::tenant_origin;

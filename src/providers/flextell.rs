@@ -9,6 +9,7 @@
 //! - No revocation endpoint.
 //! - API under `/api/v1/…` with `Authorization: Bearer`, optional `X-Tenant`.
 
+use crate::prelude::*;
 use super::code_flow::{CodeFlow, Endpoints, Registration};
 use crate::core::endpoint::join_origin;
 use crate::core::error::Result;

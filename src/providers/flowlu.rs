@@ -13,6 +13,7 @@
 //! - API errors are `{error: {error_code, error_msg}}`, often with HTTP 200:
 //!   11 = authorization failed, 22 = access denied.
 
+use crate::prelude::*;
 use super::credential::{ApiKey, Placement, Style};
 use super::password::{explain, PasswordFlow};
 use super::tenant::tenant_origin;

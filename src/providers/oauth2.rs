@@ -1,6 +1,7 @@
 //! Any OAuth 2.0 server: endpoints and client authentication are given in
 //! full by the caller.
 
+use crate::prelude::*;
 use super::code_flow::{invalid, CodeFlow, Endpoints, Registration};
 use crate::core::error::Result;
 use crate::core::request::ClientAuth;

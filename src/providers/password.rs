@@ -1,8 +1,10 @@
 //! Resource-owner password grant providers (Flowlu, Virtuous): log in with
 //! a user's credentials, no browser redirect.
 
+use crate::prelude::*;
 use super::code_flow::invalid;
 use super::credential::Style;
+use crate::core::encode::concat;
 use crate::core::endpoint::check_endpoint;
 use crate::core::error::{Error, ErrorCode, Result};
 use crate::core::request::{self, Client, HttpRequest, HttpResponse};
@@ -59,7 +61,7 @@ impl PasswordFlow {
     /// The refresh request.
     pub fn refresh_request(&self, refresh_token: &str) -> Result<HttpRequest> {
         if !self.refreshable {
-            return Err(Error::new(ErrorCode::Unsupported, format!("{} issues no refresh tokens", self.provider)));
+            return Err(Error::new(ErrorCode::Unsupported, concat(&[self.provider, " issues no refresh tokens"])));
         }
         if refresh_token.is_empty() {
             return Err(invalid("refreshToken must not be empty"));

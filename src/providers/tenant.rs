@@ -1,7 +1,9 @@
 //! Multi-tenant CRMs live at `https://{tenant}.{domain}`; the `origin`
 //! option replaces that for sandboxes and tests.
 
+use crate::prelude::*;
 use super::code_flow::invalid;
+use crate::core::encode::concat;
 use crate::core::error::Result;
 
 /// The base origin: `origin` when given, else `https://{label}.{domain}`.
@@ -10,16 +12,16 @@ pub fn tenant_origin(label: Option<&str>, option: &str, domain: &str, origin: Op
     if let Some(origin) = origin {
         return Ok(origin.to_owned());
     }
-    let label = label.ok_or_else(|| invalid(format!("`{option}` is required (or `origin`)")))?;
+    let label = label.ok_or_else(|| invalid(concat(&["`", option, "` is required (or `origin`)"])))?;
     let valid = !label.is_empty()
         && label.len() <= 63
         && !label.starts_with('-')
         && !label.ends_with('-')
         && label.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-');
     if !valid {
-        return Err(invalid(format!("`{option}` must be a single DNS label like \"acme\"")));
+        return Err(invalid(concat(&["`", option, "` must be a single DNS label like \"acme\""])));
     }
-    Ok(format!("https://{}.{domain}", label.to_ascii_lowercase()))
+    Ok(concat(&["https://", &label.to_ascii_lowercase(), ".", domain]))
 }
 
 #[cfg(test)]
