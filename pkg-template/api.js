@@ -50,7 +50,7 @@ function withCredential(provider, request, place) {
 
 /** The checked code of a callback URL: sliced from `href` when it needed no decoding. */
 function callbackCode(core, href, state) {
-  if (writeAscii(href, state) && wasm(() => core.parseCallbackAt(href.length, state.length))) return firstSpan(href);
+  if (writeAscii(href, state) && core.parseCallbackAt(href.length, state.length)) return firstSpan(href);
   return wasm(() => core.parseCallback(href, state));
 }
 
@@ -79,7 +79,7 @@ class TokenFlow {
     const core = this.#core;
     // A code-flow 2xx answer to a first grant takes the fast path (spans.js).
     if (oldRefresh === "" && core.parseTokenAt && r.status >= 200 && r.status < 300 && writeAscii(r.body) &&
-      wasm(() => core.parseTokenAt(r.status, r.body.length, Date.now()))) {
+      core.parseTokenAt(r.status, r.body.length, Date.now())) {
       return fromSpans(r.body);
     }
     return fromCanonical(wasm(() => core.parseToken(r.status, r.retryAfter, r.body, oldRefresh, Date.now())));

@@ -8,10 +8,10 @@ let memory = null;
 let bytes = null;
 let spans = null;
 
-/** Views over the wasm memory, renewed when it has grown (the old ones are detached). */
+/** Views over the wasm memory, renewed when it has grown (which detaches the old ones: length 0). */
 function views() {
-  memory ??= wasmMemory();
-  if (bytes === null || bytes.buffer !== memory.buffer) {
+  if (bytes === null || bytes.length === 0) {
+    memory ??= wasmMemory();
     bytes = new Uint8Array(memory.buffer);
     spans = new Float64Array(memory.buffer, spansPointer(), 9);
   }
@@ -22,13 +22,11 @@ function views() {
  * when either is not ASCII: encodeInto then cannot fit it in one byte per unit.
  */
 export function writeAscii(a, b = "") {
-  const len = a.length + b.length;
-  const at = inputBuffer(len);
+  const s = b === "" ? a : a + b; // one encodeInto beats two (~190 vs ~310 ns)
+  const at = inputBuffer(s.length);
   views();
-  const ascii =
-    encoder.encodeInto(a, bytes.subarray(at, at + a.length)).read === a.length &&
-    encoder.encodeInto(b, bytes.subarray(at + a.length, at + len)).read === b.length;
-  if (!ascii) bytes.fill(0, at, at + len);
+  const ascii = encoder.encodeInto(s, bytes.subarray(at, at + s.length)).read === s.length;
+  if (!ascii) bytes.fill(0, at, at + s.length);
   return ascii;
 }
 

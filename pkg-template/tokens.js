@@ -108,7 +108,7 @@ export class TokenSet {
   /** Reads a `serialize()` string; anything else is `invalid_argument`. */
   static deserialize(value) {
     if (typeof value !== "string") throw fail(LIBRARY, "invalid_argument", "expected a serialized TokenSet string");
-    if (writeAscii(value) && wasm(() => tokenSetDeserializeAt(value.length))) return fromSpans(value);
+    if (writeAscii(value) && tokenSetDeserializeAt(value.length)) return fromSpans(value);
     return fromCanonical(wasm(() => tokenSetDeserialize(value)));
   }
 

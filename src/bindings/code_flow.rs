@@ -119,21 +119,22 @@ impl CodeFlowCore {
     }
 
     /// `parseCallback` over the input buffer (the URL's `url_len` bytes, then
-    /// the state's `state_len`): true when the code's span was written, false
-    /// when the code was escaped and JS must use `parseCallback`.
+    /// the state's `state_len`): true when the code's span was written;
+    /// false for anything else (an escaped code, an error), which JS then
+    /// hands to `parseCallback` for the decoded code or the error. A plain
+    /// number back is the cheapest answer the boundary has.
     #[wasm_bindgen(js_name = parseCallbackAt)]
-    pub fn parse_callback_at(&self, url_len: usize, state_len: usize) -> core::result::Result<bool, String> {
+    pub fn parse_callback_at(&self, url_len: usize, state_len: usize) -> bool {
         with_input(url_len + state_len, |input| {
             let (url, state) = (input.get(..url_len).unwrap_or_default(), input.get(url_len..).unwrap_or_default());
-            run(self.flow.provider, || {
-                required_arg(state, "state")?;
-                let code = self.flow.callback_code(url, state)?;
-                let written = write_span(input, &code);
-                if let Cow::Owned(decoded) = code {
+            match self.flow.callback_code(url, state) {
+                Ok(Cow::Borrowed(code)) => write_span(input, code),
+                Ok(Cow::Owned(decoded)) => {
                     drop(Secret::new(decoded)); // wiped: JS decodes it again
+                    false
                 }
-                Ok(written)
-            })
+                _ => false,
+            }
         })
     }
 
@@ -187,15 +188,13 @@ impl CodeFlowCore {
     }
 
     /// `parseToken` for a 2xx answer to a code exchange whose body (`len`
-    /// bytes) is in the input buffer: true when the token spans were written,
-    /// false when JS must use `parseToken`.
+    /// bytes) is in the input buffer: true when the token spans were written;
+    /// false for anything else, which JS then hands to `parseToken`.
     #[wasm_bindgen(js_name = parseTokenAt)]
-    pub fn parse_token_at(&self, status: u16, len: usize, now_ms: f64) -> core::result::Result<bool, String> {
+    pub fn parse_token_at(&self, status: u16, len: usize, now_ms: f64) -> bool {
         with_input(len, |body| {
-            run(self.flow.provider, || {
-                let value = json::parse(body).filter(|v| matches!(v, json::Value::Object(_)));
-                Ok(write_token_spans(body, &token_fields(status, None, now_ms, value.as_ref())?))
-            })
+            let value = json::parse(body).filter(|v| matches!(v, json::Value::Object(_)));
+            token_fields(status, None, now_ms, value.as_ref()).is_ok_and(|fields| write_token_spans(body, &fields))
         })
     }
 

@@ -8,7 +8,7 @@ use super::abi::{run, token_json, Options};
 use super::spans::{with_input, write_token_spans};
 use crate::core::json;
 use crate::core::secret::Secret;
-use crate::core::token::{epoch_ms, not_stored, stored_fields, TokenSet};
+use crate::core::token::{epoch_ms, stored_fields, TokenSet};
 
 const LIBRARY: &str = "crm-auth";
 
@@ -19,15 +19,13 @@ pub fn token_set_deserialize(stored: &str) -> Result<String, String> {
 }
 
 /// `tokenSetDeserialize` over the input buffer (`len` bytes): true when the
-/// token spans were written, false when JS must use `tokenSetDeserialize`.
+/// token spans were written; false for anything else, which JS then hands to
+/// `tokenSetDeserialize` (for the fallback or the error).
 #[wasm_bindgen(js_name = tokenSetDeserializeAt, skip_typescript)]
-pub fn token_set_deserialize_at(len: usize) -> Result<bool, String> {
+pub fn token_set_deserialize_at(len: usize) -> bool {
     with_input(len, |stored| {
-        run(LIBRARY, || {
-            let value = json::parse(stored);
-            let fields = value.as_ref().and_then(stored_fields).ok_or_else(not_stored)?;
-            Ok(write_token_spans(stored, &fields))
-        })
+        let value = json::parse(stored);
+        value.as_ref().and_then(stored_fields).is_some_and(|fields| write_token_spans(stored, &fields))
     })
 }
 

@@ -126,7 +126,7 @@ impl TokenFields<'_> {
 }
 
 /// The error for anything [`TokenSet::deserialize`] cannot read.
-pub fn not_stored() -> Error {
+fn not_stored() -> Error {
     Error::new(ErrorCode::InvalidArgument, "not a serialized TokenSet")
 }
 
