@@ -7,15 +7,15 @@
 //! - `bindings`: `#[wasm_bindgen]` exports over a string ABI (wasm only); the
 //!   package's JS layer wraps them and is the one place that calls `fetch`.
 #![deny(missing_docs)]
-// No std: its panic machinery (core::fmt, unicode tables) and dlmalloc were
-// a large part of the shipped wasm.
+// No std in the package's wasm: its panic machinery (core::fmt, unicode
+// tables) and dlmalloc were a large part of it.
 #![no_std]
 
 extern crate alloc;
-// Unit tests need std, and so does every wasm build but the package's
-// (wasm-bindgen tests, clippy): a cdylib needs std's panic handler unless it
-// has its own, and its own would clash with std's in a test binary.
-#[cfg(any(test, all(target_arch = "wasm32", not(feature = "shipped"))))]
+// Every other build links std (host builds, tests, the wasm-bindgen tests):
+// a cdylib needs a panic handler and an allocator, and the package's own
+// would clash with std's in a test binary.
+#[cfg(not(all(target_arch = "wasm32", feature = "shipped")))]
 extern crate std;
 
 #[cfg(any(target_arch = "wasm32", test))]
@@ -32,6 +32,7 @@ fn panic(_: &::core::panic::PanicInfo) -> ! {
 /// What std's prelude would bring in from `alloc`.
 mod prelude {
     pub use alloc::borrow::ToOwned;
+    pub use alloc::boxed::Box;
     pub use alloc::string::String;
     pub use alloc::vec;
     pub use alloc::vec::Vec;

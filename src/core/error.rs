@@ -57,9 +57,15 @@ impl ErrorCode {
     }
 }
 
-/// A failure with a stable code and optional protocol details.
+/// A failure with a stable code and optional protocol details. One pointer
+/// wide: every `Result` in the crate moves and drops it, and a boxed error
+/// made the wasm smaller than the ~64-byte struct moved around by value.
 #[derive(Clone, Debug, PartialEq)]
-pub struct Error {
+pub struct Error(Box<ErrorDetails>);
+
+/// What an [`Error`] carries (its fields are reached through the error).
+#[derive(Clone, Debug, PartialEq)]
+pub struct ErrorDetails {
     /// What went wrong, as a stable code.
     pub code: ErrorCode,
     /// A short human-readable reason, free of secrets.
@@ -74,17 +80,34 @@ pub struct Error {
     pub retry_after: Option<f64>,
 }
 
+impl core::ops::Deref for Error {
+    type Target = ErrorDetails;
+    fn deref(&self) -> &ErrorDetails {
+        &self.0
+    }
+}
+
+impl core::ops::DerefMut for Error {
+    fn deref_mut(&mut self) -> &mut ErrorDetails {
+        &mut self.0
+    }
+}
+
 impl Error {
     /// An error with a code and message and no further details.
     pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
-        Self {
+        Self::with_message(code, message.into())
+    }
+
+    fn with_message(code: ErrorCode, message: String) -> Self {
+        Self(Box::new(ErrorDetails {
             code,
-            message: message.into(),
+            message,
             status: None,
             error: None,
             error_description: None,
             retry_after: None,
-        }
+        }))
     }
 
     /// Sets the HTTP status.
@@ -148,8 +171,8 @@ mod tests {
         assert_eq!(e.to_string(), "timeout: no answer");
         assert_eq!(e.status, Some(504));
         assert_eq!(
-            (e.error, e.error_description, e.retry_after),
-            (None, None, None)
+            (&e.error, &e.error_description, e.retry_after),
+            (&None, &None, None)
         );
     }
 
