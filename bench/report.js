@@ -133,8 +133,8 @@ export function render(R) {
       "handler builds one client + authorize URL, + miniflare's loopback round trip. Peers bundled by esbuild. " +
       (R.workerd ? `No-library baseline: ready ${ms(R.workerd.baseline.readyMs)} ms, first fetch ${ms(R.workerd.baseline.firstFetchMs)} ms; ` +
         `warm fetch ${LIBS.map((l) => ms(R.workerd[l].warmFetchMs)).join(" / ")} ms.` : ""),
-    "5. crm-auth: the files a browser loads (crm_auth_bg.wasm + crm_auth.js + browser.js + api.js + http.js + tokens.js + " +
-      "errors.js) as shipped, each compressed separately and summed. Peers: esbuild `--bundle --minify --format=esm` " +
+    "5. crm-auth: the files a browser loads, as shipped: crm_auth_bg.wasm + browser.js (every provider, Session, sealed " +
+      "state, edge stores, HMAC; one minified module), each compressed separately and summed. Peers: esbuild `--bundle --minify --format=esm` " +
       "of one provider's authorize + callback + exchange (bench/entries/). KB = 1024 bytes. gzip level 9 and " +
       "brotli quality 11 from node:zlib.",
   );

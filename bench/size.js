@@ -1,17 +1,16 @@
 // Bytes on the wire, and the per-function / per-crate size appendix.
 //
-// crm-auth: the files a browser downloads for the `browser` entry — crm_auth_bg.wasm,
-//   crm_auth.js (wasm-bindgen glue) and the package's other browser modules — each compressed
-//   on its own (each is a separate response) and summed. As shipped: the glue is not minified.
+// crm-auth: the files a browser downloads for the `browser` entry — crm_auth_bg.wasm and
+//   browser.js (glue + every JS module, bundled and minified) — each compressed on its own
+//   (each is a separate response) and summed.
 // Peers: bench/entries/<lib>.js (one provider: authorize URL + callback check + code
 //   exchange) bundled with esbuild --bundle --minify --format=esm (browser platform).
 //   For reference, crm-auth's JS used the same way (bench/entries/crm-auth.js) is bundled with
 //   the same flags; its wasm is added unchanged.
 // Compression (node:zlib): gzip level 9; brotli quality 11 (max), default window.
 //
-// Appendix: a names-kept build (wasm-bindgen --keep-debug on the release wasm, then wasm-opt
-// with the same flags as scripts/build.sh plus -g, so sizes match the shipped wasm but the
-// name section survives), `twiggy top -n 25`, and a per-crate rollup of shallow sizes.
+// Appendix: a names-kept build (the steps of scripts/build.sh with wasm-opt -g and wasm-bindgen
+// --keep-debug, so sizes match the shipped wasm but the name section survives), `twiggy top -n 25`, and a per-crate rollup of shallow sizes.
 
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
@@ -123,18 +122,22 @@ export function twiggyAppendix({ outDir }) {
   if (!wasmBindgen || !fs.existsSync(input)) {
     return { ok: false, note: `names-kept build skipped: ${wasmBindgen ? input + " missing (run scripts/build.sh)" : "wasm-bindgen not found"}.` };
   }
+  const wasmOpt = path.join(ROOT, "node_modules/.bin/wasm-opt"); // npm binaryen, never Debian's
+  if (!fs.existsSync(wasmOpt)) return { ok: false, note: "node_modules/.bin/wasm-opt missing (run scripts/setup.sh)." };
   fs.rmSync(outDir, { recursive: true, force: true });
-  let r = spawnSync(wasmBindgen, ["--target", "web", "--keep-debug", "--out-dir", outDir, input], { encoding: "utf8" });
+  fs.mkdirSync(outDir, { recursive: true });
+  // The steps of scripts/build.sh, with names kept (-g, --keep-debug).
+  const stripped = path.join(outDir, "input.wasm");
+  let r = spawnSync(wasmOpt, ["-g", "--strip-target-features", ...buildFeatureFlags(), input, "-o", stripped], { encoding: "utf8" });
+  if (r.status !== 0) return { ok: false, note: `wasm-opt failed: ${r.stderr.trim().slice(0, 400)}` };
+  r = spawnSync(wasmBindgen, ["--target", "web", "--keep-debug", "--out-dir", outDir, "--out-name", "crm_auth", stripped], { encoding: "utf8" });
   if (r.status !== 0) return { ok: false, note: `wasm-bindgen --keep-debug failed: ${r.stderr.trim().slice(0, 400)}` };
   const named = path.join(outDir, "crm_auth_bg.wasm");
   const opt = path.join(outDir, "crm_auth_bg.opt.wasm");
   let target = named;
   let optimised = false;
-  const wasmOpt = path.join(ROOT, "node_modules/.bin/wasm-opt"); // npm binaryen, never Debian's
-  if (fs.existsSync(wasmOpt)) {
-    r = spawnSync(wasmOpt, ["-Oz", "-g", ...buildFeatureFlags(), named, "-o", opt], { encoding: "utf8" });
-    if (r.status === 0) { target = opt; optimised = true; }
-  }
+  r = spawnSync(wasmOpt, ["-Oz", "--converge", "-g", "--strip-target-features", ...buildFeatureFlags(), named, "-o", opt], { encoding: "utf8" });
+  if (r.status === 0) { target = opt; optimised = true; }
   const top = spawnSync(twiggy, ["top", "-n", "25", target], { encoding: "utf8" });
   const all = spawnSync(twiggy, ["top", "-f", "json", target], { encoding: "utf8", maxBuffer: 64 << 20 });
   if (top.status !== 0 || all.status !== 0) return { ok: false, note: `twiggy failed: ${(top.stderr || all.stderr).trim().slice(0, 400)}` };
