@@ -4,7 +4,7 @@
 import { CodeFlowCore, PasswordCore, ApiKeyCore, HmacCore, flowluApiError } from "./crm_auth.js";
 import { CrmAuthError, fail, fromWasm, wasm } from "./errors.js";
 import { httpOptions, send } from "./http.js";
-import { TokenSet, accessTokenOf, fromCanonical, fromSpans, toJson } from "./tokens.js";
+import { PLACEMENT, TokenSet, accessTokenOf, fromCanonical, fromSpans, toJson } from "./tokens.js";
 import { firstSpan, writeAscii } from "./spans.js";
 import { open, seal, sealOptions } from "./seal.js";
 
@@ -31,7 +31,7 @@ function optionalText(provider, value, name) {
 /** Returns a copy of `request` with the credential the wasm placed for its URL. */
 function withCredential(provider, request, place) {
   if (!(request instanceof Request)) throw fail(provider, "invalid_argument", "request must be a Request");
-  const { url, headers } = JSON.parse(place(request.url));
+  const { url, headers } = place(request.url);
   let copy;
   if (url === null) {
     copy = request.clone(); // tees any body: the caller's request stays usable
@@ -92,8 +92,11 @@ class TokenFlow {
   }
 
   authorize(request, tokens) {
-    const token = accessTokenOf(this.#name, tokens);
-    return withCredential(this.#name, request, (url) => this.#core.authorization(url, token));
+    return withCredential(this.#name, request, (url) => this[PLACEMENT](url, tokens));
+  }
+
+  [PLACEMENT](url, tokens) {
+    return JSON.parse(this.#core.authorization(url, accessTokenOf(this.#name, tokens)));
   }
 
   /** Base URL of the provider's API, or null when unknown. */
@@ -196,7 +199,11 @@ export class ApiKeyCredentials {
   }
 
   authorize(request) {
-    return withCredential(this.#provider, request, (url) => this.#core.authorization(url));
+    return withCredential(this.#provider, request, (url) => this[PLACEMENT](url));
+  }
+
+  [PLACEMENT](url) {
+    return JSON.parse(this.#core.authorization(url));
   }
 
   toJSON() {

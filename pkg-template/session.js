@@ -9,7 +9,7 @@
 // - invalid_grant clears the store; transient failures back off (cooldown).
 import { AgileCrm, ApiKeyCredentials, Flexie, Flextell, Flowlu, OAuth2, Virtuous } from "./api.js";
 import { CrmAuthError, fail } from "./errors.js";
-import { TokenSet } from "./tokens.js";
+import { PLACEMENT, TokenSet } from "./tokens.js";
 
 const LIBRARY = "crm-auth";
 const COOLDOWN_FIRST_MS = 1000;
@@ -129,7 +129,7 @@ export class Session {
 
   constructor(options) {
     const { provider, store, key } = options ?? {};
-    if (provider === null || typeof provider !== "object" || typeof provider.authorize !== "function") {
+    if (provider === null || typeof provider !== "object" || typeof provider[PLACEMENT] !== "function") {
       throw fail(LIBRARY, "invalid_argument", "`provider` must be a crm-auth provider or ApiKeyCredentials");
     }
     const name = providerName(provider);
@@ -342,19 +342,17 @@ export class Session {
 
   /** A fresh request with credentials and the buffered body. */
   #send(original, body, tokens) {
-    // Credentials are placed on a body-less copy: moving a body to a new URL
-    // would turn it into a stream, which browsers upload only over HTTP/2.
-    const probe = new Request(original.url, { method: original.method, headers: original.headers });
-    const authorized = this.#apiKey ? this.#provider.authorize(probe) : this.#provider.authorize(probe, tokens);
-    const request = authorized.url === original.url
-      ? new Request(original, body === null ? { headers: authorized.headers } : { headers: authorized.headers, body })
-      : new Request(authorized.url, {
-        method: original.method,
-        headers: authorized.headers,
-        body,
-        redirect: original.redirect,
-        signal: original.signal,
-      });
+    // One new Request: the credential's place is asked for as data, not by
+    // authorizing a probe Request (each Request costs ~5–20 µs in Node).
+    const { url, headers } = this.#provider[PLACEMENT](original.url, tokens);
+    const merged = new Headers(original.headers);
+    for (const [name, value] of headers) merged.set(name, value);
+    // A credential in the query moves the request: a new URL with the same
+    // method, body (buffered: a moved stream body would upload only over
+    // HTTP/2 in browsers), redirect mode and signal.
+    const request = url === null
+      ? new Request(original, body === null ? { headers: merged } : { headers: merged, body })
+      : new Request(url, { method: original.method, headers: merged, body, redirect: original.redirect, signal: original.signal });
     return globalThis.fetch(request).catch((e) => {
       if (e instanceof CrmAuthError || e?.name === "AbortError") throw e;
       throw fail(this.#name, "network_error", "the request failed before an answer arrived");

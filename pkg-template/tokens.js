@@ -134,6 +134,12 @@ export class TokenSet {
   }
 }
 
+/**
+ * Internal (api.js, Session): `provider[PLACEMENT](url, tokens)` says where the
+ * credential goes — `{ url: string | null, headers }` — without building Requests.
+ */
+export const PLACEMENT = Symbol("crm-auth placement");
+
 /** The access token of a TokenSet (or any object with a string `accessToken`). */
 export function accessTokenOf(provider, tokens) {
   const token = tokens?.accessToken;
