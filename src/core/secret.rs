@@ -57,8 +57,16 @@ impl Drop for Secret {
 /// Overwrites `bytes` with zeros in a way the optimizer cannot drop as a dead
 /// store just before the memory is freed.
 pub(crate) fn wipe(bytes: &mut [u8]) {
-    for b in bytes.iter_mut() {
-        // SAFETY: `b` is a valid, aligned, exclusive reference.
+    // Eight bytes per store where aligned: inputs of a few hundred bytes are
+    // wiped on every hot call.
+    // SAFETY: u64 has no invalid bit patterns, so viewing aligned bytes as words is sound.
+    let (head, words, tail) = unsafe { bytes.align_to_mut::<u64>() };
+    for w in words {
+        // SAFETY: `w` is a valid, aligned, exclusive reference.
+        unsafe { core::ptr::write_volatile(w, 0) };
+    }
+    for b in head.iter_mut().chain(tail) {
+        // SAFETY: as above.
         unsafe { core::ptr::write_volatile(b, 0) };
     }
     compiler_fence(Ordering::SeqCst);
