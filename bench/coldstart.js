@@ -73,11 +73,11 @@ async function prepareWorkers(outDir) {
     const src = path.join(HERE, "workers", `${lib}.js`);
     const out = path.join(dir, "worker.js");
     if (lib === "crm-auth") {
-      // The package as shipped: its files, with the bare import pointed at the workerd entry.
+      // What wrangler would upload: the workerd entry (one bundled module) and the wasm, with
+      // the bare import pointed at the entry. (Other runtimes' entries next to it would be
+      // loaded as modules too and slow "ready" down.)
       fs.mkdirSync(path.join(dir, "pkg"));
-      for (const f of fs.readdirSync(path.join(ROOT, "pkg"))) {
-        if (f.endsWith(".js") || f.endsWith(".wasm")) fs.copyFileSync(path.join(ROOT, "pkg", f), path.join(dir, "pkg", f));
-      }
+      for (const f of ["workerd.js", "crm_auth_bg.wasm"]) fs.copyFileSync(path.join(ROOT, "pkg", f), path.join(dir, "pkg", f));
       const text = fs.readFileSync(src, "utf8").replace(/from "crm-auth"/, 'from "./pkg/workerd.js"');
       fs.writeFileSync(out, text);
     } else if (lib === "baseline") {
