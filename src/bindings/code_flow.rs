@@ -21,26 +21,26 @@ fn build(provider: &str, o: &Options, registration: Registration) -> Result<Code
     match provider {
         flextell::NAME => flextell::code_flow(flextell::FlextellConfig {
             registration,
-            origin: o.string("origin")?,
+            origin: o.str("origin")?,
         }),
         flexie::NAME => flexie::code_flow(flexie::FlexieConfig {
-            subdomain: o.string("subdomain")?,
+            subdomain: o.str("subdomain")?,
             registration,
-            origin: o.string("origin")?,
-            token_placement: o.string("tokenPlacement")?,
+            origin: o.str("origin")?,
+            token_placement: o.str("tokenPlacement")?,
         }),
         agilecrm::NAME => agilecrm::code_flow(agilecrm::AgileCrmConfig {
-            domain: o.string("domain")?,
+            domain: o.str("domain")?,
             registration,
-            origin: o.string("origin")?,
+            origin: o.str("origin")?,
         }),
         _ => oauth2::code_flow(oauth2::OAuth2Config {
             authorization_endpoint: o.required("authorizationEndpoint")?,
             token_endpoint: o.required("tokenEndpoint")?,
-            revocation_endpoint: o.string("revocationEndpoint")?,
+            revocation_endpoint: o.str("revocationEndpoint")?,
             registration,
-            client_auth: o.string("clientAuth")?,
-            api_base: o.string("apiBase")?,
+            client_auth: o.str("clientAuth")?,
+            api_base: o.str("apiBase")?,
         }),
     }
 }
@@ -51,7 +51,7 @@ fn provider_name(provider: &str) -> Option<&'static str> {
 }
 
 /// Refuses a client secret in a browser page unless the caller opted in.
-pub fn guard_secret(o: &Options, secret: &Option<Secret>, in_browser: bool) -> Result<()> {
+pub fn guard_secret(o: &Options, secret: Option<&str>, in_browser: bool) -> Result<()> {
     if secret.is_some() && in_browser && o.bool("dangerouslyAllowBrowser")? != Some(true) {
         return Err(Error::new(
             ErrorCode::SecretInBrowser,
@@ -87,12 +87,12 @@ impl CodeFlowCore {
             }
             let o = Options::parse(options, "options", false)?;
             let client_secret = o.secret("clientSecret")?;
-            guard_secret(&o, &client_secret, in_browser)?;
+            guard_secret(&o, client_secret, in_browser)?;
             let registration = Registration {
                 client_id: o.required("clientId")?,
                 client_secret,
                 redirect_uri: o.required("redirectUri")?,
-                issuer: o.string("issuer")?,
+                issuer: o.str("issuer")?,
             };
             Ok(CodeFlowCore { flow: build(name, &o, registration)? })
         })
@@ -161,7 +161,7 @@ impl CodeFlowCore {
                 return Err(Error::new(ErrorCode::Unsupported, "this provider has no password grant"));
             }
             let o = Options::parse(options, "login options", false)?;
-            let req = self.flow.password_request(&o.required("username")?, &o.required("password")?, &o.strings("scopes")?)?;
+            let req = self.flow.password_request(o.required("username")?, o.required("password")?, &o.strings("scopes")?)?;
             Ok(request_json(&req))
         })
     }

@@ -10,13 +10,12 @@ use crate::providers::credential::ApiKey;
 use crate::providers::{agilecrm, flexie, flowlu, virtuous};
 
 fn build(provider: &str, o: &Options) -> Result<ApiKey> {
-    let key = o.required("apiKey")?.into();
-    let origin = o.string("origin")?;
-    let origin = origin.as_deref();
+    let key = o.required("apiKey")?;
+    let origin = o.str("origin")?;
     match provider {
-        flexie::NAME => flexie::api_key(o.string("subdomain")?.as_deref(), key, o.string("placement")?.as_deref(), origin),
-        agilecrm::NAME => agilecrm::api_key(o.string("domain")?.as_deref(), o.required("email")?, key, origin),
-        flowlu::NAME => flowlu::api_key(o.string("company")?.as_deref(), key, origin),
+        flexie::NAME => flexie::api_key(o.str("subdomain")?, key, o.str("placement")?, origin),
+        agilecrm::NAME => agilecrm::api_key(o.str("domain")?, o.required("email")?, key, origin),
+        flowlu::NAME => flowlu::api_key(o.str("company")?, key, origin),
         virtuous::NAME => virtuous::api_key(key, origin),
         _ => Err(invalid("unknown provider")),
     }

@@ -14,7 +14,7 @@ const NAME: &str = "hmac";
 fn config(options: &str) -> Result<HmacConfig> {
     let o = Options::parse(options, "HmacSigner options", false)?;
     let mut c = HmacConfig::new(o.required("key")?.into())?;
-    c.key_id = o.string("keyId")?;
+    c.key_id = o.str("keyId")?.map(str::to_owned);
     for (field, key) in [
         (&mut c.signature_header, "signatureHeader"),
         (&mut c.timestamp_header, "timestampHeader"),
@@ -22,15 +22,15 @@ fn config(options: &str) -> Result<HmacConfig> {
         (&mut c.signature_prefix, "signaturePrefix"),
         (&mut c.separator, "separator"),
     ] {
-        if let Some(v) = o.string(key)? {
-            *field = v;
+        if let Some(v) = o.str(key)? {
+            *field = v.to_owned();
         }
     }
     let parts = o.strings("components")?;
     if !parts.is_empty() {
         c.parts = parts.iter().map(|p| Part::parse(p)).collect::<Result<_>>()?;
     }
-    c.encoding = match o.string("encoding")?.as_deref() {
+    c.encoding = match o.str("encoding")? {
         None | Some("base64") => Encoding::Base64,
         Some("hex") => Encoding::Hex,
         Some(_) => return Err(Error::new(ErrorCode::InvalidArgument, "encoding must be \"base64\" or \"hex\"")),

@@ -14,12 +14,12 @@ use crate::providers::{flowlu, virtuous};
 fn build(provider: &str, o: &Options) -> Result<PasswordFlow> {
     match provider {
         flowlu::NAME => flowlu::password_flow(flowlu::FlowluConfig {
-            company: o.string("company")?,
-            client_id: o.string("clientId")?,
-            origin: o.string("origin")?,
-            token_endpoint: o.string("tokenEndpoint")?,
+            company: o.str("company")?,
+            client_id: o.str("clientId")?,
+            origin: o.str("origin")?,
+            token_endpoint: o.str("tokenEndpoint")?,
         }),
-        virtuous::NAME => virtuous::password_flow(o.string("origin")?.as_deref()),
+        virtuous::NAME => virtuous::password_flow(o.str("origin")?),
         _ => Err(invalid("unknown provider")),
     }
 }
@@ -44,9 +44,12 @@ impl PasswordCore {
     pub fn login_request(&self, options: &str) -> core::result::Result<String, String> {
         run(self.flow.provider, || {
             let o = Options::parse(options, "login options", false)?;
-            let otp = o.string("otp")?.filter(|v| !v.is_empty());
-            let extra: Vec<(&str, &str)> = otp.as_deref().map(|v| ("otp", v)).into_iter().collect();
-            Ok(request_json(&self.flow.login_request(&o.required("username")?, &o.required("password")?, &extra)?))
+            let otp = o.str("otp")?.filter(|v| !v.is_empty());
+            let extra: &[(&str, &str)] = match &otp {
+                Some(v) => &[("otp", v)],
+                None => &[],
+            };
+            Ok(request_json(&self.flow.login_request(o.required("username")?, o.required("password")?, extra)?))
         })
     }
 

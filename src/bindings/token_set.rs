@@ -38,9 +38,9 @@ pub fn token_set_from_init(init: &str) -> Result<String, String> {
         let scopes = o.strings("scopes")?;
         let tokens = TokenSet {
             access_token: Secret::new(o.required("accessToken")?),
-            token_type: o.string("tokenType")?.unwrap_or_else(|| "Bearer".into()),
+            token_type: o.str("tokenType")?.unwrap_or("Bearer").to_owned(),
             expires_at: o.number("expiresAt")?.map(epoch_ms),
-            refresh_token: o.secret("refreshToken")?,
+            refresh_token: o.secret("refreshToken")?.map(Secret::from),
             scopes: (!scopes.is_empty()).then_some(scopes),
         };
         Ok(token_json(&tokens))

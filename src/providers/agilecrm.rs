@@ -14,7 +14,6 @@ use super::tenant::tenant_origin;
 use crate::core::endpoint::join_origin;
 use crate::core::error::Result;
 use crate::core::request::ClientAuth;
-use crate::core::secret::Secret;
 
 /// Provider name used in errors.
 pub const NAME: &str = "agilecrm";
@@ -23,32 +22,27 @@ const API_PATH: &str = "/dev/api";
 
 /// Settings an Agile CRM client is built from.
 #[derive(Debug)]
-pub struct AgileCrmConfig {
+pub struct AgileCrmConfig<'a> {
     /// `acme` in `acme.agilecrm.com`.
-    pub domain: Option<String>,
+    pub domain: Option<&'a str>,
     /// Client id, secret, redirect URI and expected issuer.
-    pub registration: Registration,
+    pub registration: Registration<'a>,
     /// Replaces `https://{domain}.agilecrm.com`.
-    pub origin: Option<String>,
+    pub origin: Option<&'a str>,
 }
 
 /// Builds the Agile CRM code flow.
 pub fn code_flow(config: AgileCrmConfig) -> Result<CodeFlow> {
-    let origin = tenant_origin(config.domain.as_deref(), "domain", DOMAIN, config.origin.as_deref())?;
-    let endpoints = Endpoints {
-        authorization: join_origin(&origin, "/oauth/authorize")?,
-        token: join_origin(&origin, "/oauth/token")?,
-        revocation: None,
-        api: Some(join_origin(&origin, API_PATH)?),
-    };
+    let origin = tenant_origin(config.domain, "domain", DOMAIN, config.origin)?;
+    let endpoints = Endpoints::at(&origin, "/oauth/authorize", "/oauth/token", API_PATH)?;
     let mut flow = CodeFlow::registered(NAME, endpoints, config.registration, ClientAuth::SecretPost)?;
     flow.token_style = Style { placement: Placement::Bearer, accept_json: true };
     Ok(flow)
 }
 
 /// HTTP Basic `email:key` plus `Accept: application/json`.
-pub fn api_key(domain: Option<&str>, email: String, key: Secret, origin: Option<&str>) -> Result<ApiKey> {
+pub fn api_key(domain: Option<&str>, email: &str, key: &str, origin: Option<&str>) -> Result<ApiKey> {
     let origin = tenant_origin(domain, "domain", DOMAIN, origin)?;
-    let style = Style { placement: Placement::BasicUser(email), accept_json: true };
-    Ok(ApiKey { provider: NAME, api_base: join_origin(&origin, API_PATH)?, style, key })
+    let style = Style { placement: Placement::BasicUser(email.to_owned()), accept_json: true };
+    Ok(ApiKey { provider: NAME, api_base: join_origin(&origin, API_PATH)?, style, key: key.into() })
 }

@@ -6,7 +6,7 @@ use alloc::borrow::Cow;
 
 use crate::core::callback::{self, Callback};
 use crate::core::encode::{append_query, concat, join};
-use crate::core::endpoint::{check_endpoint, origin_of};
+use crate::core::endpoint::{check_endpoint, join_origin, origin_of};
 use crate::core::error::{Error, ErrorCode, Result};
 use crate::core::pkce;
 use crate::core::random;
@@ -52,17 +52,18 @@ pub struct CodeFlow {
 }
 
 /// What the app registered with the provider: the same four settings for
-/// every authorization-code provider.
-#[derive(Debug)]
-pub struct Registration {
+/// every authorization-code provider, borrowed from the caller's options
+/// (copied once the flow is valid).
+#[derive(Clone, Copy, Debug)]
+pub struct Registration<'a> {
     /// OAuth client id.
-    pub client_id: String,
+    pub client_id: &'a str,
     /// OAuth client secret (servers only).
-    pub client_secret: Option<Secret>,
+    pub client_secret: Option<&'a str>,
     /// Registered redirect URI, sent verbatim (providers match it exactly).
-    pub redirect_uri: String,
+    pub redirect_uri: &'a str,
     /// Expected `iss` on callbacks; defaults to the authorization endpoint's origin.
-    pub issuer: Option<String>,
+    pub issuer: Option<&'a str>,
 }
 
 /// A provider's OAuth endpoints and API base.
@@ -90,36 +91,38 @@ pub struct AuthorizationRequest {
     pub code_verifier: Option<Secret>,
 }
 
+impl Endpoints {
+    /// A provider's fixed paths below `origin` (no revocation endpoint).
+    pub fn at(origin: &str, authorization: &str, token: &str, api: &str) -> Result<Self> {
+        Ok(Endpoints {
+            authorization: join_origin(origin, authorization)?,
+            token: join_origin(origin, token)?,
+            revocation: None,
+            api: Some(join_origin(origin, api)?),
+        })
+    }
+}
+
 impl CodeFlow {
     /// A flow for `registration`, authenticating the client with `auth`.
-    pub fn registered(provider: &'static str, endpoints: Endpoints, registration: Registration, auth: ClientAuth) -> Result<Self> {
-        let Registration { client_id, client_secret, redirect_uri, issuer } = registration;
-        CodeFlow::new(provider, endpoints, issuer, Client { client_id, client_secret, auth }, redirect_uri)
-    }
-
     /// Validates endpoints and client settings; `issuer` defaults to the
     /// authorization endpoint's origin. Tokens are sent as `Bearer` unless
     /// `token_style` is changed afterwards.
-    pub fn new(
-        provider: &'static str,
-        endpoints: Endpoints,
-        issuer: Option<String>,
-        client: Client,
-        redirect_uri: String,
-    ) -> Result<Self> {
+    pub fn registered(provider: &'static str, endpoints: Endpoints, registration: Registration, auth: ClientAuth) -> Result<Self> {
         let Endpoints { authorization: authorization_endpoint, token: token_endpoint, revocation: revocation_endpoint, api: api_base } =
             endpoints;
+        let Registration { client_id, client_secret, redirect_uri, issuer } = registration;
         check_endpoint(&authorization_endpoint)?;
         check_endpoint(&token_endpoint)?;
         for url in revocation_endpoint.iter().chain(&api_base) {
             check_endpoint(url)?;
         }
-        if client.client_id.is_empty() {
+        if client_id.is_empty() {
             return Err(invalid("clientId must not be empty"));
         }
-        check_redirect_uri(&redirect_uri)?;
+        check_redirect_uri(redirect_uri)?;
         let issuer = match issuer {
-            Some(iss) => iss,
+            Some(iss) => iss.to_owned(),
             None => origin_of(&authorization_endpoint)?,
         };
         Ok(CodeFlow {
@@ -128,8 +131,8 @@ impl CodeFlow {
             token_endpoint,
             revocation_endpoint,
             issuer,
-            client,
-            redirect_uri,
+            client: Client { client_id: client_id.to_owned(), client_secret: client_secret.map(Secret::from), auth },
+            redirect_uri: redirect_uri.to_owned(),
             token_style: Style::BEARER,
             api_base,
         })

@@ -9,9 +9,7 @@
 //! - No revocation endpoint.
 //! - API under `/api/v1/…` with `Authorization: Bearer`, optional `X-Tenant`.
 
-use crate::prelude::*;
 use super::code_flow::{CodeFlow, Endpoints, Registration};
-use crate::core::endpoint::join_origin;
 use crate::core::error::Result;
 use crate::core::request::ClientAuth;
 
@@ -24,21 +22,15 @@ pub const API_PATH: &str = "/api/v1";
 
 /// Settings a Flextell client is built from.
 #[derive(Debug)]
-pub struct FlextellConfig {
+pub struct FlextellConfig<'a> {
     /// Client id, secret, redirect URI and expected issuer.
-    pub registration: Registration,
+    pub registration: Registration<'a>,
     /// Replaces scheme+host+port (sandboxes, tests).
-    pub origin: Option<String>,
+    pub origin: Option<&'a str>,
 }
 
 /// Builds the Flextell code flow.
 pub fn code_flow(config: FlextellConfig) -> Result<CodeFlow> {
-    let origin = config.origin.as_deref().unwrap_or(ORIGIN);
-    let endpoints = Endpoints {
-        authorization: join_origin(origin, "/oauth/authorize")?,
-        token: join_origin(origin, "/oauth/token")?,
-        revocation: None,
-        api: Some(join_origin(origin, API_PATH)?),
-    };
+    let endpoints = Endpoints::at(config.origin.unwrap_or(ORIGIN), "/oauth/authorize", "/oauth/token", API_PATH)?;
     CodeFlow::registered(NAME, endpoints, config.registration, ClientAuth::SecretPost)
 }

@@ -18,7 +18,6 @@ use super::password::PasswordFlow;
 use crate::core::endpoint::join_origin;
 use crate::core::error::{Error, ErrorCode, Result};
 use crate::core::request::HttpResponse;
-use crate::core::secret::Secret;
 use crate::core::token::TokenSet;
 
 /// Provider name used in errors.
@@ -45,8 +44,8 @@ pub fn password_flow(origin: Option<&str>) -> Result<PasswordFlow> {
 }
 
 /// An API key sent as `Authorization: Bearer`.
-pub fn api_key(key: Secret, origin: Option<&str>) -> Result<ApiKey> {
-    Ok(ApiKey { provider: NAME, api_base: join_origin(origin.unwrap_or(ORIGIN), API_PATH)?, style: Style::BEARER, key })
+pub fn api_key(key: &str, origin: Option<&str>) -> Result<ApiKey> {
+    Ok(ApiKey { provider: NAME, api_base: join_origin(origin.unwrap_or(ORIGIN), API_PATH)?, style: Style::BEARER, key: key.into() })
 }
 
 #[cfg(test)]
