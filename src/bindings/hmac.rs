@@ -28,7 +28,11 @@ fn config(options: &str) -> Result<HmacConfig> {
     }
     let parts = o.strings("components")?;
     if !parts.is_empty() {
-        c.parts = parts.iter().map(|p| Part::parse(p)).collect::<Result<_>>()?;
+        // A loop, not `collect::<Result<_>>` (a GenericShunt per use).
+        c.parts.clear();
+        for p in &parts {
+            c.parts.push(Part::parse(p)?);
+        }
     }
     c.encoding = match o.str("encoding")? {
         None | Some("base64") => Encoding::Base64,
