@@ -43,7 +43,34 @@ pub fn error_json(err: &Error, provider: &str) -> String {
 
 /// Runs `f`, turning its error into the JSON JS expects.
 pub fn run<T>(provider: &str, f: impl FnOnce() -> Result<T>) -> core::result::Result<T, String> {
-    f().map_err(|e| error_json(&e, provider))
+    f().map_err(|e| thrown(e, provider))
+}
+
+/// `err` as JSON, consumed: out of line, so each export carries one call
+/// instead of the conversion and the error's drop.
+#[inline(never)]
+fn thrown(err: Error, provider: &str) -> String {
+    error_json(&err, provider)
+}
+
+/// A built request as JSON, or its error: shared out of line by every
+/// request-building export.
+#[inline(never)]
+pub fn requested(provider: &str, req: Result<HttpRequest>) -> core::result::Result<String, String> {
+    match req {
+        Ok(req) => Ok(request_json(&req)),
+        Err(e) => Err(thrown(e, provider)),
+    }
+}
+
+/// A parsed token set in its serialized form, or its error (out of line,
+/// like [`requested`]).
+#[inline(never)]
+pub fn tokens(provider: &str, tokens: Result<TokenSet>) -> core::result::Result<String, String> {
+    match tokens {
+        Ok(tokens) => Ok(tokens.serialize()),
+        Err(e) => Err(thrown(e, provider)),
+    }
 }
 
 /// `{"method","url","headers":[[name,value]…],"body"}` for `fetch`.
@@ -89,11 +116,6 @@ fn pairs<'a>(out: &mut String, items: impl Iterator<Item = (&'a str, &'a str)>) 
         out.push(']');
     }
     out.push(']');
-}
-
-/// Token sets cross as their serialized form.
-pub fn token_json(tokens: &TokenSet) -> String {
-    tokens.serialize()
 }
 
 fn invalid(message: String) -> Error {
