@@ -80,7 +80,7 @@ pub fn request_json(req: &HttpRequest) -> String {
     out.push_str(",\"url\":");
     write_string(&mut out, &req.url);
     out.push_str(",\"headers\":");
-    pairs(&mut out, req.headers.iter().map(|(k, v)| (*k, v.as_str())));
+    pairs(&mut out, &req.headers);
     out.push_str(",\"body\":");
     match &req.body {
         Some(body) => write_string(&mut out, body),
@@ -98,14 +98,15 @@ pub fn applied_json(applied: &Applied) -> String {
         None => out.push_str("null"),
     }
     out.push_str(",\"headers\":");
-    pairs(&mut out, applied.headers.iter().map(|(k, v)| (*k, v.as_str())));
+    pairs(&mut out, &applied.headers);
     out.push('}');
     out
 }
 
-fn pairs<'a>(out: &mut String, items: impl Iterator<Item = (&'a str, &'a str)>) {
+/// `[[name, value]…]`: headers, one non-generic writer for all of them.
+pub fn pairs(out: &mut String, items: &[(&str, String)]) {
     out.push('[');
-    for (i, (k, v)) in items.enumerate() {
+    for (i, (k, v)) in items.iter().enumerate() {
         if i > 0 {
             out.push(',');
         }

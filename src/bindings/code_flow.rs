@@ -123,7 +123,7 @@ impl CodeFlowCore {
     pub fn parse_callback(&self, url: &str, state: &str) -> core::result::Result<String, String> {
         run(self.flow.provider, || {
             required_arg(state, "state")?;
-            Ok(self.flow.parse_callback(url, state)?.code.expose().to_owned())
+            Ok(self.flow.callback_code(url, state)?.into_owned())
         })
     }
 

@@ -4,10 +4,9 @@
 use crate::prelude::*;
 use wasm_bindgen::prelude::*;
 
-use super::abi::{run, Options};
+use super::abi::{pairs, run, Options};
 use crate::core::error::{Error, ErrorCode, Result};
 use crate::core::hmac::{Encoding, HmacConfig, Part};
-use crate::core::json::write_string;
 
 const NAME: &str = "hmac";
 
@@ -69,18 +68,8 @@ impl HmacCore {
 
     /// The headers to set, as JSON `[[name, value]…]`.
     pub fn headers(&self, method: &str, url: &str, timestamp: f64, body: &[u8]) -> String {
-        let mut out = String::from("[");
-        for (i, (name, value)) in self.config.headers(method, url, timestamp as u64, body).iter().enumerate() {
-            if i > 0 {
-                out.push(',');
-            }
-            out.push('[');
-            write_string(&mut out, name);
-            out.push(',');
-            write_string(&mut out, value);
-            out.push(']');
-        }
-        out.push(']');
+        let mut out = String::new();
+        pairs(&mut out, &self.config.headers(method, url, timestamp as u64, body));
         out
     }
 

@@ -4,7 +4,7 @@
 use crate::prelude::*;
 use alloc::borrow::Cow;
 
-use crate::core::callback::{self, Callback};
+use crate::core::callback;
 use crate::core::encode::{append_query, concat, join};
 use crate::core::endpoint::{check_endpoint, join_origin, origin_of};
 use crate::core::error::{Error, ErrorCode, Result};
@@ -170,15 +170,10 @@ impl CodeFlow {
         Ok(AuthorizationRequest { url, state, code_verifier: pkce.map(|p| p.verifier) })
     }
 
-    /// [`CodeFlow::parse_callback`], returning the code borrowed from `url`
-    /// where it needed no decoding.
+    /// Parses the redirect back from the provider and checks state and
+    /// `iss`: the code, borrowed from `url` where it needed no decoding.
     pub fn callback_code<'a>(&self, url: &'a str, expected_state: &str) -> Result<Cow<'a, str>> {
         callback::callback_code(url, expected_state, Some(&self.issuer))
-    }
-
-    /// Parses the redirect back from the provider and checks state and `iss`.
-    pub fn parse_callback(&self, url: &str, expected_state: &str) -> Result<Callback> {
-        callback::parse_callback(url, expected_state, Some(&self.issuer))
     }
 
     /// The token request for an authorization code.
