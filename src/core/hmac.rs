@@ -8,7 +8,7 @@
 
 use crate::prelude::*;
 
-use super::encode::{base64, concat, decimal, join};
+use super::encode::{base64, concat, decimal, find_byte, head, join};
 use super::sha256::{sha256, Sha256};
 use super::endpoint::split_scheme;
 use super::error::{Error, ErrorCode, Result};
@@ -164,11 +164,11 @@ impl HmacConfig {
 
 /// `/path?query` of an absolute URL (fragment dropped; `/` when empty).
 pub fn path_and_query(url: &str) -> &str {
-    let without_fragment = url.split('#').next().unwrap_or("");
+    let without_fragment = head(url, b"#");
     let after_scheme = split_scheme(without_fragment).map_or(without_fragment, |(_, rest)| rest);
-    match after_scheme.find(['/', '?']) {
+    match find_byte(after_scheme, b"/?") {
         Some(i) => match after_scheme.get(i..).unwrap_or("/") {
-            q if q.starts_with('?') => q, // "https://h?x" has an empty path: keep the query
+            q if q.starts_with("?") => q, // "https://h?x" has an empty path: keep the query
             p => p,
         },
         None => "/",

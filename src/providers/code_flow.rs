@@ -5,7 +5,7 @@ use crate::prelude::*;
 use alloc::borrow::Cow;
 
 use crate::core::callback;
-use crate::core::encode::{append_query, concat, join};
+use crate::core::encode::{append_query, concat, find_byte, head, join};
 use crate::core::endpoint::{check_endpoint, join_origin, origin_of};
 use crate::core::error::{Error, ErrorCode, Result};
 use crate::core::pkce;
@@ -234,10 +234,10 @@ impl CodeFlow {
 /// Redirect URIs on http(s) follow the endpoint rules (no plain http off
 /// loopback); private-use schemes of native apps (`com.example:/cb`) pass.
 fn check_redirect_uri(uri: &str) -> Result<()> {
-    let scheme = uri.split(':').next().unwrap_or("").to_ascii_lowercase();
+    let scheme = head(uri, b":").to_ascii_lowercase();
     match scheme.as_str() {
         "http" | "https" => check_endpoint(uri),
-        _ if uri.contains(':') && !uri.chars().any(|c| c.is_whitespace() || c.is_control()) => Ok(()),
+        _ if find_byte(uri, b":").is_some() && !uri.chars().any(|c| c.is_whitespace() || c.is_control()) => Ok(()),
         _ => Err(invalid("redirectUri must be an absolute URI")),
     }
 }

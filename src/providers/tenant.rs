@@ -15,8 +15,8 @@ pub fn tenant_origin(label: Option<&str>, option: &str, domain: &str, origin: Op
     let label = label.ok_or_else(|| invalid(concat(&["`", option, "` is required (or `origin`)"])))?;
     let valid = !label.is_empty()
         && label.len() <= 63
-        && !label.starts_with('-')
-        && !label.ends_with('-')
+        && !label.starts_with("-")
+        && !label.ends_with("-")
         && label.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-');
     if !valid {
         return Err(invalid(concat(&["`", option, "` must be a single DNS label like \"acme\""])));
