@@ -20,10 +20,17 @@ const BLOCK: usize = 64;
 pub fn hmac_sha256(key: &[u8], message: &[u8]) -> [u8; 32] {
     // Keys longer than a block are hashed first; shorter ones zero-padded.
     let mut block = [0u8; BLOCK];
-    if key.len() > BLOCK {
-        block[..32].copy_from_slice(&sha256(key));
+    let hashed;
+    let key = if key.len() > BLOCK {
+        hashed = sha256(key);
+        &hashed[..]
     } else {
-        block[..key.len()].copy_from_slice(key);
+        key
+    };
+    // Zipped, not `copy_from_slice`: no length-mismatch panic (and its
+    // message) in the wasm.
+    for (b, k) in block.iter_mut().zip(key) {
+        *b = *k;
     }
     let pad = |byte: u8| block.map(|b| b ^ byte);
     let mut inner = Sha256::new();
