@@ -107,6 +107,21 @@ pub fn decimal(mut n: u64) -> String {
     reversed.iter().rev().map(|&d| char::from(d)).collect()
 }
 
+/// A non-empty run of ASCII digits as a number; `None` for anything else or
+/// on overflow. One parser instead of `str::parse` for u8, u16, i64 and u64
+/// (a monomorphized body each).
+pub fn parse_decimal(s: &str) -> Option<u64> {
+    if s.is_empty() {
+        return None;
+    }
+    let mut n: u64 = 0;
+    for b in s.bytes() {
+        let digit = char::from(b).to_digit(10)?;
+        n = n.checked_mul(10)?.checked_add(u64::from(digit))?;
+    }
+    Some(n)
+}
+
 fn push_pairs(out: &mut String, pairs: &[(&str, &str)]) {
     for (i, (key, value)) in pairs.iter().enumerate() {
         if i > 0 {

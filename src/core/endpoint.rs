@@ -2,7 +2,7 @@
 //! and origin handling for the per-provider `origin` override.
 
 use crate::prelude::*;
-use super::encode::{concat, find_byte, split_bytes};
+use super::encode::{concat, find_byte, parse_decimal, split_bytes};
 use super::error::{Error, ErrorCode, Result};
 
 /// The pieces of an absolute `http(s)://` URL that the checks need.
@@ -56,7 +56,7 @@ impl<'a> Url<'a> {
             "" => None,
             _ => Some(
                 port.strip_prefix(":")
-                    .filter(|p| p.bytes().all(|b| b.is_ascii_digit()) && p.parse::<u16>().is_ok())
+                    .filter(|p| parse_decimal(p).is_some_and(|n| n <= u64::from(u16::MAX)))
                     .ok_or_else(|| invalid("URL has an invalid port"))?,
             ),
         };
@@ -116,7 +116,7 @@ fn is_127(host: &str) -> bool {
         let canonical = (1..=3).contains(&part.len())
             && part.bytes().all(|b| b.is_ascii_digit())
             && (part == "0" || !part.starts_with("0"))
-            && part.parse::<u8>().is_ok();
+            && parse_decimal(part).is_some_and(|n| n <= u64::from(u8::MAX));
         if !canonical || (i == 0 && part != "127") {
             return false;
         }
