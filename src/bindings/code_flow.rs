@@ -15,34 +15,32 @@ use crate::core::secret::Secret;
 use crate::core::json;
 use crate::core::token::{parse_token_response, token_fields};
 use crate::providers::code_flow::{invalid, CodeFlow, Registration};
+use crate::providers::credential::Placement;
 use crate::providers::{agilecrm, flexie, flextell, oauth2};
 
 fn build(provider: &str, o: &Options, registration: Registration) -> Result<CodeFlow> {
-    match provider {
-        flextell::NAME => flextell::code_flow(flextell::FlextellConfig {
-            registration,
-            origin: o.str("origin")?,
-        }),
-        flexie::NAME => flexie::code_flow(flexie::FlexieConfig {
-            subdomain: o.str("subdomain")?,
-            registration,
-            origin: o.str("origin")?,
-            token_placement: o.str("tokenPlacement")?,
-        }),
-        agilecrm::NAME => agilecrm::code_flow(agilecrm::AgileCrmConfig {
-            domain: o.str("domain")?,
-            registration,
-            origin: o.str("origin")?,
-        }),
-        _ => oauth2::code_flow(oauth2::OAuth2Config {
-            authorization_endpoint: o.required("authorizationEndpoint")?,
-            token_endpoint: o.required("tokenEndpoint")?,
-            revocation_endpoint: o.str("revocationEndpoint")?,
-            registration,
-            client_auth: o.str("clientAuth")?,
-            api_base: o.str("apiBase")?,
-        }),
-    }
+    let hosted = match provider {
+        flextell::NAME => &flextell::FLOW,
+        flexie::NAME => &flexie::FLOW,
+        agilecrm::NAME => &agilecrm::FLOW,
+        _ => {
+            return oauth2::code_flow(oauth2::OAuth2Config {
+                authorization_endpoint: o.required("authorizationEndpoint")?,
+                token_endpoint: o.required("tokenEndpoint")?,
+                revocation_endpoint: o.str("revocationEndpoint")?,
+                registration,
+                client_auth: o.str("clientAuth")?,
+                api_base: o.str("apiBase")?,
+            })
+        }
+    };
+    let tenant = match hosted.host.tenant_option() {
+        Some(key) => o.str(key)?,
+        None => None,
+    };
+    let origin = o.str("origin")?;
+    let placement = if provider == flexie::NAME { flexie::token_placement(o.str("tokenPlacement")?) } else { Ok(Placement::Bearer) };
+    hosted.code_flow(tenant, origin, placement, registration)
 }
 
 /// Provider names this class serves.

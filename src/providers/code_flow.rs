@@ -14,7 +14,8 @@ use crate::core::request::{self, Client, ClientAuth, HttpRequest, HttpResponse};
 use crate::core::secret::Secret;
 use crate::core::token::{parse_token_response, TokenSet};
 
-use super::credential::Style;
+use super::credential::{Placement, Style};
+use super::tenant::Host;
 
 /// Parameters the flow sets itself; callers may not override them.
 const RESERVED: [&str; 7] = [
@@ -91,6 +92,32 @@ pub struct AuthorizationRequest {
     pub code_verifier: Option<Secret>,
 }
 
+/// A hosted CRM's code flow: where it lives and its OAuth paths below that
+/// origin (no revocation endpoint).
+#[derive(Debug)]
+pub struct HostedFlow {
+    /// Name, production origin and API path.
+    pub host: Host,
+    /// Authorize path.
+    pub authorize: &'static str,
+    /// Token path.
+    pub token: &'static str,
+    /// Sends `Accept: application/json` with tokens (Agile CRM).
+    pub accept_json: bool,
+}
+
+impl HostedFlow {
+    /// The flow for `registration` at the tenant's (or given) origin, tokens
+    /// placed as `placement` (a bad one is reported after a bad tenant).
+    pub fn code_flow(&self, tenant: Option<&str>, origin: Option<&str>, placement: Result<Placement>, registration: Registration) -> Result<CodeFlow> {
+        let origin = self.host.origin(tenant, origin)?;
+        let placement = placement?;
+        let endpoints = Endpoints::at(&origin, self.authorize, self.token, self.host.api)?;
+        let style = Style { placement, accept_json: self.accept_json };
+        CodeFlow::registered(self.host.name, endpoints, registration, ClientAuth::SecretPost, style)
+    }
+}
+
 impl Endpoints {
     /// A provider's fixed paths below `origin` (no revocation endpoint).
     pub fn at(origin: &str, authorization: &str, token: &str, api: &str) -> Result<Self> {
@@ -104,11 +131,16 @@ impl Endpoints {
 }
 
 impl CodeFlow {
-    /// A flow for `registration`, authenticating the client with `auth`.
-    /// Validates endpoints and client settings; `issuer` defaults to the
-    /// authorization endpoint's origin. Tokens are sent as `Bearer` unless
-    /// `token_style` is changed afterwards.
-    pub fn registered(provider: &'static str, endpoints: Endpoints, registration: Registration, auth: ClientAuth) -> Result<Self> {
+    /// A flow for `registration`, authenticating the client with `auth` and
+    /// sending tokens as `token_style`. Validates endpoints and client
+    /// settings; `issuer` defaults to the authorization endpoint's origin.
+    pub fn registered(
+        provider: &'static str,
+        endpoints: Endpoints,
+        registration: Registration,
+        auth: ClientAuth,
+        token_style: Style,
+    ) -> Result<Self> {
         let Endpoints { authorization: authorization_endpoint, token: token_endpoint, revocation: revocation_endpoint, api: api_base } =
             endpoints;
         let Registration { client_id, client_secret, redirect_uri, issuer } = registration;
@@ -133,7 +165,7 @@ impl CodeFlow {
             issuer,
             client: Client { client_id: client_id.to_owned(), client_secret: client_secret.map(Secret::from), auth },
             redirect_uri: redirect_uri.to_owned(),
-            token_style: Style::BEARER,
+            token_style,
             api_base,
         })
     }

@@ -14,9 +14,9 @@
 //!   11 = authorization failed, 22 = access denied.
 
 use crate::prelude::*;
-use super::credential::{ApiKey, Placement, Style};
+use super::credential::{Placement, Style};
 use super::password::{explain, PasswordFlow};
-use super::tenant::tenant_origin;
+use super::tenant::{Home, Host};
 use crate::core::endpoint::{check_endpoint, join_origin};
 use crate::core::error::{Error, ErrorCode, Result};
 use crate::core::json;
@@ -25,9 +25,10 @@ use crate::core::token::TokenSet;
 
 /// Provider name used in errors.
 pub const NAME: &str = "flowlu";
-const DOMAIN: &str = "flowlu.com";
-/// API base path below the origin (`/{module}/{entity}/{method}` follow).
-const API_PATH: &str = "/api/v1/module";
+/// Where Flowlu lives; `/{module}/{entity}/{method}` follow the API base.
+pub const HOST: Host = Host { name: NAME, home: Home::Tenant("company", "flowlu.com"), api: "/api/v1/module" };
+/// API keys go in the `api_key` query parameter.
+pub const KEY_STYLE: Style = Style { placement: Placement::Query("api_key"), accept_json: false };
 /// The client id Flowlu's own app uses; the password grant wants one.
 pub const DEFAULT_CLIENT_ID: &str = "android_app_v1";
 
@@ -53,14 +54,14 @@ fn quirk(_: &HttpResponse, parsed: Result<TokenSet>) -> Result<TokenSet> {
 
 /// Builds the Flowlu password flow.
 pub fn password_flow(config: FlowluConfig) -> Result<PasswordFlow> {
-    let origin = tenant_origin(config.company, "company", DOMAIN, config.origin);
+    let origin = HOST.origin(config.company, config.origin);
     let token_endpoint = match config.token_endpoint {
         Some(url) => url.to_owned(),
         None => join_origin(origin.as_deref().map_err(Clone::clone)?, "/oauth/token")?,
     };
     check_endpoint(&token_endpoint)?;
     // Given only a `tokenEndpoint`, the API's host is unknown: no API base.
-    let api_base = origin.ok().map(|o| join_origin(&o, API_PATH)).transpose()?;
+    let api_base = origin.ok().map(|o| HOST.api_base(&o)).transpose()?;
     let client = Client {
         client_id: config.client_id.unwrap_or(DEFAULT_CLIENT_ID).to_owned(),
         client_secret: None,
@@ -70,13 +71,6 @@ pub fn password_flow(config: FlowluConfig) -> Result<PasswordFlow> {
     let mut flow = PasswordFlow::new(NAME, token_endpoint, api_base, Some(client), style, quirk)?;
     flow.refreshable = false; // tokens without expiry, and no refresh token
     Ok(flow)
-}
-
-/// An API key in the `api_key` query parameter.
-pub fn api_key(company: Option<&str>, key: &str, origin: Option<&str>) -> Result<ApiKey> {
-    let origin = tenant_origin(company, "company", DOMAIN, origin)?;
-    let style = Style { placement: Placement::Query("api_key"), accept_json: false };
-    Ok(ApiKey { provider: NAME, api_base: join_origin(&origin, API_PATH)?, style, key: key.into() })
 }
 
 /// Turns an API answer of the form `{error: {error_code, error_msg}}` —

@@ -5,6 +5,7 @@ use crate::prelude::*;
 use super::code_flow::{invalid, CodeFlow, Endpoints, Registration};
 use crate::core::error::Result;
 use crate::core::request::ClientAuth;
+use super::credential::Style;
 
 /// Provider name used in errors.
 pub const NAME: &str = "oauth2";
@@ -52,5 +53,5 @@ pub fn code_flow(config: OAuth2Config) -> Result<CodeFlow> {
         revocation: config.revocation_endpoint.map(str::to_owned),
         api: config.api_base.map(str::to_owned),
     };
-    CodeFlow::registered(NAME, endpoints, config.registration, auth)
+    CodeFlow::registered(NAME, endpoints, config.registration, auth, Style::BEARER)
 }
