@@ -104,7 +104,11 @@ pub fn decimal(mut n: u64) -> String {
             break;
         }
     }
-    reversed.iter().rev().map(|&d| char::from(d)).collect()
+    let mut out = String::with_capacity(reversed.len());
+    for &d in reversed.iter().rev() {
+        out.push(char::from(d));
+    }
+    out
 }
 
 /// A non-empty run of ASCII digits as a number; `None` for anything else or

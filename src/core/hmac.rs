@@ -8,7 +8,7 @@
 
 use crate::prelude::*;
 
-use super::encode::{base64, concat, decimal, find_byte, head, join};
+use super::encode::{base64, concat, decimal, find_byte, head};
 use super::sha256::{sha256, Sha256};
 use super::endpoint::split_scheme;
 use super::error::{Error, ErrorCode, Result};
@@ -142,13 +142,21 @@ impl HmacConfig {
 
     /// The string that is signed.
     pub fn canonical_string(&self, method: &str, url: &str, timestamp: u64, body: &[u8]) -> String {
-        let piece = |part: &Part| match part {
-            Part::Method => method.to_ascii_uppercase(),
-            Part::Path => path_and_query(url).to_owned(),
-            Part::Timestamp => decimal(timestamp),
-            Part::BodySha256 => self.encoding.encode(&sha256(body)),
-        };
-        join(&self.parts.iter().map(piece).collect::<Vec<_>>(), &self.separator)
+        // Written in place: a Vec of pieces joined afterwards cost a
+        // map/collect body.
+        let mut out = String::new();
+        for (i, part) in self.parts.iter().enumerate() {
+            if i > 0 {
+                out.push_str(&self.separator);
+            }
+            match part {
+                Part::Method => out.push_str(&method.to_ascii_uppercase()),
+                Part::Path => out.push_str(path_and_query(url)),
+                Part::Timestamp => out.push_str(&decimal(timestamp)),
+                Part::BodySha256 => out.push_str(&self.encoding.encode(&sha256(body))),
+            }
+        }
+        out
     }
 
     /// The signature of a request, encoded (without the prefix).
