@@ -71,9 +71,15 @@ impl Sha256 {
         }
         bits.to_be_bytes().iter().for_each(|&b| self.push(b));
         let mut out = [0u8; 32];
-        // Zipped, not `copy_from_slice`: no length-mismatch panic in the wasm.
-        for (dst, src) in out.iter_mut().zip(self.state.iter().flat_map(|w| w.to_be_bytes())) {
-            *dst = src;
+        // Not `copy_from_slice` (a length-mismatch panic) nor `flat_map` (a
+        // Flatten body) in the wasm.
+        let mut dst = out.iter_mut();
+        for word in self.state {
+            for byte in word.to_be_bytes() {
+                if let Some(d) = dst.next() {
+                    *d = byte;
+                }
+            }
         }
         out
     }

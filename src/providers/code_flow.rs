@@ -197,7 +197,9 @@ impl CodeFlow {
             query.push(("code_challenge", &p.challenge));
             query.push(("code_challenge_method", "S256"));
         }
-        query.extend(params.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+        for (k, v) in params {
+            query.push((k, v));
+        }
         let url = append_query(&self.authorization_endpoint, &query);
         Ok(AuthorizationRequest { url, state, code_verifier: pkce.map(|p| p.verifier) })
     }
