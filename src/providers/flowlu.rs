@@ -55,13 +55,16 @@ fn quirk(_: &HttpResponse, parsed: Result<TokenSet>) -> Result<TokenSet> {
 /// Builds the Flowlu password flow.
 pub fn password_flow(config: FlowluConfig) -> Result<PasswordFlow> {
     let origin = HOST.origin(config.company, config.origin);
-    let token_endpoint = match config.token_endpoint {
-        Some(url) => url.to_owned(),
-        None => join_origin(origin.as_deref().map_err(Clone::clone)?, "/oauth/token")?,
+    // Given only a `tokenEndpoint`, the API's host is unknown: no API base.
+    let (token_endpoint, origin) = match config.token_endpoint {
+        Some(url) => (url.to_owned(), origin.ok()),
+        None => {
+            let origin = origin?;
+            (join_origin(&origin, "/oauth/token")?, Some(origin))
+        }
     };
     check_endpoint(&token_endpoint)?;
-    // Given only a `tokenEndpoint`, the API's host is unknown: no API base.
-    let api_base = origin.ok().map(|o| HOST.api_base(&o)).transpose()?;
+    let api_base = origin.map(|o| HOST.api_base(&o)).transpose()?;
     let client = Client {
         client_id: config.client_id.unwrap_or(DEFAULT_CLIENT_ID).to_owned(),
         client_secret: None,
