@@ -182,7 +182,12 @@ impl CodeFlow {
             return Err(invalid(concat(&["params may not set `", name, "`"])));
         }
         let state = random::token()?;
-        let pkce = if pkce { Some(pkce::generate()?) } else { None };
+        let (challenge, code_verifier) = if pkce {
+            let p = pkce::generate()?;
+            (Some(p.challenge), Some(p.verifier))
+        } else {
+            (None, None)
+        };
         let scope = join(scopes, " ");
         let mut query: Vec<(&str, &str)> = vec![
             ("response_type", "code"),
@@ -193,15 +198,15 @@ impl CodeFlow {
         if !scope.is_empty() {
             query.push(("scope", &scope));
         }
-        if let Some(p) = &pkce {
-            query.push(("code_challenge", &p.challenge));
+        if let Some(challenge) = &challenge {
+            query.push(("code_challenge", challenge));
             query.push(("code_challenge_method", "S256"));
         }
         for (k, v) in params {
             query.push((k, v));
         }
         let url = append_query(&self.authorization_endpoint, &query);
-        Ok(AuthorizationRequest { url, state, code_verifier: pkce.map(|p| p.verifier) })
+        Ok(AuthorizationRequest { url, state, code_verifier })
     }
 
     /// Parses the redirect back from the provider and checks state and
