@@ -9,7 +9,6 @@ use crate::core::encode::{concat, decimal};
 use crate::core::error::{Error, ErrorCode, Result};
 use crate::core::json::{self, write_string, Value};
 use crate::core::request::HttpRequest;
-use crate::core::secret::Secret;
 use crate::core::token::TokenSet;
 use crate::providers::credential::Applied;
 
@@ -44,7 +43,34 @@ pub fn error_json(err: &Error, provider: &str) -> String {
 
 /// Runs `f`, turning its error into the JSON JS expects.
 pub fn run<T>(provider: &str, f: impl FnOnce() -> Result<T>) -> core::result::Result<T, String> {
-    f().map_err(|e| error_json(&e, provider))
+    f().map_err(|e| thrown(e, provider))
+}
+
+/// `err` as JSON, consumed: out of line, so each export carries one call
+/// instead of the conversion and the error's drop.
+#[inline(never)]
+fn thrown(err: Error, provider: &str) -> String {
+    error_json(&err, provider)
+}
+
+/// A built request as JSON, or its error: shared out of line by every
+/// request-building export.
+#[inline(never)]
+pub fn requested(provider: &str, req: Result<HttpRequest>) -> core::result::Result<String, String> {
+    match req {
+        Ok(req) => Ok(request_json(&req)),
+        Err(e) => Err(thrown(e, provider)),
+    }
+}
+
+/// A parsed token set in its serialized form, or its error (out of line,
+/// like [`requested`]).
+#[inline(never)]
+pub fn tokens(provider: &str, tokens: Result<TokenSet>) -> core::result::Result<String, String> {
+    match tokens {
+        Ok(tokens) => Ok(tokens.serialize()),
+        Err(e) => Err(thrown(e, provider)),
+    }
 }
 
 /// `{"method","url","headers":[[name,value]…],"body"}` for `fetch`.
@@ -54,7 +80,7 @@ pub fn request_json(req: &HttpRequest) -> String {
     out.push_str(",\"url\":");
     write_string(&mut out, &req.url);
     out.push_str(",\"headers\":");
-    pairs(&mut out, req.headers.iter().map(|(k, v)| (*k, v.as_str())));
+    pairs(&mut out, &req.headers);
     out.push_str(",\"body\":");
     match &req.body {
         Some(body) => write_string(&mut out, body),
@@ -72,14 +98,15 @@ pub fn applied_json(applied: &Applied) -> String {
         None => out.push_str("null"),
     }
     out.push_str(",\"headers\":");
-    pairs(&mut out, applied.headers.iter().map(|(k, v)| (*k, v.as_str())));
+    pairs(&mut out, &applied.headers);
     out.push('}');
     out
 }
 
-fn pairs<'a>(out: &mut String, items: impl Iterator<Item = (&'a str, &'a str)>) {
+/// `[[name, value]…]`: headers, one non-generic writer for all of them.
+pub fn pairs(out: &mut String, items: &[(&str, String)]) {
     out.push('[');
-    for (i, (k, v)) in items.enumerate() {
+    for (i, (k, v)) in items.iter().enumerate() {
         if i > 0 {
             out.push(',');
         }
@@ -92,17 +119,21 @@ fn pairs<'a>(out: &mut String, items: impl Iterator<Item = (&'a str, &'a str)>) 
     out.push(']');
 }
 
-/// Token sets cross as their serialized form.
-pub fn token_json(tokens: &TokenSet) -> String {
-    tokens.serialize()
-}
-
 fn invalid(message: String) -> Error {
     Error::new(ErrorCode::InvalidArgument, message)
 }
 
+/// "`key` rule": one shared, out-of-line builder for every option error
+/// (inlined, each call site carried its own copy).
+#[inline(never)]
+fn bad(key: &str, rule: &str) -> Error {
+    invalid(concat(&["`", key, "` ", rule]))
+}
+
 /// An options object received as JSON (`JSON.stringify(options)`; `null`
-/// or absent when the caller passed none).
+/// or absent when the caller passed none). Strings are handed out borrowed
+/// from it: callers copy only what they keep, and a failed option leaves
+/// nothing to free.
 pub struct Options<'a>(Option<Value<'a>>);
 
 impl<'a> Options<'a> {
@@ -120,66 +151,75 @@ impl<'a> Options<'a> {
     }
 
     /// An optional string option.
-    pub fn string(&self, key: &str) -> Result<Option<String>> {
-        self.get(key)
-            .map(|v| v.as_str().map(str::to_owned).ok_or_else(|| invalid(concat(&["`", key, "` must be a string"]))))
-            .transpose()
-    }
-
-    /// A required, non-empty string option.
-    pub fn required(&self, key: &str) -> Result<String> {
-        match self.string(key)? {
-            Some(s) if !s.is_empty() => Ok(s),
-            _ => Err(invalid(concat(&["`", key, "` is required"]))),
+    pub fn str(&self, key: &str) -> Result<Option<&str>> {
+        match self.get(key) {
+            None => Ok(None),
+            Some(v) => v.as_str().map(Some).ok_or_else(|| bad(key, "must be a string")),
         }
     }
 
-    /// An optional secret; its value never appears in errors.
-    pub fn secret(&self, key: &str) -> Result<Option<Secret>> {
-        Ok(self.string(key)?.filter(|s| !s.is_empty()).map(Secret::new))
+    /// A required, non-empty string option.
+    pub fn required(&self, key: &str) -> Result<&str> {
+        match self.str(key)? {
+            Some(s) if !s.is_empty() => Ok(s),
+            _ => Err(bad(key, "is required")),
+        }
+    }
+
+    /// An optional secret (empty counts as absent); its value never appears
+    /// in errors.
+    pub fn secret(&self, key: &str) -> Result<Option<&str>> {
+        Ok(self.str(key)?.filter(|s| !s.is_empty()))
     }
 
     /// An optional boolean option.
     pub fn bool(&self, key: &str) -> Result<Option<bool>> {
-        self.get(key)
-            .map(|v| match v {
-                Value::Bool(b) => Ok(*b),
-                _ => Err(invalid(concat(&["`", key, "` must be a boolean"]))),
-            })
-            .transpose()
+        match self.get(key) {
+            None => Ok(None),
+            Some(Value::Bool(b)) => Ok(Some(*b)),
+            Some(_) => Err(bad(key, "must be a boolean")),
+        }
     }
 
     /// An optional finite, non-negative number.
     pub fn number(&self, key: &str) -> Result<Option<f64>> {
-        self.get(key)
-            .map(|v| {
-                v.as_f64()
-                    .filter(|n| n.is_finite() && *n >= 0.0)
-                    .ok_or_else(|| invalid(concat(&["`", key, "` must be a non-negative number"])))
-            })
-            .transpose()
+        match self.get(key) {
+            None => Ok(None),
+            Some(v) => v.as_f64().filter(|n| n.is_finite() && *n >= 0.0).map(Some).ok_or_else(|| bad(key, "must be a non-negative number")),
+        }
     }
 
     /// An optional array of strings.
     pub fn strings(&self, key: &str) -> Result<Vec<String>> {
-        let err = || invalid(concat(&["`", key, "` must be an array of strings"]));
+        let mut out = Vec::new();
         match self.get(key) {
-            None => Ok(Vec::new()),
-            Some(Value::Array(items)) => items.iter().map(|s| s.as_str().map(str::to_owned).ok_or_else(err)).collect(),
-            Some(_) => Err(err()),
+            None => {}
+            Some(Value::Array(items)) => {
+                // A plain loop: `collect::<Result<Vec<_>>>` monomorphizes a
+                // GenericShunt per call shape.
+                for item in items {
+                    out.push(item.as_str().ok_or_else(|| bad(key, "must be an array of strings"))?.to_owned());
+                }
+            }
+            Some(_) => return Err(bad(key, "must be an array of strings")),
         }
+        Ok(out)
     }
 
     /// An optional record of string values.
     pub fn record(&self, key: &str) -> Result<Vec<(String, String)>> {
-        let err = || invalid(concat(&["`", key, "` must be an object of strings"]));
+        let mut out = Vec::new();
         match self.get(key) {
-            None => Ok(Vec::new()),
+            None => {}
             Some(Value::Object(members)) => {
-                members.iter().map(|(k, v)| v.as_str().map(|v| (String::from(k.as_ref()), v.to_owned())).ok_or_else(err)).collect()
+                for (k, v) in members {
+                    let v = v.as_str().ok_or_else(|| bad(key, "must be an object of strings"))?;
+                    out.push((String::from(k.as_ref()), v.to_owned()));
+                }
             }
-            Some(_) => Err(err()),
+            Some(_) => return Err(bad(key, "must be an object of strings")),
         }
+        Ok(out)
     }
 }
 

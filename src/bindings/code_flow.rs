@@ -6,43 +6,41 @@ use crate::prelude::*;
 use alloc::borrow::Cow;
 use wasm_bindgen::prelude::*;
 
-use super::abi::{applied_json, request_json, required_arg, run, token_json, Options};
+use super::abi::{applied_json, requested, required_arg, run, tokens, Options};
 use super::spans::{with_input, write_span, write_token_spans};
 use crate::core::encode::concat;
 use crate::core::error::{Error, ErrorCode, Result};
-use crate::core::request::{parse_revoke_response, HttpResponse};
+use crate::core::request::{parse_revoke_response, HttpRequest, HttpResponse};
 use crate::core::secret::Secret;
 use crate::core::json;
 use crate::core::token::{parse_token_response, token_fields};
 use crate::providers::code_flow::{invalid, CodeFlow, Registration};
+use crate::providers::credential::Placement;
 use crate::providers::{agilecrm, flexie, flextell, oauth2};
 
 fn build(provider: &str, o: &Options, registration: Registration) -> Result<CodeFlow> {
-    match provider {
-        flextell::NAME => flextell::code_flow(flextell::FlextellConfig {
-            registration,
-            origin: o.string("origin")?,
-        }),
-        flexie::NAME => flexie::code_flow(flexie::FlexieConfig {
-            subdomain: o.string("subdomain")?,
-            registration,
-            origin: o.string("origin")?,
-            token_placement: o.string("tokenPlacement")?,
-        }),
-        agilecrm::NAME => agilecrm::code_flow(agilecrm::AgileCrmConfig {
-            domain: o.string("domain")?,
-            registration,
-            origin: o.string("origin")?,
-        }),
-        _ => oauth2::code_flow(oauth2::OAuth2Config {
-            authorization_endpoint: o.required("authorizationEndpoint")?,
-            token_endpoint: o.required("tokenEndpoint")?,
-            revocation_endpoint: o.string("revocationEndpoint")?,
-            registration,
-            client_auth: o.string("clientAuth")?,
-            api_base: o.string("apiBase")?,
-        }),
-    }
+    let hosted = match provider {
+        flextell::NAME => &flextell::FLOW,
+        flexie::NAME => &flexie::FLOW,
+        agilecrm::NAME => &agilecrm::FLOW,
+        _ => {
+            return oauth2::code_flow(oauth2::OAuth2Config {
+                authorization_endpoint: o.required("authorizationEndpoint")?,
+                token_endpoint: o.required("tokenEndpoint")?,
+                revocation_endpoint: o.str("revocationEndpoint")?,
+                registration,
+                client_auth: o.str("clientAuth")?,
+                api_base: o.str("apiBase")?,
+            })
+        }
+    };
+    let tenant = match hosted.host.tenant_option() {
+        Some(key) => o.str(key)?,
+        None => None,
+    };
+    let origin = o.str("origin")?;
+    let placement = if provider == flexie::NAME { flexie::token_placement(o.str("tokenPlacement")?) } else { Ok(Placement::Bearer) };
+    hosted.code_flow(tenant, origin, placement, registration)
 }
 
 /// Provider names this class serves.
@@ -51,7 +49,7 @@ fn provider_name(provider: &str) -> Option<&'static str> {
 }
 
 /// Refuses a client secret in a browser page unless the caller opted in.
-pub fn guard_secret(o: &Options, secret: &Option<Secret>, in_browser: bool) -> Result<()> {
+pub fn guard_secret(o: &Options, secret: Option<&str>, in_browser: bool) -> Result<()> {
     if secret.is_some() && in_browser && o.bool("dangerouslyAllowBrowser")? != Some(true) {
         return Err(Error::new(
             ErrorCode::SecretInBrowser,
@@ -65,6 +63,15 @@ pub fn guard_secret(o: &Options, secret: &Option<Secret>, in_browser: bool) -> R
 /// An HTTP answer as the JS layer hands it over.
 pub fn response(status: u16, retry_after: &str, body: String) -> HttpResponse {
     HttpResponse { status, retry_after: (!retry_after.is_empty()).then(|| retry_after.to_owned()), body }
+}
+
+/// `passwordRequest`'s request; generic OAuth 2.0 servers only.
+fn password_grant(flow: &CodeFlow, options: &str) -> Result<HttpRequest> {
+    if flow.provider != oauth2::NAME {
+        return Err(Error::new(ErrorCode::Unsupported, "this provider has no password grant"));
+    }
+    let o = Options::parse(options, "login options", false)?;
+    flow.password_request(o.required("username")?, o.required("password")?, &o.strings("scopes")?)
 }
 
 /// One provider's authorization-code flow.
@@ -87,12 +94,12 @@ impl CodeFlowCore {
             }
             let o = Options::parse(options, "options", false)?;
             let client_secret = o.secret("clientSecret")?;
-            guard_secret(&o, &client_secret, in_browser)?;
+            guard_secret(&o, client_secret, in_browser)?;
             let registration = Registration {
                 client_id: o.required("clientId")?,
                 client_secret,
                 redirect_uri: o.required("redirectUri")?,
-                issuer: o.string("issuer")?,
+                issuer: o.str("issuer")?,
             };
             Ok(CodeFlowCore { flow: build(name, &o, registration)? })
         })
@@ -114,7 +121,7 @@ impl CodeFlowCore {
     pub fn parse_callback(&self, url: &str, state: &str) -> core::result::Result<String, String> {
         run(self.flow.provider, || {
             required_arg(state, "state")?;
-            Ok(self.flow.parse_callback(url, state)?.code.expose().to_owned())
+            Ok(self.flow.callback_code(url, state)?.into_owned())
         })
     }
 
@@ -141,50 +148,39 @@ impl CodeFlowCore {
     /// The code-exchange request (JSON); `verifier` empty when none.
     #[wasm_bindgen(js_name = exchangeRequest)]
     pub fn exchange_request(&self, code: &str, verifier: &str) -> core::result::Result<String, String> {
-        run(self.flow.provider, || {
-            let verifier = (!verifier.is_empty()).then_some(verifier);
-            Ok(request_json(&self.flow.exchange_request(code, verifier)?))
-        })
+        let verifier = (!verifier.is_empty()).then_some(verifier);
+        requested(self.flow.provider, self.flow.exchange_request(code, verifier))
     }
 
     /// The refresh request (JSON).
     #[wasm_bindgen(js_name = refreshRequest)]
     pub fn refresh_request(&self, refresh_token: &str) -> core::result::Result<String, String> {
-        run(self.flow.provider, || Ok(request_json(&self.flow.refresh_request(refresh_token)?)))
+        requested(self.flow.provider, self.flow.refresh_request(refresh_token))
     }
 
     /// The password-grant request (JSON); generic OAuth 2.0 servers only.
     #[wasm_bindgen(js_name = passwordRequest)]
     pub fn password_request(&self, options: &str) -> core::result::Result<String, String> {
-        run(self.flow.provider, || {
-            if self.flow.provider != oauth2::NAME {
-                return Err(Error::new(ErrorCode::Unsupported, "this provider has no password grant"));
-            }
-            let o = Options::parse(options, "login options", false)?;
-            let req = self.flow.password_request(&o.required("username")?, &o.required("password")?, &o.strings("scopes")?)?;
-            Ok(request_json(&req))
-        })
+        requested(self.flow.provider, password_grant(&self.flow, options))
     }
 
     /// The revocation request (JSON), or `unsupported`.
     #[wasm_bindgen(js_name = revokeRequest)]
     pub fn revoke_request(&self, token: &str) -> core::result::Result<String, String> {
-        run(self.flow.provider, || Ok(request_json(&self.flow.revoke_request(token)?)))
+        requested(self.flow.provider, self.flow.revoke_request(token))
     }
 
     /// Parses a token answer into a serialized token set; with a non-empty
     /// `old_refresh`, a missing refresh token keeps the old one.
     #[wasm_bindgen(js_name = parseToken)]
     pub fn parse_token(&self, status: u16, retry_after: &str, body: String, old_refresh: &str, now_ms: f64) -> core::result::Result<String, String> {
-        run(self.flow.provider, || {
-            let resp = response(status, retry_after, body);
-            let tokens = if old_refresh.is_empty() {
-                parse_token_response(&resp, now_ms)?
-            } else {
-                self.flow.parse_refresh(&resp, old_refresh, now_ms)?
-            };
-            Ok(token_json(&tokens))
-        })
+        let resp = response(status, retry_after, body);
+        let parsed = if old_refresh.is_empty() {
+            parse_token_response(&resp, now_ms)
+        } else {
+            self.flow.parse_refresh(&resp, old_refresh, now_ms)
+        };
+        tokens(self.flow.provider, parsed)
     }
 
     /// `parseToken` for a 2xx answer to a code exchange whose body (`len`

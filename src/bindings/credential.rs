@@ -6,20 +6,20 @@ use wasm_bindgen::prelude::*;
 use super::abi::{applied_json, run, Options};
 use crate::core::error::Result;
 use crate::providers::code_flow::invalid;
-use crate::providers::credential::ApiKey;
+use crate::providers::credential::{ApiKey, Style};
 use crate::providers::{agilecrm, flexie, flowlu, virtuous};
 
 fn build(provider: &str, o: &Options) -> Result<ApiKey> {
-    let key = o.required("apiKey")?.into();
-    let origin = o.string("origin")?;
-    let origin = origin.as_deref();
-    match provider {
-        flexie::NAME => flexie::api_key(o.string("subdomain")?.as_deref(), key, o.string("placement")?.as_deref(), origin),
-        agilecrm::NAME => agilecrm::api_key(o.string("domain")?.as_deref(), o.required("email")?, key, origin),
-        flowlu::NAME => flowlu::api_key(o.string("company")?.as_deref(), key, origin),
-        virtuous::NAME => virtuous::api_key(key, origin),
-        _ => Err(invalid("unknown provider")),
-    }
+    let key = o.required("apiKey")?;
+    let origin = o.str("origin")?;
+    let (host, tenant, style) = match provider {
+        flexie::NAME => (&flexie::HOST, o.str("subdomain")?, flexie::key_style(o.str("placement")?)),
+        agilecrm::NAME => (&agilecrm::HOST, o.str("domain")?, Ok(agilecrm::key_style(o.required("email")?))),
+        flowlu::NAME => (&flowlu::HOST, o.str("company")?, Ok(flowlu::KEY_STYLE)),
+        virtuous::NAME => (&virtuous::HOST, None, Ok(Style::BEARER)),
+        _ => return Err(invalid("unknown provider")),
+    };
+    ApiKey::hosted(host, tenant, origin, style, key)
 }
 
 /// A static API key for one provider.

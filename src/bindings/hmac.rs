@@ -4,17 +4,16 @@
 use crate::prelude::*;
 use wasm_bindgen::prelude::*;
 
-use super::abi::{run, Options};
+use super::abi::{pairs, run, Options};
 use crate::core::error::{Error, ErrorCode, Result};
 use crate::core::hmac::{Encoding, HmacConfig, Part};
-use crate::core::json::write_string;
 
 const NAME: &str = "hmac";
 
 fn config(options: &str) -> Result<HmacConfig> {
     let o = Options::parse(options, "HmacSigner options", false)?;
     let mut c = HmacConfig::new(o.required("key")?.into())?;
-    c.key_id = o.string("keyId")?;
+    c.key_id = o.str("keyId")?.map(str::to_owned);
     for (field, key) in [
         (&mut c.signature_header, "signatureHeader"),
         (&mut c.timestamp_header, "timestampHeader"),
@@ -22,15 +21,19 @@ fn config(options: &str) -> Result<HmacConfig> {
         (&mut c.signature_prefix, "signaturePrefix"),
         (&mut c.separator, "separator"),
     ] {
-        if let Some(v) = o.string(key)? {
-            *field = v;
+        if let Some(v) = o.str(key)? {
+            *field = v.to_owned();
         }
     }
     let parts = o.strings("components")?;
     if !parts.is_empty() {
-        c.parts = parts.iter().map(|p| Part::parse(p)).collect::<Result<_>>()?;
+        // A loop, not `collect::<Result<_>>` (a GenericShunt per use).
+        c.parts.clear();
+        for p in &parts {
+            c.parts.push(Part::parse(p)?);
+        }
     }
-    c.encoding = match o.string("encoding")?.as_deref() {
+    c.encoding = match o.str("encoding")? {
         None | Some("base64") => Encoding::Base64,
         Some("hex") => Encoding::Hex,
         Some(_) => return Err(Error::new(ErrorCode::InvalidArgument, "encoding must be \"base64\" or \"hex\"")),
@@ -65,18 +68,8 @@ impl HmacCore {
 
     /// The headers to set, as JSON `[[name, value]…]`.
     pub fn headers(&self, method: &str, url: &str, timestamp: f64, body: &[u8]) -> String {
-        let mut out = String::from("[");
-        for (i, (name, value)) in self.config.headers(method, url, timestamp as u64, body).iter().enumerate() {
-            if i > 0 {
-                out.push(',');
-            }
-            out.push('[');
-            write_string(&mut out, name);
-            out.push(',');
-            write_string(&mut out, value);
-            out.push(']');
-        }
-        out.push(']');
+        let mut out = String::new();
+        pairs(&mut out, &self.config.headers(method, url, timestamp as u64, body));
         out
     }
 

@@ -4,9 +4,10 @@
 use crate::prelude::*;
 use wasm_bindgen::prelude::*;
 
-use super::abi::{applied_json, error_json, request_json, run, token_json, Options};
+use super::abi::{applied_json, error_json, requested, run, tokens, Options};
 use super::code_flow::response;
 use crate::core::error::Result;
+use crate::core::request::HttpRequest;
 use crate::providers::code_flow::invalid;
 use crate::providers::password::PasswordFlow;
 use crate::providers::{flowlu, virtuous};
@@ -14,14 +15,25 @@ use crate::providers::{flowlu, virtuous};
 fn build(provider: &str, o: &Options) -> Result<PasswordFlow> {
     match provider {
         flowlu::NAME => flowlu::password_flow(flowlu::FlowluConfig {
-            company: o.string("company")?,
-            client_id: o.string("clientId")?,
-            origin: o.string("origin")?,
-            token_endpoint: o.string("tokenEndpoint")?,
+            company: o.str("company")?,
+            client_id: o.str("clientId")?,
+            origin: o.str("origin")?,
+            token_endpoint: o.str("tokenEndpoint")?,
         }),
-        virtuous::NAME => virtuous::password_flow(o.string("origin")?.as_deref()),
+        virtuous::NAME => virtuous::password_flow(o.str("origin")?),
         _ => Err(invalid("unknown provider")),
     }
+}
+
+/// `loginRequest`'s request from `{username, password, otp?}` as JSON.
+fn login(flow: &PasswordFlow, options: &str) -> Result<HttpRequest> {
+    let o = Options::parse(options, "login options", false)?;
+    let otp = o.str("otp")?.filter(|v| !v.is_empty());
+    let extra: &[(&str, &str)] = match &otp {
+        Some(v) => &[("otp", v)],
+        None => &[],
+    };
+    flow.login_request(o.required("username")?, o.required("password")?, extra)
 }
 
 /// One provider's password-grant flow.
@@ -42,28 +54,21 @@ impl PasswordCore {
     /// The login request (JSON) from `{username, password, otp?}` as JSON.
     #[wasm_bindgen(js_name = loginRequest)]
     pub fn login_request(&self, options: &str) -> core::result::Result<String, String> {
-        run(self.flow.provider, || {
-            let o = Options::parse(options, "login options", false)?;
-            let otp = o.string("otp")?.filter(|v| !v.is_empty());
-            let extra: Vec<(&str, &str)> = otp.as_deref().map(|v| ("otp", v)).into_iter().collect();
-            Ok(request_json(&self.flow.login_request(&o.required("username")?, &o.required("password")?, &extra)?))
-        })
+        requested(self.flow.provider, login(&self.flow, options))
     }
 
     /// The refresh request (JSON), or `unsupported`.
     #[wasm_bindgen(js_name = refreshRequest)]
     pub fn refresh_request(&self, refresh_token: &str) -> core::result::Result<String, String> {
-        run(self.flow.provider, || Ok(request_json(&self.flow.refresh_request(refresh_token)?)))
+        requested(self.flow.provider, self.flow.refresh_request(refresh_token))
     }
 
     /// Parses a token answer (provider quirks included) into a serialized
     /// token set.
     #[wasm_bindgen(js_name = parseToken)]
     pub fn parse_token(&self, status: u16, retry_after: &str, body: String, old_refresh: &str, now_ms: f64) -> core::result::Result<String, String> {
-        run(self.flow.provider, || {
-            let old = (!old_refresh.is_empty()).then_some(old_refresh);
-            Ok(token_json(&self.flow.parse(&response(status, retry_after, body), old, now_ms)?))
-        })
+        let old = (!old_refresh.is_empty()).then_some(old_refresh);
+        tokens(self.flow.provider, self.flow.parse(&response(status, retry_after, body), old, now_ms))
     }
 
     /// Where the access token goes on a request to `url` (JSON).

@@ -4,7 +4,7 @@
 use crate::prelude::*;
 use wasm_bindgen::prelude::*;
 
-use super::abi::{run, token_json, Options};
+use super::abi::{tokens, Options};
 use super::spans::{with_input, write_token_spans};
 use crate::core::json;
 use crate::core::secret::Secret;
@@ -15,7 +15,7 @@ const LIBRARY: &str = "crm-auth";
 /// Checks a `serialize()` string and returns it in canonical form.
 #[wasm_bindgen(js_name = tokenSetDeserialize, skip_typescript)]
 pub fn token_set_deserialize(stored: &str) -> Result<String, String> {
-    run(LIBRARY, || Ok(token_json(&TokenSet::deserialize(stored)?)))
+    tokens(LIBRARY, TokenSet::deserialize(stored))
 }
 
 /// `tokenSetDeserialize` over the input buffer (`len` bytes): true when the
@@ -33,16 +33,18 @@ pub fn token_set_deserialize_at(len: usize) -> bool {
 /// refreshToken?, scopes?}` (JSON).
 #[wasm_bindgen(js_name = tokenSetFromInit, skip_typescript)]
 pub fn token_set_from_init(init: &str) -> Result<String, String> {
-    run(LIBRARY, || {
-        let o = Options::parse(init, "TokenSet init", false)?;
-        let scopes = o.strings("scopes")?;
-        let tokens = TokenSet {
-            access_token: Secret::new(o.required("accessToken")?),
-            token_type: o.string("tokenType")?.unwrap_or_else(|| "Bearer".into()),
-            expires_at: o.number("expiresAt")?.map(epoch_ms),
-            refresh_token: o.secret("refreshToken")?,
-            scopes: (!scopes.is_empty()).then_some(scopes),
-        };
-        Ok(token_json(&tokens))
+    tokens(LIBRARY, from_init(init))
+}
+
+/// The token set a `TokenSetInit` (JSON) describes.
+fn from_init(init: &str) -> crate::core::error::Result<TokenSet> {
+    let o = Options::parse(init, "TokenSet init", false)?;
+    let scopes = o.strings("scopes")?;
+    Ok(TokenSet {
+        access_token: Secret::new(o.required("accessToken")?),
+        token_type: o.str("tokenType")?.unwrap_or("Bearer").to_owned(),
+        expires_at: o.number("expiresAt")?.map(epoch_ms),
+        refresh_token: o.secret("refreshToken")?.map(Secret::from),
+        scopes: (!scopes.is_empty()).then_some(scopes),
     })
 }

@@ -2,7 +2,7 @@
 //! and origin handling for the per-provider `origin` override.
 
 use crate::prelude::*;
-use super::encode::concat;
+use super::encode::{concat, find_byte, parse_decimal, split_bytes};
 use super::error::{Error, ErrorCode, Result};
 
 /// The pieces of an absolute `http(s)://` URL that the checks need.
@@ -38,17 +38,15 @@ impl<'a> Url<'a> {
         } else {
             return Err(invalid("URL scheme must be https"));
         };
-        let end = after.find(['/', '?', '#']).unwrap_or(after.len());
+        let end = find_byte(after, b"/?#").unwrap_or(after.len());
         let (authority, rest) = after.split_at_checked(end).unwrap_or((after, ""));
-        if authority.contains('@') {
+        if find_byte(authority, b"@").is_some() {
             return Err(invalid("URL must not contain credentials"));
         }
         // A bracketed IPv6 host may contain ':'; the port follows the ']'.
-        let split = match authority.find(']') {
-            Some(close) if authority.starts_with('[') => authority.split_at_checked(close + 1),
-            _ => authority
-                .find(':')
-                .and_then(|i| authority.split_at_checked(i)),
+        let split = match find_byte(authority, b"]") {
+            Some(close) if authority.starts_with("[") => authority.split_at_checked(close + 1),
+            _ => find_byte(authority, b":").and_then(|i| authority.split_at_checked(i)),
         };
         let (host, port) = split.unwrap_or((authority, ""));
         if !valid_host(host) {
@@ -57,8 +55,8 @@ impl<'a> Url<'a> {
         let port = match port {
             "" => None,
             _ => Some(
-                port.strip_prefix(':')
-                    .filter(|p| p.bytes().all(|b| b.is_ascii_digit()) && p.parse::<u16>().is_ok())
+                port.strip_prefix(":")
+                    .filter(|p| parse_decimal(p).is_some_and(|n| n <= u64::from(u16::MAX)))
                     .ok_or_else(|| invalid("URL has an invalid port"))?,
             ),
         };
@@ -94,7 +92,7 @@ impl<'a> Url<'a> {
 /// Host names, IPv4 and bracketed IPv6 literals; anything a browser would
 /// parse differently (`\`, `%`, …) is refused.
 fn valid_host(host: &str) -> bool {
-    match host.strip_prefix('[').and_then(|h| h.strip_suffix(']')) {
+    match host.strip_prefix("[").and_then(|h| h.strip_suffix("]")) {
         Some(ip6) => {
             !ip6.is_empty()
                 && ip6
@@ -114,11 +112,11 @@ fn valid_host(host: &str) -> bool {
 /// read them as octal (`0127.0.0.1` is not loopback).
 fn is_127(host: &str) -> bool {
     let mut octets = 0;
-    for (i, part) in host.split('.').enumerate() {
+    for (i, part) in split_bytes(host, b".").enumerate() {
         let canonical = (1..=3).contains(&part.len())
             && part.bytes().all(|b| b.is_ascii_digit())
-            && (part == "0" || !part.starts_with('0'))
-            && part.parse::<u8>().is_ok();
+            && (part == "0" || !part.starts_with("0"))
+            && parse_decimal(part).is_some_and(|n| n <= u64::from(u8::MAX));
         if !canonical || (i == 0 && part != "127") {
             return false;
         }
@@ -154,7 +152,7 @@ pub fn join_origin(origin: &str, path: &str) -> Result<String> {
         return Err(invalid("origin must not have a path, query or fragment"));
     }
     let mut out = parsed.origin();
-    if !path.starts_with('/') {
+    if !path.starts_with("/") {
         out.push('/');
     }
     out.push_str(path);

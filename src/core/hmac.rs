@@ -8,7 +8,7 @@
 
 use crate::prelude::*;
 
-use super::encode::{base64, concat, decimal, join};
+use super::encode::{base64, concat, decimal, find_byte, head};
 use super::sha256::{sha256, Sha256};
 use super::endpoint::split_scheme;
 use super::error::{Error, ErrorCode, Result};
@@ -20,10 +20,17 @@ const BLOCK: usize = 64;
 pub fn hmac_sha256(key: &[u8], message: &[u8]) -> [u8; 32] {
     // Keys longer than a block are hashed first; shorter ones zero-padded.
     let mut block = [0u8; BLOCK];
-    if key.len() > BLOCK {
-        block[..32].copy_from_slice(&sha256(key));
+    let hashed;
+    let key = if key.len() > BLOCK {
+        hashed = sha256(key);
+        &hashed[..]
     } else {
-        block[..key.len()].copy_from_slice(key);
+        key
+    };
+    // Zipped, not `copy_from_slice`: no length-mismatch panic (and its
+    // message) in the wasm.
+    for (b, k) in block.iter_mut().zip(key) {
+        *b = *k;
     }
     let pad = |byte: u8| block.map(|b| b ^ byte);
     let mut inner = Sha256::new();
@@ -135,13 +142,21 @@ impl HmacConfig {
 
     /// The string that is signed.
     pub fn canonical_string(&self, method: &str, url: &str, timestamp: u64, body: &[u8]) -> String {
-        let piece = |part: &Part| match part {
-            Part::Method => method.to_ascii_uppercase(),
-            Part::Path => path_and_query(url).to_owned(),
-            Part::Timestamp => decimal(timestamp),
-            Part::BodySha256 => self.encoding.encode(&sha256(body)),
-        };
-        join(&self.parts.iter().map(piece).collect::<Vec<_>>(), &self.separator)
+        // Written in place: a Vec of pieces joined afterwards cost a
+        // map/collect body.
+        let mut out = String::new();
+        for (i, part) in self.parts.iter().enumerate() {
+            if i > 0 {
+                out.push_str(&self.separator);
+            }
+            match part {
+                Part::Method => out.push_str(&method.to_ascii_uppercase()),
+                Part::Path => out.push_str(path_and_query(url)),
+                Part::Timestamp => out.push_str(&decimal(timestamp)),
+                Part::BodySha256 => out.push_str(&self.encoding.encode(&sha256(body))),
+            }
+        }
+        out
     }
 
     /// The signature of a request, encoded (without the prefix).
@@ -164,11 +179,11 @@ impl HmacConfig {
 
 /// `/path?query` of an absolute URL (fragment dropped; `/` when empty).
 pub fn path_and_query(url: &str) -> &str {
-    let without_fragment = url.split('#').next().unwrap_or("");
+    let without_fragment = head(url, b"#");
     let after_scheme = split_scheme(without_fragment).map_or(without_fragment, |(_, rest)| rest);
-    match after_scheme.find(['/', '?']) {
+    match find_byte(after_scheme, b"/?") {
         Some(i) => match after_scheme.get(i..).unwrap_or("/") {
-            q if q.starts_with('?') => q, // "https://h?x" has an empty path: keep the query
+            q if q.starts_with("?") => q, // "https://h?x" has an empty path: keep the query
             p => p,
         },
         None => "/",

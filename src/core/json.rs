@@ -139,7 +139,7 @@ fn pow10(mut n: i32) -> f64 {
 /// Parses one JSON document; a leading UTF-8 BOM and surrounding whitespace
 /// are allowed. `None` on any syntax error, lone surrogate or excess depth.
 pub fn parse(s: &str) -> Option<Value<'_>> {
-    let s = s.strip_prefix('\u{feff}').unwrap_or(s);
+    let s = s.strip_prefix("\u{feff}").unwrap_or(s);
     let mut p = Parser { src: s, pos: 0 };
     let value = p.value(0)?;
     p.skip_ws();

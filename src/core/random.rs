@@ -73,14 +73,17 @@ impl Pool {
                 self.used = 0;
             }
             let available = self.bytes.get_mut(self.used..).unwrap_or_default();
-            let n = available.len().min(out.len());
-            let (dst, rest) = out.split_at_mut(n);
-            let (src, _) = available.split_at_mut(n);
-            dst.copy_from_slice(src);
+            // Zipped, not split_at + copy_from_slice: no panic paths (and
+            // their messages) in the wasm.
+            let mut n = 0;
+            for (dst, src) in out.iter_mut().zip(available.iter()) {
+                *dst = *src;
+                n += 1;
+            }
             // Handed-out bytes must not linger in memory for a later reader.
-            wipe(src);
+            wipe(available.get_mut(..n).unwrap_or_default());
             self.used += n;
-            out = rest;
+            out = core::mem::take(&mut out).get_mut(n..).unwrap_or_default();
         }
         Ok(())
     }

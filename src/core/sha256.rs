@@ -71,8 +71,15 @@ impl Sha256 {
         }
         bits.to_be_bytes().iter().for_each(|&b| self.push(b));
         let mut out = [0u8; 32];
-        for (chunk, word) in out.chunks_exact_mut(4).zip(self.state) {
-            chunk.copy_from_slice(&word.to_be_bytes());
+        // Not `copy_from_slice` (a length-mismatch panic) nor `flat_map` (a
+        // Flatten body) in the wasm.
+        let mut dst = out.iter_mut();
+        for word in self.state {
+            for byte in word.to_be_bytes() {
+                if let Some(d) = dst.next() {
+                    *d = byte;
+                }
+            }
         }
         out
     }
@@ -87,8 +94,12 @@ pub fn sha256(data: &[u8]) -> [u8; 32] {
 
 fn compress(state: &mut [u32; 8], block: &[u8; BLOCK]) {
     let mut w = [0u32; 64];
-    for (word, bytes) in w.iter_mut().zip(block.chunks_exact(4)) {
-        *word = u32::from_be_bytes([bytes[0], bytes[1], bytes[2], bytes[3]]);
+    // Big-endian words, byte by byte: `chunks_exact` left a panic path in
+    // the wasm.
+    for (i, &byte) in block.iter().enumerate() {
+        if let Some(word) = w.get_mut(i / 4) {
+            *word = *word << 8 | u32::from(byte);
+        }
     }
     for i in 16..64 {
         let s0 = w[i - 15].rotate_right(7) ^ w[i - 15].rotate_right(18) ^ (w[i - 15] >> 3);

@@ -1,6 +1,8 @@
 //! HTTP dates (RFC 9110 IMF-fixdate / RFC 1123) and `Retry-After`, without a
 //! date library.
 
+use super::encode::{parse_decimal, split_bytes};
+
 const DAYS: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
 const MONTHS: [&str; 12] = [
     "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
@@ -10,7 +12,7 @@ const MONTHS: [&str; 12] = [
 /// epoch milliseconds. The weekday must be a day name but is not cross-checked.
 pub fn parse_http_date(s: &str) -> Option<f64> {
     let mut parts = s.split_ascii_whitespace();
-    let weekday = parts.next()?.strip_suffix(',')?;
+    let weekday = parts.next()?.strip_suffix(",")?;
     DAYS.iter()
         .any(|d| d.eq_ignore_ascii_case(weekday))
         .then_some(())?;
@@ -21,7 +23,7 @@ pub fn parse_http_date(s: &str) -> Option<f64> {
         .position(|m| m.eq_ignore_ascii_case(month_name))?
         + 1;
     let year = number(parts.next()?, 4..=4)?;
-    let mut clock = parts.next()?.split(':');
+    let mut clock = split_bytes(parts.next()?, b":");
     let mut clock_part = || number(clock.next()?, 2..=2);
     let (hour, minute, second) = (clock_part()?, clock_part()?, clock_part()?);
     let zone = parts.next()?;
@@ -42,7 +44,7 @@ pub fn parse_http_date(s: &str) -> Option<f64> {
 pub fn parse_retry_after(value: &str, now_ms: f64) -> Option<f64> {
     let value = value.trim();
     if !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit()) {
-        return value.parse::<u64>().ok().map(|n| n as f64);
+        return parse_decimal(value).map(|n| n as f64);
     }
     parse_http_date(value).map(|at| ceil((at - now_ms) / 1000.0).max(0.0))
 }
@@ -61,7 +63,7 @@ fn ceil(x: f64) -> f64 {
 /// All-digit field of an allowed length.
 fn number(s: &str, len: core::ops::RangeInclusive<usize>) -> Option<i64> {
     (len.contains(&s.len()) && s.bytes().all(|b| b.is_ascii_digit())).then_some(())?;
-    s.parse().ok()
+    parse_decimal(s).map(|n| n as i64)
 }
 
 fn days_in_month(year: i64, month: usize) -> i64 {

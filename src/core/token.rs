@@ -105,15 +105,19 @@ pub struct TokenFields<'v> {
 impl TokenFields<'_> {
     /// An owned [`TokenSet`] with these values.
     pub fn to_set(&self) -> TokenSet {
-        let scopes = self.scope.map(|scope| match scope {
-            Value::String(s) => words(s),
-            Value::Array(items) => items
-                .iter()
-                .filter_map(Value::as_str)
-                .flat_map(str::split_ascii_whitespace)
-                .map(str::to_owned)
-                .collect(),
-            _ => Vec::new(),
+        // Plain loops: the flat_map/collect chain monomorphized ~0.5 KB.
+        let scopes = self.scope.map(|scope| {
+            let mut scopes = Vec::new();
+            match scope {
+                Value::String(s) => push_words(&mut scopes, s),
+                Value::Array(items) => {
+                    for s in items.iter().filter_map(Value::as_str) {
+                        push_words(&mut scopes, s);
+                    }
+                }
+                _ => {}
+            }
+            scopes
         });
         TokenSet {
             access_token: Secret::from(self.access_token),
@@ -169,8 +173,10 @@ pub fn epoch_ms(at: f64) -> f64 {
     if at - whole >= 0.5 { whole + 1.0 } else { whole }
 }
 
-fn words(s: &str) -> Vec<String> {
-    s.split_ascii_whitespace().map(str::to_owned).collect()
+fn push_words(out: &mut Vec<String>, s: &str) {
+    for word in s.split_ascii_whitespace() {
+        out.push(word.to_owned());
+    }
 }
 
 fn first_str<'a>(v: &'a Value, keys: &[&str]) -> Option<&'a str> {

@@ -8,47 +8,18 @@
 //!   (the core maps it to `rate_limited`).
 
 use crate::prelude::*;
-use super::code_flow::{CodeFlow, Endpoints, Registration};
-use super::credential::{ApiKey, Placement, Style};
-use super::tenant::tenant_origin;
-use crate::core::endpoint::join_origin;
-use crate::core::error::Result;
-use crate::core::request::ClientAuth;
-use crate::core::secret::Secret;
+use super::code_flow::HostedFlow;
+use super::credential::{Placement, Style};
+use super::tenant::{Home, Host};
 
 /// Provider name used in errors.
 pub const NAME: &str = "agilecrm";
-const DOMAIN: &str = "agilecrm.com";
-const API_PATH: &str = "/dev/api";
-
-/// Settings an Agile CRM client is built from.
-#[derive(Debug)]
-pub struct AgileCrmConfig {
-    /// `acme` in `acme.agilecrm.com`.
-    pub domain: Option<String>,
-    /// Client id, secret, redirect URI and expected issuer.
-    pub registration: Registration,
-    /// Replaces `https://{domain}.agilecrm.com`.
-    pub origin: Option<String>,
-}
-
-/// Builds the Agile CRM code flow.
-pub fn code_flow(config: AgileCrmConfig) -> Result<CodeFlow> {
-    let origin = tenant_origin(config.domain.as_deref(), "domain", DOMAIN, config.origin.as_deref())?;
-    let endpoints = Endpoints {
-        authorization: join_origin(&origin, "/oauth/authorize")?,
-        token: join_origin(&origin, "/oauth/token")?,
-        revocation: None,
-        api: Some(join_origin(&origin, API_PATH)?),
-    };
-    let mut flow = CodeFlow::registered(NAME, endpoints, config.registration, ClientAuth::SecretPost)?;
-    flow.token_style = Style { placement: Placement::Bearer, accept_json: true };
-    Ok(flow)
-}
+/// Where Agile CRM lives.
+pub const HOST: Host = Host { name: NAME, home: Home::Tenant("domain", "agilecrm.com"), api: "/dev/api" };
+/// Agile CRM's OAuth paths; tokens go with `Accept: application/json`.
+pub const FLOW: HostedFlow = HostedFlow { host: HOST, authorize: "/oauth/authorize", token: "/oauth/token", accept_json: true };
 
 /// HTTP Basic `email:key` plus `Accept: application/json`.
-pub fn api_key(domain: Option<&str>, email: String, key: Secret, origin: Option<&str>) -> Result<ApiKey> {
-    let origin = tenant_origin(domain, "domain", DOMAIN, origin)?;
-    let style = Style { placement: Placement::BasicUser(email), accept_json: true };
-    Ok(ApiKey { provider: NAME, api_base: join_origin(&origin, API_PATH)?, style, key })
+pub fn key_style(email: &str) -> Style {
+    Style { placement: Placement::BasicUser(email.to_owned()), accept_json: true }
 }

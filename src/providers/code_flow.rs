@@ -4,9 +4,9 @@
 use crate::prelude::*;
 use alloc::borrow::Cow;
 
-use crate::core::callback::{self, Callback};
-use crate::core::encode::{append_query, concat, join};
-use crate::core::endpoint::{check_endpoint, origin_of};
+use crate::core::callback;
+use crate::core::encode::{append_query, concat, find_byte, head, join};
+use crate::core::endpoint::{check_endpoint, join_origin, origin_of};
 use crate::core::error::{Error, ErrorCode, Result};
 use crate::core::pkce;
 use crate::core::random;
@@ -14,7 +14,8 @@ use crate::core::request::{self, Client, ClientAuth, HttpRequest, HttpResponse};
 use crate::core::secret::Secret;
 use crate::core::token::{parse_token_response, TokenSet};
 
-use super::credential::Style;
+use super::credential::{Placement, Style};
+use super::tenant::Host;
 
 /// Parameters the flow sets itself; callers may not override them.
 const RESERVED: [&str; 7] = [
@@ -52,17 +53,18 @@ pub struct CodeFlow {
 }
 
 /// What the app registered with the provider: the same four settings for
-/// every authorization-code provider.
-#[derive(Debug)]
-pub struct Registration {
+/// every authorization-code provider, borrowed from the caller's options
+/// (copied once the flow is valid).
+#[derive(Clone, Copy, Debug)]
+pub struct Registration<'a> {
     /// OAuth client id.
-    pub client_id: String,
+    pub client_id: &'a str,
     /// OAuth client secret (servers only).
-    pub client_secret: Option<Secret>,
+    pub client_secret: Option<&'a str>,
     /// Registered redirect URI, sent verbatim (providers match it exactly).
-    pub redirect_uri: String,
+    pub redirect_uri: &'a str,
     /// Expected `iss` on callbacks; defaults to the authorization endpoint's origin.
-    pub issuer: Option<String>,
+    pub issuer: Option<&'a str>,
 }
 
 /// A provider's OAuth endpoints and API base.
@@ -90,36 +92,69 @@ pub struct AuthorizationRequest {
     pub code_verifier: Option<Secret>,
 }
 
-impl CodeFlow {
-    /// A flow for `registration`, authenticating the client with `auth`.
-    pub fn registered(provider: &'static str, endpoints: Endpoints, registration: Registration, auth: ClientAuth) -> Result<Self> {
-        let Registration { client_id, client_secret, redirect_uri, issuer } = registration;
-        CodeFlow::new(provider, endpoints, issuer, Client { client_id, client_secret, auth }, redirect_uri)
-    }
+/// A hosted CRM's code flow: where it lives and its OAuth paths below that
+/// origin (no revocation endpoint).
+#[derive(Debug)]
+pub struct HostedFlow {
+    /// Name, production origin and API path.
+    pub host: Host,
+    /// Authorize path.
+    pub authorize: &'static str,
+    /// Token path.
+    pub token: &'static str,
+    /// Sends `Accept: application/json` with tokens (Agile CRM).
+    pub accept_json: bool,
+}
 
-    /// Validates endpoints and client settings; `issuer` defaults to the
-    /// authorization endpoint's origin. Tokens are sent as `Bearer` unless
-    /// `token_style` is changed afterwards.
-    pub fn new(
+impl HostedFlow {
+    /// The flow for `registration` at the tenant's (or given) origin, tokens
+    /// placed as `placement` (a bad one is reported after a bad tenant).
+    pub fn code_flow(&self, tenant: Option<&str>, origin: Option<&str>, placement: Result<Placement>, registration: Registration) -> Result<CodeFlow> {
+        let origin = self.host.origin(tenant, origin)?;
+        let placement = placement?;
+        let endpoints = Endpoints::at(&origin, self.authorize, self.token, self.host.api)?;
+        let style = Style { placement, accept_json: self.accept_json };
+        CodeFlow::registered(self.host.name, endpoints, registration, ClientAuth::SecretPost, style)
+    }
+}
+
+impl Endpoints {
+    /// A provider's fixed paths below `origin` (no revocation endpoint).
+    pub fn at(origin: &str, authorization: &str, token: &str, api: &str) -> Result<Self> {
+        Ok(Endpoints {
+            authorization: join_origin(origin, authorization)?,
+            token: join_origin(origin, token)?,
+            revocation: None,
+            api: Some(join_origin(origin, api)?),
+        })
+    }
+}
+
+impl CodeFlow {
+    /// A flow for `registration`, authenticating the client with `auth` and
+    /// sending tokens as `token_style`. Validates endpoints and client
+    /// settings; `issuer` defaults to the authorization endpoint's origin.
+    pub fn registered(
         provider: &'static str,
         endpoints: Endpoints,
-        issuer: Option<String>,
-        client: Client,
-        redirect_uri: String,
+        registration: Registration,
+        auth: ClientAuth,
+        token_style: Style,
     ) -> Result<Self> {
         let Endpoints { authorization: authorization_endpoint, token: token_endpoint, revocation: revocation_endpoint, api: api_base } =
             endpoints;
+        let Registration { client_id, client_secret, redirect_uri, issuer } = registration;
         check_endpoint(&authorization_endpoint)?;
         check_endpoint(&token_endpoint)?;
         for url in revocation_endpoint.iter().chain(&api_base) {
             check_endpoint(url)?;
         }
-        if client.client_id.is_empty() {
+        if client_id.is_empty() {
             return Err(invalid("clientId must not be empty"));
         }
-        check_redirect_uri(&redirect_uri)?;
+        check_redirect_uri(redirect_uri)?;
         let issuer = match issuer {
-            Some(iss) => iss,
+            Some(iss) => iss.to_owned(),
             None => origin_of(&authorization_endpoint)?,
         };
         Ok(CodeFlow {
@@ -128,9 +163,9 @@ impl CodeFlow {
             token_endpoint,
             revocation_endpoint,
             issuer,
-            client,
-            redirect_uri,
-            token_style: Style::BEARER,
+            client: Client { client_id: client_id.to_owned(), client_secret: client_secret.map(Secret::from), auth },
+            redirect_uri: redirect_uri.to_owned(),
+            token_style,
             api_base,
         })
     }
@@ -147,7 +182,12 @@ impl CodeFlow {
             return Err(invalid(concat(&["params may not set `", name, "`"])));
         }
         let state = random::token()?;
-        let pkce = if pkce { Some(pkce::generate()?) } else { None };
+        let (challenge, code_verifier) = if pkce {
+            let p = pkce::generate()?;
+            (Some(p.challenge), Some(p.verifier))
+        } else {
+            (None, None)
+        };
         let scope = join(scopes, " ");
         let mut query: Vec<(&str, &str)> = vec![
             ("response_type", "code"),
@@ -158,24 +198,21 @@ impl CodeFlow {
         if !scope.is_empty() {
             query.push(("scope", &scope));
         }
-        if let Some(p) = &pkce {
-            query.push(("code_challenge", &p.challenge));
+        if let Some(challenge) = &challenge {
+            query.push(("code_challenge", challenge));
             query.push(("code_challenge_method", "S256"));
         }
-        query.extend(params.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+        for (k, v) in params {
+            query.push((k, v));
+        }
         let url = append_query(&self.authorization_endpoint, &query);
-        Ok(AuthorizationRequest { url, state, code_verifier: pkce.map(|p| p.verifier) })
+        Ok(AuthorizationRequest { url, state, code_verifier })
     }
 
-    /// [`CodeFlow::parse_callback`], returning the code borrowed from `url`
-    /// where it needed no decoding.
+    /// Parses the redirect back from the provider and checks state and
+    /// `iss`: the code, borrowed from `url` where it needed no decoding.
     pub fn callback_code<'a>(&self, url: &'a str, expected_state: &str) -> Result<Cow<'a, str>> {
         callback::callback_code(url, expected_state, Some(&self.issuer))
-    }
-
-    /// Parses the redirect back from the provider and checks state and `iss`.
-    pub fn parse_callback(&self, url: &str, expected_state: &str) -> Result<Callback> {
-        callback::parse_callback(url, expected_state, Some(&self.issuer))
     }
 
     /// The token request for an authorization code.
@@ -236,10 +273,10 @@ impl CodeFlow {
 /// Redirect URIs on http(s) follow the endpoint rules (no plain http off
 /// loopback); private-use schemes of native apps (`com.example:/cb`) pass.
 fn check_redirect_uri(uri: &str) -> Result<()> {
-    let scheme = uri.split(':').next().unwrap_or("").to_ascii_lowercase();
+    let scheme = head(uri, b":").to_ascii_lowercase();
     match scheme.as_str() {
         "http" | "https" => check_endpoint(uri),
-        _ if uri.contains(':') && !uri.chars().any(|c| c.is_whitespace() || c.is_control()) => Ok(()),
+        _ if find_byte(uri, b":").is_some() && !uri.chars().any(|c| c.is_whitespace() || c.is_control()) => Ok(()),
         _ => Err(invalid("redirectUri must be an absolute URI")),
     }
 }

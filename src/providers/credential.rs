@@ -3,6 +3,8 @@
 
 use crate::prelude::*;
 use crate::core::encode::{append_query, basic_auth, concat};
+use super::tenant::Host;
+use crate::core::error::Result;
 use crate::core::secret::Secret;
 
 /// How a secret is attached to a request.
@@ -79,6 +81,14 @@ pub struct ApiKey {
 }
 
 impl ApiKey {
+    /// A key for `host` at the tenant's (or given) origin, attached as
+    /// `style`; a bad `style` is reported after a bad tenant.
+    pub fn hosted(host: &Host, tenant: Option<&str>, origin: Option<&str>, style: Result<Style>, key: &str) -> Result<Self> {
+        let origin = host.origin(tenant, origin)?;
+        let style = style?;
+        Ok(ApiKey { provider: host.name, api_base: host.api_base(&origin)?, style, key: key.into() })
+    }
+
     /// Attaches the key to a request for `url`.
     pub fn apply(&self, url: &str) -> Applied {
         self.style.apply(self.key.expose(), url)

@@ -10,19 +10,18 @@
 //! - Errors come as `{error}` or `{errors:[{message}]}` (the core reads both).
 //! - Tokens can only be revoked in Flexie's UI: no revocation endpoint.
 
-use crate::prelude::*;
-use super::code_flow::{invalid, CodeFlow, Endpoints, Registration};
-use super::credential::{ApiKey, Placement, Style};
-use super::tenant::tenant_origin;
-use crate::core::endpoint::join_origin;
+use super::code_flow::{invalid, HostedFlow};
+use super::credential::{Placement, Style};
+use super::tenant::{Home, Host};
 use crate::core::error::Result;
-use crate::core::request::ClientAuth;
-use crate::core::secret::Secret;
 
 /// Provider name used in errors.
 pub const NAME: &str = "flexie";
-const DOMAIN: &str = "flexie.io";
-const API_PATH: &str = "/api";
+/// Where Flexie lives.
+pub const HOST: Host = Host { name: NAME, home: Home::Tenant("subdomain", "flexie.io"), api: "/api" };
+/// Flexie's OAuth paths. No revocation endpoint: revocation exists only in
+/// Flexie's UI.
+pub const FLOW: HostedFlow = HostedFlow { host: HOST, authorize: "/oauth2/authorize", token: "/oauth2/token", accept_json: false };
 
 /// Reads `"header"` (default) or `"query"`, with the query parameter name.
 fn placement(option: Option<&str>, query_param: &'static str, header: Placement) -> Result<Placement> {
@@ -33,37 +32,14 @@ fn placement(option: Option<&str>, query_param: &'static str, header: Placement)
     }
 }
 
-/// Settings a Flexie client is built from.
-#[derive(Debug)]
-pub struct FlexieConfig {
-    /// `acme` in `acme.flexie.io`.
-    pub subdomain: Option<String>,
-    /// Client id, secret, redirect URI and expected issuer.
-    pub registration: Registration,
-    /// Replaces `https://{subdomain}.flexie.io`.
-    pub origin: Option<String>,
-    /// `"header"` (Bearer, default) or `"query"` (`access_token`).
-    pub token_placement: Option<String>,
+/// The `tokenPlacement` option: `"header"` (Bearer, default) or `"query"`
+/// (`access_token`).
+pub fn token_placement(option: Option<&str>) -> Result<Placement> {
+    placement(option, "access_token", Placement::Bearer)
 }
 
-/// Builds the Flexie code flow.
-pub fn code_flow(config: FlexieConfig) -> Result<CodeFlow> {
-    let origin = tenant_origin(config.subdomain.as_deref(), "subdomain", DOMAIN, config.origin.as_deref())?;
-    let token_placement = placement(config.token_placement.as_deref(), "access_token", Placement::Bearer)?;
-    let endpoints = Endpoints {
-        authorization: join_origin(&origin, "/oauth2/authorize")?,
-        token: join_origin(&origin, "/oauth2/token")?,
-        revocation: None, // revocation exists only in Flexie's UI
-        api: Some(join_origin(&origin, API_PATH)?),
-    };
-    let mut flow = CodeFlow::registered(NAME, endpoints, config.registration, ClientAuth::SecretPost)?;
-    flow.token_style = Style { placement: token_placement, accept_json: false };
-    Ok(flow)
-}
-
-/// An API key in the `apikey` header (default) or query parameter.
-pub fn api_key(subdomain: Option<&str>, key: Secret, placement_option: Option<&str>, origin: Option<&str>) -> Result<ApiKey> {
-    let origin = tenant_origin(subdomain, "subdomain", DOMAIN, origin)?;
-    let placement = placement(placement_option, "apikey", Placement::Header("apikey"))?;
-    Ok(ApiKey { provider: NAME, api_base: join_origin(&origin, API_PATH)?, style: Style { placement, accept_json: false }, key })
+/// The `placement` option of an API key: the `apikey` header (default) or
+/// query parameter.
+pub fn key_style(option: Option<&str>) -> Result<Style> {
+    Ok(Style { placement: placement(option, "apikey", Placement::Header("apikey"))?, accept_json: false })
 }

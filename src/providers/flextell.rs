@@ -9,36 +9,16 @@
 //! - No revocation endpoint.
 //! - API under `/api/v1/…` with `Authorization: Bearer`, optional `X-Tenant`.
 
-use crate::prelude::*;
-use super::code_flow::{CodeFlow, Endpoints, Registration};
-use crate::core::endpoint::join_origin;
-use crate::core::error::Result;
-use crate::core::request::ClientAuth;
+use super::code_flow::HostedFlow;
+use super::tenant::{Home, Host};
 
 /// Provider name used in errors.
 pub const NAME: &str = "flextell";
-/// Production origin.
-pub const ORIGIN: &str = "https://dev.flextell.ai";
-/// API base path below the origin.
-pub const API_PATH: &str = "/api/v1";
 
-/// Settings a Flextell client is built from.
-#[derive(Debug)]
-pub struct FlextellConfig {
-    /// Client id, secret, redirect URI and expected issuer.
-    pub registration: Registration,
-    /// Replaces scheme+host+port (sandboxes, tests).
-    pub origin: Option<String>,
-}
-
-/// Builds the Flextell code flow.
-pub fn code_flow(config: FlextellConfig) -> Result<CodeFlow> {
-    let origin = config.origin.as_deref().unwrap_or(ORIGIN);
-    let endpoints = Endpoints {
-        authorization: join_origin(origin, "/oauth/authorize")?,
-        token: join_origin(origin, "/oauth/token")?,
-        revocation: None,
-        api: Some(join_origin(origin, API_PATH)?),
-    };
-    CodeFlow::registered(NAME, endpoints, config.registration, ClientAuth::SecretPost)
-}
+/// Where Flextell lives and its OAuth paths.
+pub const FLOW: HostedFlow = HostedFlow {
+    host: Host { name: NAME, home: Home::Fixed("https://dev.flextell.ai"), api: "/api/v1" },
+    authorize: "/oauth/authorize",
+    token: "/oauth/token",
+    accept_json: false,
+};

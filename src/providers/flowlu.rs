@@ -14,35 +14,35 @@
 //!   11 = authorization failed, 22 = access denied.
 
 use crate::prelude::*;
-use super::credential::{ApiKey, Placement, Style};
+use super::credential::{Placement, Style};
 use super::password::{explain, PasswordFlow};
-use super::tenant::tenant_origin;
+use super::tenant::{Home, Host};
 use crate::core::endpoint::{check_endpoint, join_origin};
 use crate::core::error::{Error, ErrorCode, Result};
 use crate::core::json;
 use crate::core::request::{Client, ClientAuth, HttpResponse};
-use crate::core::secret::Secret;
 use crate::core::token::TokenSet;
 
 /// Provider name used in errors.
 pub const NAME: &str = "flowlu";
-const DOMAIN: &str = "flowlu.com";
-/// API base path below the origin (`/{module}/{entity}/{method}` follow).
-const API_PATH: &str = "/api/v1/module";
+/// Where Flowlu lives; `/{module}/{entity}/{method}` follow the API base.
+pub const HOST: Host = Host { name: NAME, home: Home::Tenant("company", "flowlu.com"), api: "/api/v1/module" };
+/// API keys go in the `api_key` query parameter.
+pub const KEY_STYLE: Style = Style { placement: Placement::Query("api_key"), accept_json: false };
 /// The client id Flowlu's own app uses; the password grant wants one.
 pub const DEFAULT_CLIENT_ID: &str = "android_app_v1";
 
 /// Settings a Flowlu client is built from.
 #[derive(Debug)]
-pub struct FlowluConfig {
+pub struct FlowluConfig<'a> {
     /// `acme` in `acme.flowlu.com`.
-    pub company: Option<String>,
+    pub company: Option<&'a str>,
     /// Defaults to [`DEFAULT_CLIENT_ID`].
-    pub client_id: Option<String>,
+    pub client_id: Option<&'a str>,
     /// Replaces `https://{company}.flowlu.com`.
-    pub origin: Option<String>,
+    pub origin: Option<&'a str>,
     /// Full token URL, when Flowlu's unpublished default is not it.
-    pub token_endpoint: Option<String>,
+    pub token_endpoint: Option<&'a str>,
 }
 
 fn quirk(_: &HttpResponse, parsed: Result<TokenSet>) -> Result<TokenSet> {
@@ -54,16 +54,19 @@ fn quirk(_: &HttpResponse, parsed: Result<TokenSet>) -> Result<TokenSet> {
 
 /// Builds the Flowlu password flow.
 pub fn password_flow(config: FlowluConfig) -> Result<PasswordFlow> {
-    let origin = tenant_origin(config.company.as_deref(), "company", DOMAIN, config.origin.as_deref());
-    let token_endpoint = match config.token_endpoint {
-        Some(url) => url,
-        None => join_origin(origin.as_deref().map_err(Clone::clone)?, "/oauth/token")?,
+    let origin = HOST.origin(config.company, config.origin);
+    // Given only a `tokenEndpoint`, the API's host is unknown: no API base.
+    let (token_endpoint, origin) = match config.token_endpoint {
+        Some(url) => (url.to_owned(), origin.ok()),
+        None => {
+            let origin = origin?;
+            (join_origin(&origin, "/oauth/token")?, Some(origin))
+        }
     };
     check_endpoint(&token_endpoint)?;
-    // Given only a `tokenEndpoint`, the API's host is unknown: no API base.
-    let api_base = origin.ok().map(|o| join_origin(&o, API_PATH)).transpose()?;
+    let api_base = origin.map(|o| HOST.api_base(&o)).transpose()?;
     let client = Client {
-        client_id: config.client_id.unwrap_or_else(|| DEFAULT_CLIENT_ID.to_owned()),
+        client_id: config.client_id.unwrap_or(DEFAULT_CLIENT_ID).to_owned(),
         client_secret: None,
         auth: ClientAuth::None,
     };
@@ -71,13 +74,6 @@ pub fn password_flow(config: FlowluConfig) -> Result<PasswordFlow> {
     let mut flow = PasswordFlow::new(NAME, token_endpoint, api_base, Some(client), style, quirk)?;
     flow.refreshable = false; // tokens without expiry, and no refresh token
     Ok(flow)
-}
-
-/// An API key in the `api_key` query parameter.
-pub fn api_key(company: Option<&str>, key: Secret, origin: Option<&str>) -> Result<ApiKey> {
-    let origin = tenant_origin(company, "company", DOMAIN, origin)?;
-    let style = Style { placement: Placement::Query("api_key"), accept_json: false };
-    Ok(ApiKey { provider: NAME, api_base: join_origin(&origin, API_PATH)?, style, key })
 }
 
 /// Turns an API answer of the form `{error: {error_code, error_msg}}` —
@@ -118,10 +114,10 @@ mod tests {
 
     #[test]
     fn ssl_error_is_explained() {
-        let flow = password_flow(FlowluConfig { company: Some("acme".into()), client_id: None, origin: None, token_endpoint: None }).unwrap();
+        let flow = password_flow(FlowluConfig { company: Some("acme"), client_id: None, origin: None, token_endpoint: None }).unwrap();
         assert_eq!(flow.token_endpoint, "https://acme.flowlu.com/oauth/token");
         assert_eq!(flow.api_base.as_deref(), Some("https://acme.flowlu.com/api/v1/module"));
-        let custom = FlowluConfig { company: None, client_id: None, origin: None, token_endpoint: Some("https://auth.example/t".into()) };
+        let custom = FlowluConfig { company: None, client_id: None, origin: None, token_endpoint: Some("https://auth.example/t") };
         assert_eq!(password_flow(custom).unwrap().api_base, None);
         let resp = HttpResponse {
             status: 400,

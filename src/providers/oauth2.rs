@@ -5,26 +5,27 @@ use crate::prelude::*;
 use super::code_flow::{invalid, CodeFlow, Endpoints, Registration};
 use crate::core::error::Result;
 use crate::core::request::ClientAuth;
+use super::credential::Style;
 
 /// Provider name used in errors.
 pub const NAME: &str = "oauth2";
 
 /// Settings for a generic OAuth 2.0 client.
 #[derive(Debug)]
-pub struct OAuth2Config {
+pub struct OAuth2Config<'a> {
     /// Full authorize URL.
-    pub authorization_endpoint: String,
+    pub authorization_endpoint: &'a str,
     /// Full token URL.
-    pub token_endpoint: String,
+    pub token_endpoint: &'a str,
     /// Full RFC 7009 revocation URL, if the server has one.
-    pub revocation_endpoint: Option<String>,
+    pub revocation_endpoint: Option<&'a str>,
     /// Client id, secret, redirect URI and expected issuer.
-    pub registration: Registration,
+    pub registration: Registration<'a>,
     /// `client_secret_post` (default with a secret), `client_secret_basic`
     /// or `none` (default without a secret).
-    pub client_auth: Option<String>,
+    pub client_auth: Option<&'a str>,
     /// Full base URL of the server's API, if the caller names one.
-    pub api_base: Option<String>,
+    pub api_base: Option<&'a str>,
 }
 
 /// Parses a client authentication method name (RFC 7591 names).
@@ -42,15 +43,15 @@ pub fn client_auth(name: Option<&str>, has_secret: bool) -> Result<ClientAuth> {
 
 /// Builds the generic code flow.
 pub fn code_flow(config: OAuth2Config) -> Result<CodeFlow> {
-    let auth = client_auth(config.client_auth.as_deref(), config.registration.client_secret.is_some())?;
+    let auth = client_auth(config.client_auth, config.registration.client_secret.is_some())?;
     if auth != ClientAuth::None && config.registration.client_secret.is_none() {
         return Err(invalid("clientSecret is required for this clientAuth"));
     }
     let endpoints = Endpoints {
-        authorization: config.authorization_endpoint,
-        token: config.token_endpoint,
-        revocation: config.revocation_endpoint,
-        api: config.api_base,
+        authorization: config.authorization_endpoint.to_owned(),
+        token: config.token_endpoint.to_owned(),
+        revocation: config.revocation_endpoint.map(str::to_owned),
+        api: config.api_base.map(str::to_owned),
     };
-    CodeFlow::registered(NAME, endpoints, config.registration, auth)
+    CodeFlow::registered(NAME, endpoints, config.registration, auth, Style::BEARER)
 }

@@ -13,20 +13,20 @@
 //!   core uses `.expires` only when `expires_in` is absent.
 //! - API keys: `Authorization: Bearer <key>`. API base `/api`.
 
-use super::credential::{ApiKey, Style};
+use super::credential::Style;
 use super::password::PasswordFlow;
+use super::tenant::{Home, Host};
 use crate::core::endpoint::join_origin;
 use crate::core::error::{Error, ErrorCode, Result};
 use crate::core::request::HttpResponse;
-use crate::core::secret::Secret;
 use crate::core::token::TokenSet;
 
 /// Provider name used in errors.
 pub const NAME: &str = "virtuous";
 /// Production origin.
 pub const ORIGIN: &str = "https://api.virtuoussoftware.com";
-/// API base path below the origin.
-const API_PATH: &str = "/api";
+/// Where Virtuous lives; API keys go as `Authorization: Bearer`.
+pub const HOST: Host = Host { name: NAME, home: Home::Fixed(ORIGIN), api: "/api" };
 
 fn quirk(resp: &HttpResponse, parsed: Result<TokenSet>) -> Result<TokenSet> {
     if resp.status == 202 {
@@ -40,13 +40,8 @@ fn quirk(resp: &HttpResponse, parsed: Result<TokenSet>) -> Result<TokenSet> {
 pub fn password_flow(origin: Option<&str>) -> Result<PasswordFlow> {
     let origin = origin.unwrap_or(ORIGIN);
     let token_endpoint = join_origin(origin, "/Token")?;
-    let api_base = join_origin(origin, API_PATH)?;
+    let api_base = HOST.api_base(origin)?;
     PasswordFlow::new(NAME, token_endpoint, Some(api_base), None, Style::BEARER, quirk)
-}
-
-/// An API key sent as `Authorization: Bearer`.
-pub fn api_key(key: Secret, origin: Option<&str>) -> Result<ApiKey> {
-    Ok(ApiKey { provider: NAME, api_base: join_origin(origin.unwrap_or(ORIGIN), API_PATH)?, style: Style::BEARER, key })
 }
 
 #[cfg(test)]
