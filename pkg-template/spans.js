@@ -45,7 +45,7 @@ export function tokenSpans(text) {
     accessToken: slice(0),
     tokenType: slice(2) ?? "Bearer",
     refreshToken: slice(4),
-    scopes: slice(6)?.split(" ").filter(Boolean) ?? null,
+    scope: slice(6),
     expiresAt: Number.isNaN(s[8]) ? null : s[8],
   };
 }

@@ -17,7 +17,7 @@ function fieldsOf(json) {
     tokenType: t.token_type,
     expiresAt: t.expires_at,
     refreshToken: t.refresh_token,
-    scopes: t.scope === null ? null : t.scope.split(" ").filter(Boolean),
+    scope: t.scope,
   };
 }
 
@@ -57,7 +57,8 @@ export class TokenSet {
   #tokenType;
   #expiresAt;
   #refreshToken;
-  #scopes;
+  /** Canonical: words joined by single spaces (split when asked for). */
+  #scope;
 
   /** Wraps tokens obtained elsewhere: `{ accessToken, tokenType?, expiresAt?, refreshToken?, scopes? }`. */
   constructor(init) {
@@ -66,7 +67,7 @@ export class TokenSet {
     this.#tokenType = t.tokenType;
     this.#expiresAt = t.expiresAt;
     this.#refreshToken = t.refreshToken;
-    this.#scopes = t.scopes;
+    this.#scope = t.scope;
   }
 
   get accessToken() {
@@ -82,7 +83,7 @@ export class TokenSet {
     return this.#refreshToken;
   }
   get scopes() {
-    return this.#scopes === null ? null : [...this.#scopes];
+    return this.#scope === null ? null : this.#scope.split(" ").filter(Boolean);
   }
 
   /** True when the token expires within `skewSeconds` (default 60); a token without expiry never does. */
@@ -101,7 +102,7 @@ export class TokenSet {
       token_type: this.#tokenType,
       expires_at: this.#expiresAt,
       refresh_token: this.#refreshToken,
-      scope: this.#scopes === null ? null : this.#scopes.join(" "),
+      scope: this.#scope,
     });
   }
 

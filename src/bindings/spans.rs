@@ -75,9 +75,22 @@ pub fn span_of(whole: &str, part: &str) -> Option<(f64, f64)> {
     (end <= whole.len()).then_some((start as f64, end as f64))
 }
 
+/// Whether `scope` is already in canonical form (words joined by single
+/// spaces), which JS keeps as is and splits on " ".
+fn canonical_scope(scope: &str) -> bool {
+    let mut previous = b' ';
+    for b in scope.bytes() {
+        if b.is_ascii_whitespace() && (b != b' ' || previous == b' ') {
+            return false;
+        }
+        previous = b;
+    }
+    previous != b' ' || scope.is_empty()
+}
+
 /// Records where each token field sits in `input`; false when one is not a
-/// plain slice of it (an escaped string, a scope array or a scope JS's
-/// `split(" ")` would read differently) and JS must take the string ABI.
+/// plain slice of it (an escaped string, a scope array or a scope not in
+/// canonical form) and JS must take the string ABI.
 pub fn write_token_spans(input: &str, fields: &TokenFields) -> bool {
     let optional = |part: Option<&str>| match part {
         None => Some((-1.0, -1.0)),
@@ -85,7 +98,7 @@ pub fn write_token_spans(input: &str, fields: &TokenFields) -> bool {
     };
     let scope = match fields.scope {
         None => Some((-1.0, -1.0)),
-        Some(Value::String(s)) if !s.bytes().any(|b| b != b' ' && b.is_ascii_whitespace()) => span_of(input, s),
+        Some(Value::String(s)) if canonical_scope(s) => span_of(input, s),
         Some(_) => None,
     };
     let (Some(access), Some(kind), Some(refresh), Some(scope)) = (

@@ -47,20 +47,42 @@ pub fn find_byte(s: &str, set: &[u8]) -> Option<usize> {
     }
 }
 
-/// The first `c` in `bytes`, eight bytes per step: a word holds `c` exactly
-/// when `word ^ splat(c)` has a zero byte (the classic SWAR test).
+/// The first `c` in `bytes`.
 fn find_one(bytes: &[u8], c: u8) -> Option<usize> {
-    const LOW: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let at = scan(bytes, |word| zero_byte(word ^ splat(c)), |b| b == c);
+    (at < bytes.len()).then_some(at)
+}
+
+const LOW: u64 = 0x0101_0101_0101_0101;
+
+/// `b` in every byte of a word.
+pub(crate) const fn splat(b: u8) -> u64 {
+    LOW * b as u64
+}
+
+/// Whether some byte of `word` is zero (the classic SWAR test, exact).
+pub(crate) const fn zero_byte(word: u64) -> bool {
+    word.wrapping_sub(LOW) & !word & splat(0x80) != 0
+}
+
+/// Whether some byte of `word` is below `n` (≤ 0x80).
+pub(crate) const fn byte_below(word: u64, n: u8) -> bool {
+    word.wrapping_sub(splat(n)) & !word & splat(0x80) != 0
+}
+
+/// The index of the first byte for which `stops` holds (or the length),
+/// stepping eight bytes at a time past words `may_stop` rules out: the hot
+/// scans (callback URLs, JSON strings) run ~8× fewer iterations.
+pub(crate) fn scan(bytes: &[u8], may_stop: impl Fn(u64) -> bool, stops: impl Fn(u8) -> bool) -> usize {
     let mut i = 0;
     while let Some(word) = bytes.get(i..i + 8).and_then(|w| <[u8; 8]>::try_from(w).ok()) {
-        let x = u64::from_le_bytes(word) ^ (LOW * u64::from(c));
-        if x.wrapping_sub(LOW) & !x & HIGH != 0 {
+        if may_stop(u64::from_le_bytes(word)) {
             break;
         }
         i += 8;
     }
-    bytes.get(i..)?.iter().position(|&b| b == c).map(|p| p + i)
+    let rest = bytes.get(i..).unwrap_or_default();
+    i + rest.iter().position(|&b| stops(b)).unwrap_or(rest.len())
 }
 
 /// `s` split around its first byte in `set` (which is dropped).
@@ -313,6 +335,21 @@ pub fn client_basic_auth(client_id: &str, client_secret: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn word_tests_agree_with_bytes() {
+        let mut x = 0x9e37_79b9_7f4a_7c15u64;
+        for _ in 0..20_000 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            // Mostly bytes near the interesting values.
+            let bytes = x.to_le_bytes().map(|b| if b & 1 == 0 { b } else { b & 0x3f });
+            let word = u64::from_le_bytes(bytes);
+            assert_eq!(zero_byte(word), bytes.contains(&0), "{word:x}");
+            assert_eq!(byte_below(word, 0x20), bytes.iter().any(|&b| b < 0x20), "{word:x}");
+        }
+    }
 
     #[test]
     fn find_one_agrees_with_position() {
