@@ -3,7 +3,7 @@
 //! `TextEncoder.encodeInto` (a native copy, no allocation) and gets back the
 //! byte positions of the results, which for ASCII are its own string's
 //! indices: it slices its string instead of decoding new ones. Anything else
-//! (non-ASCII, escaped values) answers "use the string ABI".
+//! (non-ASCII, escaped values, errors) answers "use the string ABI".
 
 use crate::prelude::*;
 use core::cell::UnsafeCell;
