@@ -89,18 +89,24 @@ async function readCapped(response, { maxBodyBytes, provider }) {
     }
     chunks.push(value);
   }
-  const bytes = new Uint8Array(size);
-  let at = 0;
-  for (const c of chunks) {
-    bytes.set(c, at);
-    at += c.byteLength;
+  let bytes = chunks[0] ?? new Uint8Array(0);
+  if (chunks.length > 1) {
+    bytes = new Uint8Array(size);
+    let at = 0;
+    for (const c of chunks) {
+      bytes.set(c, at);
+      at += c.byteLength;
+    }
   }
   return decode(bytes, provider, status);
 }
 
+/** Fatal: invalid UTF-8 throws. One decode() call per body leaves no state behind. */
+const UTF8 = new TextDecoder("utf-8", { fatal: true });
+
 function decode(bytes, provider, status) {
   try {
-    return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+    return UTF8.decode(bytes);
   } catch {
     throw fail(provider, "invalid_response", "the response body is not valid UTF-8", { status });
   }
