@@ -12,8 +12,7 @@ use crate::core::encode::concat;
 use crate::core::error::{Error, ErrorCode, Result};
 use crate::core::request::{parse_revoke_response, HttpRequest, HttpResponse};
 use crate::core::secret::Secret;
-use crate::core::json;
-use crate::core::token::{parse_token_response, token_fields};
+use crate::core::token::{json_object, parse_token_response, token_fields};
 use crate::providers::code_flow::{invalid, CodeFlow, Registration};
 use crate::providers::credential::Placement;
 use crate::providers::{agilecrm, flexie, flextell, oauth2};
@@ -189,7 +188,7 @@ impl CodeFlowCore {
     #[wasm_bindgen(js_name = parseTokenAt)]
     pub fn parse_token_at(&self, status: u16, len: usize, now_ms: f64) -> bool {
         with_input(len, |body| {
-            let value = json::parse(body).filter(|v| matches!(v, json::Value::Object(_)));
+            let value = json_object(body);
             token_fields(status, None, now_ms, value.as_ref()).is_ok_and(|fields| write_token_spans(body, &fields))
         })
     }

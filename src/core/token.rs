@@ -242,7 +242,9 @@ fn unexpected_status(status: u16) -> Error {
     .with_status(status)
 }
 
-fn json_object(body: &str) -> Option<Value<'_>> {
+/// `body` parsed as JSON when it is an object (token answers are read
+/// whatever their content type).
+pub fn json_object(body: &str) -> Option<Value<'_>> {
     json::parse(body).filter(|v| matches!(v, Value::Object(_)))
 }
 
