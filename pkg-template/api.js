@@ -10,7 +10,8 @@ import { open, seal, sealOptions } from "./seal.js";
 
 export { CrmAuthError, TokenSet };
 export { stateCookie, readStateCookie } from "./seal.js";
-export { Session, MemoryStore, WebStorageStore } from "./session.js";
+export { Session } from "./session.js";
+export { MemoryStore, WebStorageStore } from "./stores.js";
 
 /** A page (not a worker, Node or workerd): client secrets are refused there. */
 const IN_BROWSER_PAGE = typeof document === "object" && document !== null;
