@@ -37,6 +37,16 @@ fn structured() -> impl Strategy<Value = String> {
     ]
 }
 
+/// Tokens that can go in a header: printable ASCII.
+const HEADER_SAFE: &str = "[ -~]{1,40}";
+
+/// `Bearer` in any case: the only token type accepted.
+fn bearer() -> impl Strategy<Value = String> {
+    proptest::collection::vec(any::<bool>(), 6).prop_map(|upper| {
+        "bearer".chars().zip(upper).map(|(c, u)| if u { c.to_ascii_uppercase() } else { c }).collect()
+    })
+}
+
 fn token_response(status: u16, body: &str, retry_after: Option<&str>) -> HttpResponse {
     HttpResponse {
         status,
@@ -147,10 +157,10 @@ proptest! {
     /// whole epoch milliseconds; scopes are words).
     #[test]
     fn token_set_round_trip(
-        access in ".+",
-        token_type in any::<String>(),
+        access in HEADER_SAFE,
+        token_type in bearer(),
         expires_at in prop_oneof![Just(None), any::<f64>().prop_map(Some), (0u64..1u64 << 53).prop_map(|n| Some(n as f64))],
-        refresh in prop::option::of(any::<String>()),
+        refresh in prop::option::of(HEADER_SAFE),
         scopes in prop::option::of(prop::collection::vec("[^ \t\n\r\u{c}]{1,10}", 0..5)),
     ) {
         let tokens = TokenSet {
@@ -170,7 +180,7 @@ proptest! {
     /// A well-formed token response with arbitrary strings parses to exactly
     /// those tokens, and the result round-trips through storage.
     #[test]
-    fn token_response_fields(access in ".+", refresh in prop::option::of(".+"), token_type in prop::option::of(any::<String>()), expires_in in prop::option::of(0u32..100_000_000), scope in prop::option::of("[a-z:. ]{0,30}")) {
+    fn token_response_fields(access in HEADER_SAFE, refresh in prop::option::of(HEADER_SAFE), token_type in prop::option::of(bearer()), expires_in in prop::option::of(0u32..100_000_000), scope in prop::option::of("[a-z:. ]{0,30}")) {
         let mut body = String::from("{\"access_token\":");
         json::write_string(&mut body, &access);
         if let Some(r) = &refresh { body.push_str(",\"refresh_token\":"); json::write_string(&mut body, r); }
@@ -189,6 +199,25 @@ proptest! {
         // Debug never depends on the tokens.
         let redacted = TokenSet { access_token: Secret::new("A"), refresh_token: t.refresh_token.as_ref().map(|_| Secret::new("R")), ..t.clone() };
         prop_assert_eq!(format!("{t:?}"), format!("{redacted:?}"));
+    }
+
+    /// A token answer whose token holds anything outside printable ASCII,
+    /// or whose token_type is not Bearer, is refused; the message never
+    /// shows the token.
+    #[test]
+    fn unsendable_tokens_are_refused(prefix in "[ -~]{0,8}", bad in "[\u{0}-\u{1f}\u{7f}-\u{10ffff}]", in_refresh in any::<bool>(), token_type in "[^bB].{0,8}") {
+        let token = format!("{prefix}{bad}SECRET");
+        let mut body = String::from("{\"access_token\":");
+        json::write_string(&mut body, if in_refresh { "AT" } else { &token });
+        if in_refresh { body.push_str(",\"refresh_token\":"); json::write_string(&mut body, &token); }
+        body.push('}');
+        let e = parse_token_response(&token_response(200, &body, None), NOW_MS).unwrap_err();
+        prop_assert_eq!(e.code, ErrorCode::InvalidResponse);
+        prop_assert!(!e.message.contains("SECRET"));
+        let mut typed = String::from("{\"access_token\":\"AT\",\"token_type\":");
+        json::write_string(&mut typed, &token_type);
+        typed.push('}');
+        prop_assert_eq!(parse_token_response(&token_response(200, &typed, None), NOW_MS).unwrap_err().code, ErrorCode::InvalidResponse);
     }
 
     /// A callback built from arbitrary code and state (query or fragment)

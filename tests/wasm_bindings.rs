@@ -26,7 +26,7 @@ fn code_of(err: &str) -> String {
 fn authorization_request_uses_host_randomness() {
     let p = flextell("https://sandbox.flextell.test").unwrap();
     let first = p.authorization_request(r#"{"scopes":["a","b"]}"#).unwrap();
-    let second = p.authorization_request("null").unwrap();
+    let second = p.authorization_request(r#"{"scopes":["a"]}"#).unwrap();
     let parts: Vec<&str> = first.split('\n').collect();
     let [url, state, verifier] = parts[..] else { panic!("three lines: {first}") };
     assert!(url.starts_with("https://sandbox.flextell.test/oauth/authorize?response_type=code&client_id=client-1"));
@@ -34,8 +34,66 @@ fn authorization_request_uses_host_randomness() {
     assert!(url.contains(&format!("state={state}")) && !url.contains(verifier));
     assert_eq!((state.len(), verifier.len()), (43, 43));
     assert!(!second.contains(state), "fresh state every time");
-    let no_pkce = p.authorization_request(r#"{"pkce":false}"#).unwrap();
+    let no_pkce = p.authorization_request(r#"{"pkce":false,"scopes":["a"]}"#).unwrap();
     assert!(no_pkce.ends_with('\n') && !no_pkce.contains("code_challenge"));
+}
+
+#[wasm_bindgen_test]
+fn flextell_requires_scopes_unless_defaulted() {
+    let p = flextell("https://sandbox.flextell.test").unwrap();
+    for options in ["null", "{}", r#"{"scopes":[]}"#] {
+        assert_eq!(code_of(&p.authorization_request(options).unwrap_err()), "invalid_argument", "{options}");
+    }
+    let options = r#"{"clientId":"c","redirectUri":"https://app.example/cb","scopes":["read","calls"]}"#;
+    let defaulted = CodeFlowCore::new("flextell", options, false).unwrap();
+    assert!(defaulted.authorization_request("null").unwrap().contains("&scope=read+calls&"));
+    assert!(defaulted.authorization_request(r#"{"scopes":["x"]}"#).unwrap().contains("&scope=x&"));
+}
+
+#[wasm_bindgen_test]
+fn header_values_are_checked_without_echo() {
+    let bad = "SECRET\r\nx-injected: 1";
+    let key_options = format!(r#"{{"apiKey":"{bad}","email":"a@b.c","subdomain":"acme","domain":"acme","company":"acme"}}"#);
+    for provider in ["flexie", "agilecrm", "flowlu", "virtuous"] {
+        let err = ApiKeyCore::new(provider, &key_options).err().unwrap();
+        assert_eq!(code_of(&err), "invalid_argument", "{provider}");
+        assert!(!err.contains("SECRET"), "{err}");
+    }
+    let err = ApiKeyCore::new("agilecrm", r#"{"domain":"acme","email":"mé@b.c","apiKey":"k"}"#).err().unwrap();
+    assert_eq!(code_of(&err), "invalid_argument");
+    let err = CodeFlowCore::new("flexie", r#"{"subdomain":"a","clientId":"c\u0000","redirectUri":"https://a.example/cb"}"#, false).err().unwrap();
+    assert_eq!(code_of(&err), "invalid_argument");
+    let err = PasswordCore::new("flowlu", r#"{"company":"a","clientId":"ü"}"#).err().unwrap();
+    assert_eq!(code_of(&err), "invalid_argument");
+    let err = HmacCore::new(r#"{"key":"k","keyId":"kid\n"}"#).err().unwrap();
+    assert_eq!(code_of(&err), "invalid_argument");
+    let p = flextell("https://sandbox.flextell.test").unwrap();
+    for err in [
+        p.authorization("https://sandbox.flextell.test/api/v1/x", bad).unwrap_err(),
+        p.refresh_request(bad).unwrap_err(),
+        token_set_from_init(&format!(r#"{{"accessToken":"{bad}"}}"#)).unwrap_err(),
+        token_set_from_init(&format!(r#"{{"accessToken":"at","refreshToken":"{bad}"}}"#)).unwrap_err(),
+        token_set_deserialize(&format!(r#"{{"v":1,"access_token":"{bad}","token_type":"Bearer","expires_at":null,"refresh_token":null,"scope":null}}"#)).unwrap_err(),
+    ] {
+        assert_eq!(code_of(&err), "invalid_argument");
+        assert!(!err.contains("SECRET"), "{err}");
+    }
+    let answer = format!(r#"{{"access_token":"{bad}","token_type":"Bearer"}}"#);
+    let err = p.parse_token(200, "", answer, "", 0.0).unwrap_err();
+    assert!(code_of(&err) == "invalid_response" && !err.contains("SECRET"), "{err}");
+}
+
+#[wasm_bindgen_test]
+fn only_bearer_token_types() {
+    let p = flextell("https://sandbox.flextell.test").unwrap();
+    for kind in ["DPoP", "mac", "N_A"] {
+        let err = p.parse_token(200, "", format!(r#"{{"access_token":"at","token_type":"{kind}"}}"#), "", 0.0).unwrap_err();
+        assert_eq!(code_of(&err), "invalid_response", "{kind}");
+        let err = token_set_from_init(&format!(r#"{{"accessToken":"at","tokenType":"{kind}"}}"#)).unwrap_err();
+        assert_eq!(code_of(&err), "invalid_argument", "{kind}");
+    }
+    assert!(p.parse_token(200, "", r#"{"access_token":"at","token_type":"bearer"}"#.into(), "", 0.0).unwrap().contains(r#""token_type":"bearer""#));
+    assert!(token_set_from_init(r#"{"accessToken":"at","tokenType":"BEARER"}"#).is_ok());
 }
 
 #[wasm_bindgen_test]
@@ -79,7 +137,7 @@ fn requests_and_answers_cross_as_json() {
     let limited = p.parse_token(429, "7", String::new(), "", 0.0).unwrap_err();
     assert!(limited.contains(r#""retryAfter":7"#) && code_of(&limited) == "rate_limited", "{limited}");
     assert_eq!(code_of(&p.revoke_request("t").unwrap_err()), "unsupported");
-    let applied = p.authorization("https://sandbox.flextell.test/api/v1/users/me", "at-1");
+    let applied = p.authorization("https://sandbox.flextell.test/api/v1/users/me", "at-1").unwrap();
     assert_eq!(applied, r#"{"url":null,"headers":[["authorization","Bearer at-1"]]}"#);
 }
 

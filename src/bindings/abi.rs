@@ -10,7 +10,9 @@ use crate::core::error::{Error, ErrorCode, Result};
 use crate::core::json::{self, write_string, Value};
 use crate::core::request::HttpRequest;
 use crate::core::token::TokenSet;
-use crate::providers::credential::Applied;
+use crate::providers::code_flow::check_token;
+use crate::providers::credential::{Applied, Style};
+use crate::providers::tenant::{Host, Place};
 
 /// An error as thrown to JS: `{"code","message","provider",…}`.
 pub fn error_json(err: &Error, provider: &str) -> String {
@@ -172,6 +174,16 @@ impl<'a> Options<'a> {
         Ok(self.str(key)?.filter(|s| !s.is_empty()))
     }
 
+    /// Where a hosted provider or key is built: its tenant option (if it
+    /// has tenants), `origin` and `apiBase`.
+    pub fn place(&self, host: &Host) -> Result<Place<'_>> {
+        let tenant = match host.tenant_option() {
+            Some(key) => self.str(key)?,
+            None => None,
+        };
+        Ok(Place { tenant, origin: self.str("origin")?, api_base: self.str("apiBase")? })
+    }
+
     /// An optional boolean option.
     pub fn bool(&self, key: &str) -> Result<Option<bool>> {
         match self.get(key) {
@@ -221,6 +233,16 @@ impl<'a> Options<'a> {
         }
         Ok(out)
     }
+}
+
+/// The `authorization` export of the token flows: where `access_token`
+/// goes on a request to `url` (JSON), after the header-value check (the
+/// token may come from any object, not only a checked TokenSet).
+pub fn authorization(provider: &str, style: &Style, url: &str, access_token: &str) -> core::result::Result<String, String> {
+    run(provider, || {
+        check_token(access_token, "accessToken")?;
+        Ok(applied_json(&style.apply(access_token, url)))
+    })
 }
 
 /// A string argument that must be non-empty.

@@ -6,7 +6,7 @@ use crate::prelude::*;
 use alloc::borrow::Cow;
 use wasm_bindgen::prelude::*;
 
-use super::abi::{applied_json, requested, required_arg, run, tokens, Options};
+use super::abi::{authorization, requested, required_arg, run, tokens, Options};
 use super::spans::{with_input, write_span, write_token_spans};
 use crate::core::encode::concat;
 use crate::core::error::{Error, ErrorCode, Result};
@@ -33,13 +33,8 @@ fn build(provider: &str, o: &Options, registration: Registration) -> Result<Code
             })
         }
     };
-    let tenant = match hosted.host.tenant_option() {
-        Some(key) => o.str(key)?,
-        None => None,
-    };
-    let origin = o.str("origin")?;
     let placement = if provider == flexie::NAME { flexie::token_placement(o.str("tokenPlacement")?) } else { Ok(Placement::Bearer) };
-    hosted.code_flow(tenant, origin, placement, registration)
+    hosted.code_flow(o.place(&hosted.host)?, placement, registration)
 }
 
 /// Provider names this class serves.
@@ -94,11 +89,13 @@ impl CodeFlowCore {
             let o = Options::parse(options, "options", false)?;
             let client_secret = o.secret("clientSecret")?;
             guard_secret(&o, client_secret, in_browser)?;
+            let scopes = o.strings("scopes")?;
             let registration = Registration {
                 client_id: o.required("clientId")?,
                 client_secret,
                 redirect_uri: o.required("redirectUri")?,
                 issuer: o.str("issuer")?,
+                scopes: &scopes,
             };
             Ok(CodeFlowCore { flow: build(name, &o, registration)? })
         })
@@ -200,8 +197,8 @@ impl CodeFlowCore {
     }
 
     /// Where the access token goes on a request to `url` (JSON).
-    pub fn authorization(&self, url: &str, access_token: &str) -> String {
-        applied_json(&self.flow.token_style.apply(access_token, url))
+    pub fn authorization(&self, url: &str, access_token: &str) -> core::result::Result<String, String> {
+        authorization(self.flow.provider, &self.flow.token_style, url, access_token)
     }
 
     /// Base URL of the provider's API, when known.

@@ -11,15 +11,14 @@ use crate::providers::{agilecrm, flexie, flowlu, virtuous};
 
 fn build(provider: &str, o: &Options) -> Result<ApiKey> {
     let key = o.required("apiKey")?;
-    let origin = o.str("origin")?;
-    let (host, tenant, style) = match provider {
-        flexie::NAME => (&flexie::HOST, o.str("subdomain")?, flexie::key_style(o.str("placement")?)),
-        agilecrm::NAME => (&agilecrm::HOST, o.str("domain")?, Ok(agilecrm::key_style(o.required("email")?))),
-        flowlu::NAME => (&flowlu::HOST, o.str("company")?, Ok(flowlu::KEY_STYLE)),
-        virtuous::NAME => (&virtuous::HOST, None, Ok(Style::BEARER)),
+    let (host, style) = match provider {
+        flexie::NAME => (&flexie::HOST, flexie::key_style(o.str("placement")?)),
+        agilecrm::NAME => (&agilecrm::HOST, agilecrm::key_style(o.required("email")?)),
+        flowlu::NAME => (&flowlu::HOST, Ok(flowlu::KEY_STYLE)),
+        virtuous::NAME => (&virtuous::HOST, Ok(Style::BEARER)),
         _ => return Err(invalid("unknown provider")),
     };
-    ApiKey::hosted(host, tenant, origin, style, key)
+    ApiKey::hosted(host, o.place(host)?, style, key)
 }
 
 /// A static API key for one provider.

@@ -7,13 +7,17 @@ use wasm_bindgen::prelude::*;
 use super::abi::{pairs, run, Options};
 use crate::core::error::{Error, ErrorCode, Result};
 use crate::core::hmac::{Encoding, HmacConfig, Part};
+use crate::core::request::check_header_value;
 
 const NAME: &str = "hmac";
 
 fn config(options: &str) -> Result<HmacConfig> {
     let o = Options::parse(options, "HmacSigner options", false)?;
     let mut c = HmacConfig::new(o.required("key")?.into())?;
-    c.key_id = o.str("keyId")?.map(str::to_owned);
+    if let Some(id) = o.str("keyId")? {
+        check_header_value(id, "keyId")?;
+        c.key_id = Some(id.to_owned());
+    }
     for (field, key) in [
         (&mut c.signature_header, "signatureHeader"),
         (&mut c.timestamp_header, "timestampHeader"),

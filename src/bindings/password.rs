@@ -4,7 +4,7 @@
 use crate::prelude::*;
 use wasm_bindgen::prelude::*;
 
-use super::abi::{applied_json, error_json, requested, run, tokens, Options};
+use super::abi::{authorization, error_json, requested, run, tokens, Options};
 use super::code_flow::response;
 use crate::core::error::Result;
 use crate::core::request::HttpRequest;
@@ -19,8 +19,9 @@ fn build(provider: &str, o: &Options) -> Result<PasswordFlow> {
             client_id: o.str("clientId")?,
             origin: o.str("origin")?,
             token_endpoint: o.str("tokenEndpoint")?,
+            api_base: o.str("apiBase")?,
         }),
-        virtuous::NAME => virtuous::password_flow(o.str("origin")?),
+        virtuous::NAME => virtuous::password_flow(o.str("origin")?, o.str("apiBase")?),
         _ => Err(invalid("unknown provider")),
     }
 }
@@ -72,8 +73,8 @@ impl PasswordCore {
     }
 
     /// Where the access token goes on a request to `url` (JSON).
-    pub fn authorization(&self, url: &str, access_token: &str) -> String {
-        applied_json(&self.flow.token_style.apply(access_token, url))
+    pub fn authorization(&self, url: &str, access_token: &str) -> core::result::Result<String, String> {
+        authorization(self.flow.provider, &self.flow.token_style, url, access_token)
     }
 
     /// Base URL of the provider's API, when known.

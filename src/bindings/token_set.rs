@@ -8,7 +8,9 @@ use super::abi::{tokens, Options};
 use super::spans::{with_input, write_token_spans};
 use crate::core::json;
 use crate::core::secret::Secret;
-use crate::core::token::{epoch_ms, stored_fields, TokenSet};
+use crate::core::error::{Error, ErrorCode};
+use crate::core::request::check_header_value;
+use crate::core::token::{epoch_ms, is_bearer, stored_fields, TokenSet};
 
 const LIBRARY: &str = "crm-auth";
 
@@ -40,11 +42,21 @@ pub fn token_set_from_init(init: &str) -> Result<String, String> {
 fn from_init(init: &str) -> crate::core::error::Result<TokenSet> {
     let o = Options::parse(init, "TokenSet init", false)?;
     let scopes = o.strings("scopes")?;
+    let access_token = o.required("accessToken")?;
+    check_header_value(access_token, "accessToken")?;
+    let refresh_token = o.secret("refreshToken")?;
+    if let Some(token) = refresh_token {
+        check_header_value(token, "refreshToken")?;
+    }
+    let token_type = o.str("tokenType")?.unwrap_or("Bearer");
+    if !is_bearer(token_type) {
+        return Err(Error::new(ErrorCode::InvalidArgument, "tokenType must be \"Bearer\""));
+    }
     Ok(TokenSet {
-        access_token: Secret::new(o.required("accessToken")?),
-        token_type: o.str("tokenType")?.unwrap_or("Bearer").to_owned(),
+        access_token: Secret::from(access_token),
+        token_type: token_type.to_owned(),
         expires_at: o.number("expiresAt")?.map(epoch_ms),
-        refresh_token: o.secret("refreshToken")?.map(Secret::from),
+        refresh_token: refresh_token.map(Secret::from),
         scopes: (!scopes.is_empty()).then_some(scopes),
     })
 }

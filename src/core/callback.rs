@@ -5,6 +5,7 @@ use crate::prelude::*;
 use alloc::borrow::Cow;
 
 use super::encode::{concat, form_pairs, split_byte};
+use super::endpoint::issuer_of_endpoint;
 use super::error::{printable_code, Error, ErrorCode, Result};
 use super::secret::Secret;
 
@@ -31,6 +32,29 @@ fn invalid(message: &str) -> Error {
     Error::new(ErrorCode::InvalidCallback, message)
 }
 
+/// Which `iss` a callback may carry (RFC 9207); a callback without `iss`
+/// passes (most servers send none).
+#[derive(Clone, Copy, Debug)]
+pub enum Issuer<'a> {
+    /// Any value: no check.
+    Any,
+    /// Exactly this string (a configured `issuer`).
+    Exact(&'a str),
+    /// The server of this authorization endpoint: its origin or a realm on
+    /// it (see [`issuer_of_endpoint`]).
+    OfEndpoint(&'a str),
+}
+
+impl Issuer<'_> {
+    fn accepts(self, iss: &str) -> bool {
+        match self {
+            Issuer::Any => true,
+            Issuer::Exact(expected) => iss == expected,
+            Issuer::OfEndpoint(endpoint) => issuer_of_endpoint(iss, endpoint),
+        }
+    }
+}
+
 /// Parses the callback URL and checks, in this order: decodable parameters,
 /// no repeated `code`/`state`/`error`/`iss`, issuer, state, `error`, `code`.
 /// Parameters come from the query, or from the fragment when the query has
@@ -40,7 +64,7 @@ pub fn parse_callback(
     expected_state: &str,
     expected_issuer: Option<&str>,
 ) -> Result<Callback> {
-    let code = callback_code(url, expected_state, expected_issuer)?;
+    let code = callback_code(url, expected_state, expected_issuer.map_or(Issuer::Any, Issuer::Exact))?;
     Ok(Callback {
         code: Secret::new(code.into_owned()),
         state: expected_state.to_owned(),
@@ -49,11 +73,7 @@ pub fn parse_callback(
 
 /// [`parse_callback`]'s checks, returning only the code: borrowed from `url`
 /// when it needed no decoding (so the JS layer can slice its own string).
-pub fn callback_code<'a>(
-    url: &'a str,
-    expected_state: &str,
-    expected_issuer: Option<&str>,
-) -> Result<Cow<'a, str>> {
+pub fn callback_code<'a>(url: &'a str, expected_state: &str, issuer: Issuer) -> Result<Cow<'a, str>> {
     let (before_fragment, fragment) = match split_byte(url, b"#") {
         Some((before, fragment)) => (before, Some(fragment)),
         None => (url, None),
@@ -93,10 +113,8 @@ pub fn callback_code<'a>(
     }
     let value = |slot: Option<usize>| slot.and_then(|i| params.get(i)).map(|(_, v)| v.as_ref());
 
-    if let (Some(iss), Some(expected)) = (value(found.iss), expected_issuer) {
-        if iss != expected {
-            return Err(invalid("callback comes from an unexpected issuer"));
-        }
+    if value(found.iss).is_some_and(|iss| !issuer.accepts(iss)) {
+        return Err(invalid("callback comes from an unexpected issuer"));
     }
     // Not a callback at all (a bare URL, a stray page load): say so before
     // blaming the state.

@@ -2,7 +2,7 @@
 //! and origin handling for the per-provider `origin` override.
 
 use crate::prelude::*;
-use super::encode::{concat, find_byte, parse_decimal, split_bytes};
+use super::encode::{concat, find_byte, head, parse_decimal, split_bytes};
 use super::error::{Error, ErrorCode, Result};
 
 /// The pieces of an absolute `http(s)://` URL that the checks need.
@@ -142,6 +142,26 @@ pub fn check_endpoint(url: &str) -> Result<()> {
 /// authorization endpoint's origin).
 pub fn origin_of(url: &str) -> Result<String> {
     Url::parse(url).map(|u| u.origin())
+}
+
+/// Whether `iss` (RFC 9207) names the server of `endpoint` when no issuer
+/// was configured: the endpoint's origin, or a URL on that origin whose path
+/// is a whole-segment prefix of the endpoint's path (Keycloak's
+/// `https://host/realms/acme` for `…/realms/acme/protocol/openid-connect/auth`).
+/// One trailing `/` is tolerated; `.`/`..` or empty segments, `%`, `\`, a
+/// query or a fragment are refused, so no spelling can reach another path.
+pub fn issuer_of_endpoint(iss: &str, endpoint: &str) -> bool {
+    let (Ok(server), Ok(origin)) = (Url::parse(endpoint), origin_of(endpoint)) else { return false };
+    let Some(path) = iss.strip_prefix(origin.as_str()) else { return false };
+    if !(path.is_empty() || path.starts_with("/")) || find_byte(path, b"?#%\\").is_some() {
+        return false;
+    }
+    let path = path.strip_suffix("/").unwrap_or(path);
+    if split_bytes(path, b"/").skip(1).any(|segment| matches!(segment, "" | "." | "..")) {
+        return false;
+    }
+    let endpoint_path = head(server.rest, b"?#");
+    endpoint_path.strip_prefix(path).is_some_and(|after| after.is_empty() || after.starts_with("/"))
 }
 
 /// `origin` (optionally ending in `/`, nothing else after the host) joined
@@ -305,6 +325,47 @@ mod tests {
             join_origin("https://h", "/a b").unwrap_err().code,
             ErrorCode::InvalidArgument
         );
+    }
+
+    #[test]
+    fn realm_issuers() {
+        let auth = "https://id.example/realms/acme/protocol/openid-connect/auth?x=1";
+        for ok in [
+            "https://id.example",
+            "https://id.example/",
+            "https://id.example/realms",
+            "https://id.example/realms/acme",
+            "https://id.example/realms/acme/",
+            "https://id.example/realms/acme/protocol/openid-connect/auth",
+        ] {
+            assert!(issuer_of_endpoint(ok, auth), "{ok}");
+        }
+        for bad in [
+            "https://id.example/realms/ac",
+            "https://id.example/realms/acme2",
+            "https://id.example/realms/other",
+            "https://id.example/realms//acme",
+            "https://id.example/realms/acme//",
+            "https://id.example/realms/./acme",
+            "https://id.example/realms/x/../acme",
+            "https://id.example/realms/%61cme",
+            "https://id.example/realms\\acme",
+            "https://id.example/realms/acme?x=1",
+            "https://id.example/realms/acme#f",
+            "https://id.example.evil/realms/acme",
+            "https://id.example:444/realms/acme",
+            "https://ID.example/realms/acme",
+            "http://id.example/realms/acme",
+            "https://id.examplerealms/acme",
+            "id.example/realms/acme",
+            "",
+        ] {
+            assert!(!issuer_of_endpoint(bad, auth), "{bad}");
+        }
+        assert!(issuer_of_endpoint("https://h", "https://h"));
+        assert!(issuer_of_endpoint("https://h/", "https://h"));
+        assert!(!issuer_of_endpoint("https://h/a", "https://h"));
+        assert!(!issuer_of_endpoint("https://h", "not a url"));
     }
 
     #[test]

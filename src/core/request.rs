@@ -3,7 +3,7 @@
 
 use crate::prelude::*;
 use super::encode::{client_basic_auth, concat, form_encode};
-use super::error::Result;
+use super::error::{Error, ErrorCode, Result};
 use super::secret::Secret;
 use super::token::response_error;
 use core::fmt;
@@ -57,6 +57,25 @@ impl fmt::Debug for HttpResponse {
             .field("body_len", &self.body.len())
             .finish()
     }
+}
+
+/// Whether `value` can travel in an HTTP header byte for byte: printable
+/// ASCII only. CR, LF or NUL make `fetch` throw a `TypeError` that quotes the
+/// value (a token, an API key), and runtimes disagree on non-ASCII bytes.
+pub fn header_safe(value: &str) -> bool {
+    value.bytes().all(|b| (0x20..0x7f).contains(&b))
+}
+
+/// `invalid_argument` naming `what` (never the value) unless `value` is
+/// [`header_safe`]: client ids, API keys, tokens, emails and key ids.
+pub fn check_header_value(value: &str, what: &str) -> Result<()> {
+    if header_safe(value) {
+        return Ok(());
+    }
+    Err(Error::new(
+        ErrorCode::InvalidArgument,
+        concat(&[what, " must be printable ASCII (no CR, LF, NUL or non-ASCII characters)"]),
+    ))
 }
 
 /// How the client authenticates to the token endpoint (RFC 6749 §2.3).

@@ -5,7 +5,7 @@ use crate::prelude::*;
 use super::encode::{concat, decimal, join};
 use super::error::{printable_code, Error, ErrorCode, Result};
 use super::json::{self, Value};
-use super::request::HttpResponse;
+use super::request::{header_safe, HttpResponse};
 use super::secret::Secret;
 use super::time::{parse_http_date, parse_retry_after};
 use core::fmt;
@@ -103,6 +103,12 @@ pub struct TokenFields<'v> {
 }
 
 impl TokenFields<'_> {
+    /// Whether both tokens can go in a header as they are (see
+    /// [`header_safe`]).
+    pub fn header_safe(&self) -> bool {
+        header_safe(self.access_token) && self.refresh_token.map_or(true, header_safe)
+    }
+
     /// An owned [`TokenSet`] with these values.
     pub fn to_set(&self) -> TokenSet {
         // Plain loops: the flat_map/collect chain monomorphized ~0.5 KB.
@@ -137,13 +143,21 @@ fn not_stored() -> Error {
 /// The fields of a stored set (`serialize()` output); `None` if it is not one.
 pub fn stored_fields<'v>(v: &'v Value<'v>) -> Option<TokenFields<'v>> {
     (v.get("v")?.as_f64()? == 1.0).then_some(())?;
-    Some(TokenFields {
+    let fields = TokenFields {
         access_token: v.get("access_token")?.as_str().filter(|t| !t.is_empty())?,
-        token_type: Some(v.get("token_type")?.as_str()?),
+        token_type: Some(v.get("token_type")?.as_str().filter(|t| is_bearer(t))?),
         expires_at: optional(v, "expires_at", |at| at.as_f64().map(epoch_ms))?,
         refresh_token: optional(v, "refresh_token", |t| t.as_str())?,
         scope: optional(v, "scope", |s| s.as_str().map(|_| s))?,
-    })
+    };
+    fields.header_safe().then_some(fields)
+}
+
+/// The only token type this library sends: `Bearer`, in any case (Flowlu
+/// writes `bearer`). A DPoP or MAC token sent as Bearer would fail or, worse,
+/// bypass the proof its server expects, so those are refused.
+pub fn is_bearer(token_type: &str) -> bool {
+    token_type.eq_ignore_ascii_case("bearer")
 }
 
 /// Reads an optional member: absent or null is `Some(None)`, a value `read`
@@ -292,13 +306,23 @@ pub fn token_fields<'v>(
             Some(at.filter(|at| at.is_finite()).map(epoch_ms).ok_or_else(|| invalid("expires_in is not a number"))?)
         }
     };
-    Ok(TokenFields {
+    // Absent means Bearer (RFC 6750 servers often omit it); anything else
+    // would be sent as Bearer while meant otherwise.
+    let token_type = match body.get("token_type") {
+        None | Some(Value::Null) => None,
+        Some(t) => Some(t.as_str().filter(|t| is_bearer(t)).ok_or_else(|| invalid("token_type is not Bearer"))?),
+    };
+    let fields = TokenFields {
         access_token,
-        token_type: first_str(body, &["token_type"]),
+        token_type,
         expires_at,
         refresh_token: first_str(body, &["refresh_token"]).filter(|t| !t.is_empty()),
         scope: body.get("scope").filter(|s| matches!(s, Value::String(_) | Value::Array(_))),
-    })
+    };
+    if !fields.header_safe() {
+        return Err(invalid("token response has a token with CR, LF, NUL or non-ASCII characters"));
+    }
+    Ok(fields)
 }
 
 #[cfg(test)]
@@ -349,10 +373,7 @@ mod tests {
         );
         assert_eq!(t.scopes, None);
         assert_eq!(ok(r#"{"access_token":"AT"}"#).token_type, "Bearer");
-        assert_eq!(
-            ok(r#"{"access_token":"AT","token_type":5}"#).token_type,
-            "Bearer"
-        );
+        assert_eq!(ok(r#"{"access_token":"AT","token_type":null}"#).token_type, "Bearer");
         assert_eq!(
             ok(r#"{"access_token":"AT","expires_in":"3600"}"#).expires_at,
             Some(NOW + 3_600_000.0)
@@ -591,12 +612,12 @@ mod tests {
     #[test]
     fn serialization_round_trips() {
         let t = ok(
-            r#"{"access_token":"A\"T\u0001é","token_type":"bearer","expires_in":1.5,"refresh_token":"RT","scope":"a b"}"#,
+            r#"{"access_token":"A\"T","token_type":"bearer","expires_in":1.5,"refresh_token":"RT","scope":"a\u0001é b"}"#,
         );
         let s = t.serialize();
         assert_eq!(
             s,
-            "{\"v\":1,\"access_token\":\"A\\\"T\\u0001é\",\"token_type\":\"bearer\",\"expires_at\":1700000001500,\"refresh_token\":\"RT\",\"scope\":\"a b\"}"
+            "{\"v\":1,\"access_token\":\"A\\\"T\",\"token_type\":\"bearer\",\"expires_at\":1700000001500,\"refresh_token\":\"RT\",\"scope\":\"a\\u0001é b\"}"
         );
         assert_eq!(TokenSet::deserialize(&s).unwrap(), t);
         let bare = ok(r#"{"access_token":"AT"}"#);
@@ -611,6 +632,51 @@ mod tests {
             ..bare
         };
         assert_eq!(TokenSet::deserialize(&odd.serialize()).unwrap(), odd);
+    }
+
+    #[test]
+    fn only_bearer_tokens() {
+        for kind in ["Bearer", "bearer", "BEARER"] {
+            assert_eq!(ok(&format!(r#"{{"access_token":"AT","token_type":"{kind}"}}"#)).token_type, kind);
+        }
+        for kind in [r#""DPoP""#, r#""mac""#, r#""N_A""#, r#""""#, r#""Bearer ""#, "5", "[]"] {
+            let e = fail(200, &format!(r#"{{"access_token":"AT","token_type":{kind}}}"#));
+            assert_eq!((e.code, e.message.as_str()), (ErrorCode::InvalidResponse, "token_type is not Bearer"), "{kind}");
+        }
+        let stored = r#"{"v":1,"access_token":"AT","token_type":"DPoP","expires_at":null,"refresh_token":null,"scope":null}"#;
+        assert_eq!(TokenSet::deserialize(stored).unwrap_err().code, ErrorCode::InvalidArgument);
+    }
+
+    #[test]
+    fn tokens_must_fit_in_a_header() {
+        for bad in [r"A\rT", r"A\nT", r"A\u0000T", "Aé", r"A\u007fT", r"A\tT"] {
+            for body in [
+                format!(r#"{{"access_token":"{bad}SECRET"}}"#),
+                format!(r#"{{"access_token":"AT","refresh_token":"{bad}SECRET"}}"#),
+            ] {
+                let e = fail(200, &body);
+                assert_eq!(e.code, ErrorCode::InvalidResponse, "{body}");
+                assert!(!e.message.contains("SECRET"), "{}", e.message);
+                let stored = TokenSet::deserialize(&ok_stored(&body)).unwrap_err();
+                assert_eq!(stored.code, ErrorCode::InvalidArgument, "{body}");
+            }
+        }
+        assert_eq!(ok(r#"{"access_token":"A T~!","refresh_token":"R/+="}"#).access_token.expose(), "A T~!");
+    }
+
+    /// A stored set with the fields of a token answer, unchecked.
+    fn ok_stored(body: &str) -> String {
+        let v = json::parse(body).unwrap();
+        let field = |k| v.get(k).and_then(Value::as_str).map_or("null".to_owned(), |t| {
+            let mut out = String::new();
+            json::write_string(&mut out, t);
+            out
+        });
+        format!(
+            r#"{{"v":1,"access_token":{},"token_type":"Bearer","expires_at":null,"refresh_token":{},"scope":null}}"#,
+            field("access_token"),
+            field("refresh_token")
+        )
     }
 
     #[test]

@@ -1,25 +1,62 @@
 //! Agile CRM (https://{domain}.agilecrm.com): OAuth 2.0 authorization code,
 //! or — what every real integration uses — HTTP Basic `email:REST_API_KEY`.
 //!
-//! - Authorize at `/oauth/authorize`, token at `/oauth/token` (form body).
+//! From Agile CRM's REST API docs and its OAuth article:
+//! - Authorize at `/oauth/authorize`, token at `/oauth/token`.
 //! - API under `/dev/api/…`; always send `Accept: application/json`, else
 //!   Agile answers XML.
 //! - 204 means not found / empty; 429 with `Retry-After` means slow down
 //!   (the core maps it to `rate_limited`).
+//!
+//! Our assumptions (the article shows only the code exchange):
+//! - Token body: the article posts JSON; we send the RFC 6749 form body
+//!   (Agile's token endpoint takes both), so one request builder serves
+//!   every provider and no Agile-only JSON encoder ships in the wasm.
+//! - Refresh: the standard `grant_type=refresh_token` at the same token URL.
+//! - Revocation: none is documented, so `revoke` is `unsupported`.
+//!
+//! If your Agile CRM answers otherwise, use `OAuth2` with its endpoints.
 
 use crate::prelude::*;
 use super::code_flow::HostedFlow;
 use super::credential::{Placement, Style};
 use super::tenant::{Home, Host};
+use crate::core::error::Result;
+use crate::core::request::check_header_value;
 
 /// Provider name used in errors.
 pub const NAME: &str = "agilecrm";
 /// Where Agile CRM lives.
 pub const HOST: Host = Host { name: NAME, home: Home::Tenant("domain", "agilecrm.com"), api: "/dev/api" };
 /// Agile CRM's OAuth paths; tokens go with `Accept: application/json`.
-pub const FLOW: HostedFlow = HostedFlow { host: HOST, authorize: "/oauth/authorize", token: "/oauth/token", accept_json: true };
+pub const FLOW: HostedFlow =
+    HostedFlow { host: HOST, authorize: "/oauth/authorize", token: "/oauth/token", accept_json: true, scope_required: false };
 
 /// HTTP Basic `email:key` plus `Accept: application/json`.
-pub fn key_style(email: &str) -> Style {
-    Style { placement: Placement::BasicUser(email.to_owned()), accept_json: true }
+pub fn key_style(email: &str) -> Result<Style> {
+    check_header_value(email, "email")?;
+    Ok(Style { placement: Placement::BasicUser(email.to_owned()), accept_json: true })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::providers::code_flow::Registration;
+    use crate::providers::tenant::Place;
+    use crate::providers::credential::ApiKey;
+
+    #[test]
+    fn production_urls() {
+        let registration = Registration { client_id: "c", client_secret: Some("s"), redirect_uri: "https://app.example/cb", issuer: None, scopes: &[] };
+        let place = Place { tenant: Some("acme"), ..Place::default() };
+        let flow = FLOW.code_flow(place, Ok(Placement::Bearer), registration).unwrap();
+        assert_eq!(flow.authorization_endpoint, "https://acme.agilecrm.com/oauth/authorize");
+        assert_eq!(flow.token_endpoint, "https://acme.agilecrm.com/oauth/token");
+        assert_eq!(flow.revocation_endpoint, None);
+        assert_eq!(flow.api_base.as_deref(), Some("https://acme.agilecrm.com/dev/api"));
+        let body = flow.refresh_request("rt").unwrap().body.unwrap();
+        assert!(body.starts_with("grant_type=refresh_token&refresh_token=rt&"), "{body}");
+        let key = ApiKey::hosted(&HOST, place, Ok(key_style("me@acme.com").unwrap()), "k").unwrap();
+        assert_eq!(key.api_base, "https://acme.agilecrm.com/dev/api");
+    }
 }

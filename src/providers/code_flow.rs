@@ -4,18 +4,18 @@
 use crate::prelude::*;
 use alloc::borrow::Cow;
 
-use crate::core::callback;
+use crate::core::callback::{self, Issuer};
 use crate::core::encode::{append_query, concat, find_byte, head, join};
-use crate::core::endpoint::{check_endpoint, join_origin, origin_of};
+use crate::core::endpoint::{check_endpoint, join_origin};
 use crate::core::error::{Error, ErrorCode, Result};
 use crate::core::pkce;
 use crate::core::random;
-use crate::core::request::{self, Client, ClientAuth, HttpRequest, HttpResponse};
+use crate::core::request::{self, check_header_value, Client, ClientAuth, HttpRequest, HttpResponse};
 use crate::core::secret::Secret;
 use crate::core::token::{parse_token_response, TokenSet};
 
 use super::credential::{Placement, Style};
-use super::tenant::Host;
+use super::tenant::{Host, Place};
 
 /// Parameters the flow sets itself; callers may not override them.
 const RESERVED: [&str; 7] = [
@@ -39,8 +39,10 @@ pub struct CodeFlow {
     pub token_endpoint: String,
     /// RFC 7009 endpoint, when the provider has one.
     pub revocation_endpoint: Option<String>,
-    /// Expected `iss` callback parameter (RFC 9207).
-    pub issuer: String,
+    /// The configured `iss` (RFC 9207), matched exactly; without one, a
+    /// callback's `iss` must name the authorization endpoint's server (its
+    /// origin, or a realm path on it).
+    pub issuer: Option<String>,
     /// Client identity and authentication method.
     pub client: Client,
     /// The registered redirect URI, sent verbatim.
@@ -50,6 +52,10 @@ pub struct CodeFlow {
     /// Base URL of the provider's API (paths of `Session.fetch` are joined
     /// to it), when known.
     pub api_base: Option<String>,
+    /// Scopes requested when a call names none (the `scopes` option).
+    pub default_scopes: Vec<String>,
+    /// The provider's docs require `scope` on the authorize request.
+    pub scope_required: bool,
 }
 
 /// What the app registered with the provider: the same four settings for
@@ -63,8 +69,11 @@ pub struct Registration<'a> {
     pub client_secret: Option<&'a str>,
     /// Registered redirect URI, sent verbatim (providers match it exactly).
     pub redirect_uri: &'a str,
-    /// Expected `iss` on callbacks; defaults to the authorization endpoint's origin.
+    /// Expected `iss` on callbacks, matched exactly; without it, the
+    /// authorization endpoint's origin or a realm path on it.
     pub issuer: Option<&'a str>,
+    /// Scopes requested when `createAuthorizationRequest` names none.
+    pub scopes: &'a [String],
 }
 
 /// A provider's OAuth endpoints and API base.
@@ -104,29 +113,26 @@ pub struct HostedFlow {
     pub token: &'static str,
     /// Sends `Accept: application/json` with tokens (Agile CRM).
     pub accept_json: bool,
+    /// The provider's docs require `scope` on the authorize request.
+    pub scope_required: bool,
 }
 
 impl HostedFlow {
-    /// The flow for `registration` at the tenant's (or given) origin, tokens
-    /// placed as `placement` (a bad one is reported after a bad tenant).
-    pub fn code_flow(&self, tenant: Option<&str>, origin: Option<&str>, placement: Result<Placement>, registration: Registration) -> Result<CodeFlow> {
-        let origin = self.host.origin(tenant, origin)?;
+    /// The flow for `registration` at `place`, tokens placed as `placement`
+    /// (a bad one is reported after a bad tenant).
+    pub fn code_flow(&self, place: Place, placement: Result<Placement>, registration: Registration) -> Result<CodeFlow> {
+        let origin = self.host.origin(place.tenant, place.origin)?;
         let placement = placement?;
-        let endpoints = Endpoints::at(&origin, self.authorize, self.token, self.host.api)?;
-        let style = Style { placement, accept_json: self.accept_json };
-        CodeFlow::registered(self.host.name, endpoints, registration, ClientAuth::SecretPost, style)
-    }
-}
-
-impl Endpoints {
-    /// A provider's fixed paths below `origin` (no revocation endpoint).
-    pub fn at(origin: &str, authorization: &str, token: &str, api: &str) -> Result<Self> {
-        Ok(Endpoints {
-            authorization: join_origin(origin, authorization)?,
-            token: join_origin(origin, token)?,
+        let endpoints = Endpoints {
+            authorization: join_origin(&origin, self.authorize)?,
+            token: join_origin(&origin, self.token)?,
             revocation: None,
-            api: Some(join_origin(origin, api)?),
-        })
+            api: Some(self.host.api_base(&origin, place.api_base)?),
+        };
+        let style = Style { placement, accept_json: self.accept_json };
+        let mut flow = CodeFlow::registered(self.host.name, endpoints, registration, ClientAuth::SecretPost, style)?;
+        flow.scope_required = self.scope_required;
+        Ok(flow)
     }
 }
 
@@ -143,7 +149,7 @@ impl CodeFlow {
     ) -> Result<Self> {
         let Endpoints { authorization: authorization_endpoint, token: token_endpoint, revocation: revocation_endpoint, api: api_base } =
             endpoints;
-        let Registration { client_id, client_secret, redirect_uri, issuer } = registration;
+        let Registration { client_id, client_secret, redirect_uri, issuer, scopes } = registration;
         check_endpoint(&authorization_endpoint)?;
         check_endpoint(&token_endpoint)?;
         for url in revocation_endpoint.iter().chain(&api_base) {
@@ -152,21 +158,21 @@ impl CodeFlow {
         if client_id.is_empty() {
             return Err(invalid("clientId must not be empty"));
         }
+        // It goes in a Basic header with client_secret_basic.
+        check_header_value(client_id, "clientId")?;
         check_redirect_uri(redirect_uri)?;
-        let issuer = match issuer {
-            Some(iss) => iss.to_owned(),
-            None => origin_of(&authorization_endpoint)?,
-        };
         Ok(CodeFlow {
             provider,
             authorization_endpoint,
             token_endpoint,
             revocation_endpoint,
-            issuer,
+            issuer: issuer.map(str::to_owned),
             client: Client { client_id: client_id.to_owned(), client_secret: client_secret.map(Secret::from), auth },
             redirect_uri: redirect_uri.to_owned(),
             token_style,
             api_base,
+            default_scopes: scopes.to_vec(),
+            scope_required: false,
         })
     }
 
@@ -180,6 +186,13 @@ impl CodeFlow {
     ) -> Result<AuthorizationRequest> {
         if let Some((name, _)) = params.iter().find(|(k, _)| RESERVED.contains(&k.as_str())) {
             return Err(invalid(concat(&["params may not set `", name, "`"])));
+        }
+        let scopes = if scopes.is_empty() { &self.default_scopes } else { scopes };
+        if scopes.is_empty() && self.scope_required {
+            return Err(invalid(concat(&[
+                self.provider,
+                " requires scopes: pass `scopes` to createAuthorizationRequest or to the constructor",
+            ])));
         }
         let state = random::token()?;
         let (challenge, code_verifier) = if pkce {
@@ -212,7 +225,11 @@ impl CodeFlow {
     /// Parses the redirect back from the provider and checks state and
     /// `iss`: the code, borrowed from `url` where it needed no decoding.
     pub fn callback_code<'a>(&self, url: &'a str, expected_state: &str) -> Result<Cow<'a, str>> {
-        callback::callback_code(url, expected_state, Some(&self.issuer))
+        let issuer = match &self.issuer {
+            Some(configured) => Issuer::Exact(configured),
+            None => Issuer::OfEndpoint(&self.authorization_endpoint),
+        };
+        callback::callback_code(url, expected_state, issuer)
     }
 
     /// The token request for an authorization code.
@@ -240,9 +257,7 @@ impl CodeFlow {
 
     /// The token request for a refresh.
     pub fn refresh_request(&self, refresh_token: &str) -> Result<HttpRequest> {
-        if refresh_token.is_empty() {
-            return Err(invalid("refreshToken must not be empty"));
-        }
+        check_token(refresh_token, "refreshToken")?;
         Ok(request::refresh_grant(&self.token_endpoint, Some(&self.client), refresh_token))
     }
 
@@ -263,9 +278,7 @@ impl CodeFlow {
                 concat(&[self.provider, " has no token revocation endpoint"]),
             ));
         };
-        if token.is_empty() {
-            return Err(invalid("token must not be empty"));
-        }
+        check_token(token, "token")?;
         Ok(request::revoke_request(endpoint, &self.client, token, None))
     }
 }
@@ -281,7 +294,85 @@ fn check_redirect_uri(uri: &str) -> Result<()> {
     }
 }
 
+/// A token handed in by the caller: non-empty and header-safe, like every
+/// token this library hands out.
+pub fn check_token(token: &str, what: &str) -> Result<()> {
+    if token.is_empty() {
+        return Err(invalid(concat(&[what, " must not be empty"])));
+    }
+    check_header_value(token, what)
+}
+
 /// Shorthand for an `invalid_argument` error.
 pub fn invalid(message: impl Into<String>) -> Error {
     Error::new(ErrorCode::InvalidArgument, message)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::providers::oauth2::{code_flow, OAuth2Config};
+
+    const KEYCLOAK: &str = "https://id.example/realms/acme/protocol/openid-connect";
+
+    fn keycloak(issuer: Option<&str>) -> CodeFlow {
+        let auth = concat(&[KEYCLOAK, "/auth"]);
+        let token = concat(&[KEYCLOAK, "/token"]);
+        let registration = Registration { client_id: "c", client_secret: None, redirect_uri: "https://app.example/cb", issuer, scopes: &[] };
+        let config = OAuth2Config {
+            authorization_endpoint: &auth,
+            token_endpoint: &token,
+            revocation_endpoint: None,
+            registration,
+            client_auth: None,
+            api_base: None,
+        };
+        code_flow(config).unwrap()
+    }
+
+    fn callback(flow: &CodeFlow, iss: &str) -> core::result::Result<String, ErrorCode> {
+        let url = append_query("https://app.example/cb", &[("code", "x"), ("state", "st"), ("iss", iss)]);
+        flow.callback_code(&url, "st").map(Cow::into_owned).map_err(|e| e.code)
+    }
+
+    #[test]
+    fn realm_issuer_without_the_option() {
+        let flow = keycloak(None);
+        for iss in ["https://id.example/realms/acme", "https://id.example", "https://id.example/realms/acme/"] {
+            assert_eq!(callback(&flow, iss), Ok("x".to_owned()), "{iss}");
+        }
+        for iss in ["https://id.example/realms/ac", "https://id.example/realms/other", "https://evil.example/realms/acme", "https://id.example/realms/x/../acme"] {
+            assert_eq!(callback(&flow, iss), Err(ErrorCode::InvalidCallback), "{iss}");
+        }
+    }
+
+    #[test]
+    fn configured_issuer_is_exact() {
+        let flow = keycloak(Some("https://id.example/realms/acme"));
+        assert!(callback(&flow, "https://id.example/realms/acme").is_ok());
+        for iss in ["https://id.example", "https://id.example/realms/acme/", "https://id.example/realms"] {
+            assert_eq!(callback(&flow, iss), Err(ErrorCode::InvalidCallback), "{iss}");
+        }
+    }
+
+    #[test]
+    fn header_unsafe_client_ids_and_tokens() {
+        let registration = Registration { client_id: "c\r\nx", client_secret: None, redirect_uri: "https://app.example/cb", issuer: None, scopes: &[] };
+        let config = OAuth2Config {
+            authorization_endpoint: "https://as.example/a",
+            token_endpoint: "https://as.example/t",
+            revocation_endpoint: Some("https://as.example/r"),
+            registration,
+            client_auth: None,
+            api_base: None,
+        };
+        assert_eq!(code_flow(config).unwrap_err().code, ErrorCode::InvalidArgument);
+        let flow = code_flow(OAuth2Config { registration: Registration { client_id: "c", ..registration }, ..config }).unwrap();
+        for bad in ["SECRET\n", "SECRET\0", "SECRÉT"] {
+            let e = flow.refresh_request(bad).unwrap_err();
+            assert!(e.code == ErrorCode::InvalidArgument && !e.message.contains("SECR"), "{}", e.message);
+            assert_eq!(flow.revoke_request(bad).unwrap_err().code, ErrorCode::InvalidArgument);
+        }
+        assert!(flow.revoke_request("ok-token").is_ok());
+    }
 }

@@ -3,8 +3,9 @@
 
 use crate::prelude::*;
 use crate::core::encode::{append_query, basic_auth, concat};
-use super::tenant::Host;
+use super::tenant::{Host, Place};
 use crate::core::error::Result;
+use crate::core::request::check_header_value;
 use crate::core::secret::Secret;
 
 /// How a secret is attached to a request.
@@ -81,12 +82,13 @@ pub struct ApiKey {
 }
 
 impl ApiKey {
-    /// A key for `host` at the tenant's (or given) origin, attached as
-    /// `style`; a bad `style` is reported after a bad tenant.
-    pub fn hosted(host: &Host, tenant: Option<&str>, origin: Option<&str>, style: Result<Style>, key: &str) -> Result<Self> {
-        let origin = host.origin(tenant, origin)?;
+    /// A key for `host` at `place`, attached as `style`; a bad `style` is
+    /// reported after a bad tenant.
+    pub fn hosted(host: &Host, place: Place, style: Result<Style>, key: &str) -> Result<Self> {
+        let origin = host.origin(place.tenant, place.origin)?;
         let style = style?;
-        Ok(ApiKey { provider: host.name, api_base: host.api_base(&origin)?, style, key: key.into() })
+        check_header_value(key, "apiKey")?;
+        Ok(ApiKey { provider: host.name, api_base: host.api_base(&origin, place.api_base)?, style, key: key.into() })
     }
 
     /// Attaches the key to a request for `url`.

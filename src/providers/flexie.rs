@@ -1,6 +1,7 @@
 //! Flexie CRM (https://{subdomain}.flexie.io): OAuth 2.0 authorization code,
 //! or an API key.
 //!
+//! From Flexie's API docs:
 //! - Authorize at `/oauth2/authorize`, token at `/oauth2/token` (form POST
 //!   with client_id + client_secret; refresh_token grant too).
 //! - Access tokens go in `Authorization: Bearer` or, by choice, the
@@ -9,6 +10,11 @@
 //! - API base `/api`; check call `GET /api/users/self`.
 //! - Errors come as `{error}` or `{errors:[{message}]}` (the core reads both).
 //! - Tokens can only be revoked in Flexie's UI: no revocation endpoint.
+//!
+//! Our assumption: the token answer carries the standard RFC 6749 fields
+//! (`access_token`, `token_type`, `expires_in`, `refresh_token`); Flexie's
+//! docs do not list them. The parser is lenient where that matters: no
+//! `expires_in` means no known expiry, no `refresh_token` means none.
 
 use super::code_flow::{invalid, HostedFlow};
 use super::credential::{Placement, Style};
@@ -21,7 +27,8 @@ pub const NAME: &str = "flexie";
 pub const HOST: Host = Host { name: NAME, home: Home::Tenant("subdomain", "flexie.io"), api: "/api" };
 /// Flexie's OAuth paths. No revocation endpoint: revocation exists only in
 /// Flexie's UI.
-pub const FLOW: HostedFlow = HostedFlow { host: HOST, authorize: "/oauth2/authorize", token: "/oauth2/token", accept_json: false };
+pub const FLOW: HostedFlow =
+    HostedFlow { host: HOST, authorize: "/oauth2/authorize", token: "/oauth2/token", accept_json: false, scope_required: false };
 
 /// Reads `"header"` (default) or `"query"`, with the query parameter name.
 fn placement(option: Option<&str>, query_param: &'static str, header: Placement) -> Result<Placement> {
@@ -42,4 +49,26 @@ pub fn token_placement(option: Option<&str>) -> Result<Placement> {
 /// query parameter.
 pub fn key_style(option: Option<&str>) -> Result<Style> {
     Ok(Style { placement: placement(option, "apikey", Placement::Header("apikey"))?, accept_json: false })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::providers::code_flow::Registration;
+    use crate::providers::tenant::Place;
+    use crate::providers::credential::ApiKey;
+
+    #[test]
+    fn production_urls() {
+        let registration = Registration { client_id: "c", client_secret: None, redirect_uri: "https://app.example/cb", issuer: None, scopes: &[] };
+        let place = Place { tenant: Some("Acme"), ..Place::default() };
+        let flow = FLOW.code_flow(place, token_placement(None), registration).unwrap();
+        assert_eq!(flow.authorization_endpoint, "https://acme.flexie.io/oauth2/authorize");
+        assert_eq!(flow.token_endpoint, "https://acme.flexie.io/oauth2/token");
+        assert_eq!(flow.revocation_endpoint, None);
+        assert_eq!(flow.api_base.as_deref(), Some("https://acme.flexie.io/api"));
+        assert!(flow.authorization_request(&[], true, &[]).is_ok(), "Flexie does not require scope");
+        let key = ApiKey::hosted(&HOST, place, key_style(None), "k").unwrap();
+        assert_eq!(key.api_base, "https://acme.flexie.io/api");
+    }
 }

@@ -1,26 +1,32 @@
 //! Flowlu (https://{company}.flowlu.com): password grant (admins only) or an
 //! API key.
 //!
+//! From Flowlu's API docs:
 //! - Password grant: POST `grant_type=password, username, password,
 //!   client_id` → `{access_token, token_type: "bearer"}`: no expiry, no
-//!   refresh token. The token URL is not public: default
-//!   `https://{company}.flowlu.com/oauth/token`, overridable.
+//!   refresh token.
 //! - The token is then sent as HTTP Basic `bearer:TOKEN`.
 //! - Token errors are `{error, error_descrption}` (sic; the core reads the
 //!   misspelling) with `invalid_grant`, `invalid_request_ssl`, `invalid_request`.
+//! - API base `https://{company}.flowlu.com/api/v1/module/{module}/{entity}/{method}`.
 //! - API keys go in the `api_key` query parameter on every request (POST
 //!   bodies are form-urlencoded and left alone).
 //! - API errors are `{error: {error_code, error_msg}}`, often with HTTP 200:
 //!   11 = authorization failed, 22 = access denied.
+//!
+//! Our assumptions: the token URL is not public: default
+//! `https://{company}.flowlu.com/oauth/token` (`tokenEndpoint` overrides);
+//! the default client id is the one Flowlu's Android app sends
+//! (`clientId` overrides).
 
 use crate::prelude::*;
 use super::credential::{Placement, Style};
 use super::password::{explain, PasswordFlow};
-use super::tenant::{Home, Host};
+use super::tenant::{api_base, Home, Host};
 use crate::core::endpoint::{check_endpoint, join_origin};
 use crate::core::error::{Error, ErrorCode, Result};
 use crate::core::json;
-use crate::core::request::{Client, ClientAuth, HttpResponse};
+use crate::core::request::{check_header_value, Client, ClientAuth, HttpResponse};
 use crate::core::token::TokenSet;
 
 /// Provider name used in errors.
@@ -33,7 +39,7 @@ pub const KEY_STYLE: Style = Style { placement: Placement::Query("api_key"), acc
 pub const DEFAULT_CLIENT_ID: &str = "android_app_v1";
 
 /// Settings a Flowlu client is built from.
-#[derive(Debug)]
+#[derive(Clone, Copy, Debug)]
 pub struct FlowluConfig<'a> {
     /// `acme` in `acme.flowlu.com`.
     pub company: Option<&'a str>,
@@ -43,6 +49,8 @@ pub struct FlowluConfig<'a> {
     pub origin: Option<&'a str>,
     /// Full token URL, when Flowlu's unpublished default is not it.
     pub token_endpoint: Option<&'a str>,
+    /// Full API base URL, replacing `{origin}/api/v1/module`.
+    pub api_base: Option<&'a str>,
 }
 
 fn quirk(_: &HttpResponse, parsed: Result<TokenSet>) -> Result<TokenSet> {
@@ -55,8 +63,10 @@ fn quirk(_: &HttpResponse, parsed: Result<TokenSet>) -> Result<TokenSet> {
 /// Builds the Flowlu password flow.
 pub fn password_flow(config: FlowluConfig) -> Result<PasswordFlow> {
     let origin = HOST.origin(config.company, config.origin);
-    // Given only a `tokenEndpoint`, the API's host is unknown: no API base.
+    // Given only a `tokenEndpoint`, the API's host is unknown: no API base
+    // unless `apiBase` names it.
     let (token_endpoint, origin) = match config.token_endpoint {
+        // Assumed default, not published by Flowlu: `tokenEndpoint` overrides.
         Some(url) => (url.to_owned(), origin.ok()),
         None => {
             let origin = origin?;
@@ -64,9 +74,14 @@ pub fn password_flow(config: FlowluConfig) -> Result<PasswordFlow> {
         }
     };
     check_endpoint(&token_endpoint)?;
-    let api_base = origin.map(|o| HOST.api_base(&o)).transpose()?;
+    let api_base = match (config.api_base, origin) {
+        (Some(url), _) => Some(api_base(url)?),
+        (None, origin) => origin.map(|o| HOST.api_base(&o, None)).transpose()?,
+    };
+    let client_id = config.client_id.unwrap_or(DEFAULT_CLIENT_ID);
+    check_header_value(client_id, "clientId")?;
     let client = Client {
-        client_id: config.client_id.unwrap_or(DEFAULT_CLIENT_ID).to_owned(),
+        client_id: client_id.to_owned(),
         client_secret: None,
         auth: ClientAuth::None,
     };
@@ -112,13 +127,27 @@ mod tests {
         assert!(api_error("<html>").is_none());
     }
 
+    const ACME: FlowluConfig = FlowluConfig { company: Some("acme"), client_id: None, origin: None, token_endpoint: None, api_base: None };
+
     #[test]
-    fn ssl_error_is_explained() {
-        let flow = password_flow(FlowluConfig { company: Some("acme"), client_id: None, origin: None, token_endpoint: None }).unwrap();
+    fn production_urls() {
+        let flow = password_flow(ACME).unwrap();
         assert_eq!(flow.token_endpoint, "https://acme.flowlu.com/oauth/token");
         assert_eq!(flow.api_base.as_deref(), Some("https://acme.flowlu.com/api/v1/module"));
-        let custom = FlowluConfig { company: None, client_id: None, origin: None, token_endpoint: Some("https://auth.example/t") };
+        assert_eq!(flow.refresh_request("rt").unwrap_err().code, ErrorCode::Unsupported);
+        let key = crate::providers::credential::ApiKey::hosted(&HOST, crate::providers::tenant::Place { tenant: Some("acme"), ..Default::default() }, Ok(KEY_STYLE), "k").unwrap();
+        assert_eq!(key.api_base, "https://acme.flowlu.com/api/v1/module");
+        let custom = FlowluConfig { company: None, token_endpoint: Some("https://auth.example/t"), ..ACME };
         assert_eq!(password_flow(custom).unwrap().api_base, None);
+        let both = FlowluConfig { api_base: Some("https://api.example/v1/"), ..custom };
+        assert_eq!(password_flow(both).unwrap().api_base.as_deref(), Some("https://api.example/v1"));
+        let bad_id = FlowluConfig { client_id: Some("app\r\nx"), ..ACME };
+        assert_eq!(password_flow(bad_id).unwrap_err().code, ErrorCode::InvalidArgument);
+    }
+
+    #[test]
+    fn ssl_error_is_explained() {
+        let flow = password_flow(ACME).unwrap();
         let resp = HttpResponse {
             status: 400,
             retry_after: None,

@@ -11,7 +11,7 @@ use super::credential::Style;
 pub const NAME: &str = "oauth2";
 
 /// Settings for a generic OAuth 2.0 client.
-#[derive(Debug)]
+#[derive(Clone, Copy, Debug)]
 pub struct OAuth2Config<'a> {
     /// Full authorize URL.
     pub authorization_endpoint: &'a str,

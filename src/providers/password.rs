@@ -2,7 +2,7 @@
 //! a user's credentials, no browser redirect.
 
 use crate::prelude::*;
-use super::code_flow::invalid;
+use super::code_flow::{check_token, invalid};
 use super::credential::Style;
 use crate::core::encode::concat;
 use crate::core::endpoint::check_endpoint;
@@ -63,9 +63,7 @@ impl PasswordFlow {
         if !self.refreshable {
             return Err(Error::new(ErrorCode::Unsupported, concat(&[self.provider, " issues no refresh tokens"])));
         }
-        if refresh_token.is_empty() {
-            return Err(invalid("refreshToken must not be empty"));
-        }
+        check_token(refresh_token, "refreshToken")?;
         Ok(request::refresh_grant(&self.token_endpoint, self.client.as_ref(), refresh_token))
     }
 

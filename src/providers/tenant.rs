@@ -3,8 +3,8 @@
 
 use crate::prelude::*;
 use super::code_flow::invalid;
-use crate::core::encode::concat;
-use crate::core::endpoint::join_origin;
+use crate::core::encode::{concat, find_byte};
+use crate::core::endpoint::{check_endpoint, join_origin};
 use crate::core::error::Result;
 
 /// Where a hosted CRM lives, as data: the wasm's constructors then share one
@@ -17,6 +17,18 @@ pub struct Host {
     pub home: Home,
     /// API base path below the origin.
     pub api: &'static str,
+}
+
+/// Where a hosted flow or key is built: the tenant, and the `origin` and `apiBase`
+/// overrides.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Place<'a> {
+    /// The tenant label (`subdomain`, `domain`), for multi-tenant CRMs.
+    pub tenant: Option<&'a str>,
+    /// Replaces the production origin.
+    pub origin: Option<&'a str>,
+    /// Replaces the API base (a full URL).
+    pub api_base: Option<&'a str>,
 }
 
 /// A CRM's production origin.
@@ -45,10 +57,25 @@ impl Host {
         }
     }
 
-    /// The API base below `origin`.
-    pub fn api_base(&self, origin: &str) -> Result<String> {
-        join_origin(origin, self.api)
+    /// The API base: `custom` (the `apiBase` option) when given, else the
+    /// provider's API path below `origin`.
+    pub fn api_base(&self, origin: &str, custom: Option<&str>) -> Result<String> {
+        match custom {
+            Some(url) => api_base(url),
+            None => join_origin(origin, self.api),
+        }
     }
+}
+
+/// A caller's `apiBase`: a full https (or loopback http) URL without query
+/// or fragment; one trailing `/` is dropped, as `Session.fetch` appends
+/// paths that start with `/`.
+pub fn api_base(url: &str) -> Result<String> {
+    check_endpoint(url)?;
+    if find_byte(url, b"?#").is_some() {
+        return Err(invalid("`apiBase` must not have a query or fragment"));
+    }
+    Ok(url.strip_suffix("/").unwrap_or(url).to_owned())
 }
 
 /// The base origin: `origin` when given, else `https://{label}.{domain}`.
@@ -72,6 +99,7 @@ pub fn tenant_origin(label: Option<&str>, option: &str, domain: &str, origin: Op
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::core::error::ErrorCode;
 
     #[test]
     fn labels_are_checked() {
@@ -81,5 +109,15 @@ mod tests {
             assert!(tenant_origin(Some(bad), "company", "flowlu.com", None).is_err(), "{bad}");
         }
         assert!(tenant_origin(None, "company", "flowlu.com", None).is_err());
+    }
+
+    #[test]
+    fn api_base_option() {
+        assert_eq!(api_base("https://h/api/v0.0.1/").unwrap(), "https://h/api/v0.0.1");
+        assert_eq!(api_base("http://127.0.0.1:9/api").unwrap(), "http://127.0.0.1:9/api");
+        assert_eq!(api_base("http://h/api").unwrap_err().code, ErrorCode::InsecureEndpoint);
+        for bad in ["/api/v1", "h/api", "https://h/api?x=1", "https://h/api#f", "ftp://h/api"] {
+            assert_eq!(api_base(bad).unwrap_err().code, ErrorCode::InvalidArgument, "{bad}");
+        }
     }
 }

@@ -2,6 +2,7 @@
 //! optional two-factor, refresh, API keys; HMAC exists but its recipe is not
 //! public (see `core::hmac`: a configurable signer, not Virtuous's recipe).
 //!
+//! From Virtuous's API docs:
 //! - `POST /Token`, form: `grant_type=password, username, password` (form
 //!   encoded) and, on the second try of a two-factor account, `otp`. No
 //!   client id is sent.
@@ -11,7 +12,12 @@
 //! - Answers add `userName`, `.issued`, `.expires` (RFC 1123) and
 //!   `expires_in` (seen 3599 and 1,295,999: never assume a lifetime); the
 //!   core uses `.expires` only when `expires_in` is absent.
-//! - API keys: `Authorization: Bearer <key>`. API base `/api`.
+//! - No revocation endpoint is documented.
+//!
+//! Our assumptions: API keys and password-grant tokens both go as
+//! `Authorization: Bearer <key>` (the docs show it for keys; nothing else is
+//! described for tokens), and the API base is `/api` on the same origin
+//! (`apiBase` overrides).
 
 use super::credential::Style;
 use super::password::PasswordFlow;
@@ -25,7 +31,8 @@ use crate::core::token::TokenSet;
 pub const NAME: &str = "virtuous";
 /// Production origin.
 pub const ORIGIN: &str = "https://api.virtuoussoftware.com";
-/// Where Virtuous lives; API keys go as `Authorization: Bearer`.
+/// Where Virtuous lives; API keys go as `Authorization: Bearer`. The `/api`
+/// base is our assumption (`apiBase` overrides).
 pub const HOST: Host = Host { name: NAME, home: Home::Fixed(ORIGIN), api: "/api" };
 
 fn quirk(resp: &HttpResponse, parsed: Result<TokenSet>) -> Result<TokenSet> {
@@ -36,11 +43,12 @@ fn quirk(resp: &HttpResponse, parsed: Result<TokenSet>) -> Result<TokenSet> {
     parsed
 }
 
-/// Builds the Virtuous password flow.
-pub fn password_flow(origin: Option<&str>) -> Result<PasswordFlow> {
+/// Builds the Virtuous password flow at `origin` (default production) with
+/// an optional `apiBase`.
+pub fn password_flow(origin: Option<&str>, api_base: Option<&str>) -> Result<PasswordFlow> {
     let origin = origin.unwrap_or(ORIGIN);
     let token_endpoint = join_origin(origin, "/Token")?;
-    let api_base = HOST.api_base(origin)?;
+    let api_base = HOST.api_base(origin, api_base)?;
     PasswordFlow::new(NAME, token_endpoint, Some(api_base), None, Style::BEARER, quirk)
 }
 
@@ -50,8 +58,20 @@ mod tests {
     use crate::core::encode::form_encode;
 
     #[test]
+    fn production_urls() {
+        let flow = password_flow(None, None).unwrap();
+        assert_eq!(flow.token_endpoint, "https://api.virtuoussoftware.com/Token");
+        assert_eq!(flow.api_base.as_deref(), Some("https://api.virtuoussoftware.com/api"));
+        assert!(flow.refresh_request("rt").is_ok());
+        let key = crate::providers::credential::ApiKey::hosted(&HOST, Default::default(), Ok(Style::BEARER), "k").unwrap();
+        assert_eq!(key.api_base, "https://api.virtuoussoftware.com/api");
+        let custom = password_flow(None, Some("https://api.virtuoussoftware.com/api/v2")).unwrap();
+        assert_eq!(custom.api_base.as_deref(), Some("https://api.virtuoussoftware.com/api/v2"));
+    }
+
+    #[test]
     fn two_factor_and_exact_body() {
-        let flow = password_flow(None).unwrap();
+        let flow = password_flow(None, None).unwrap();
         let req = flow.login_request("ana@example.com", "p&s=w+rd ü", &[("otp", "123456")]).unwrap();
         assert_eq!(req.url, "https://api.virtuoussoftware.com/Token");
         assert_eq!(
