@@ -97,7 +97,8 @@ class TokenFlow {
   }
 
   [PLACEMENT](url, tokens) {
-    return JSON.parse(this.#core.authorization(url, accessTokenOf(this.#name, tokens)));
+    const token = accessTokenOf(this.#name, tokens);
+    return JSON.parse(wasm(() => this.#core.authorization(url, token)));
   }
 
   /** Base URL of the provider's API, or null when unknown. */

@@ -40,7 +40,7 @@ function pkce() {
 }
 
 function authorizeUrl(prefix, params) {
-  return `${base}${prefix}?${form({ response_type: 'code', client_id: 'test-client', redirect_uri: REDIRECT, state: 'st-1', ...params })}`;
+  return `${base}${prefix}?${form({ response_type: 'code', client_id: 'test-client', redirect_uri: REDIRECT, state: 'st-1', scope: 'read', ...params })}`;
 }
 
 /** Approves like a script would: POST the authorize query string plus decision=approve. */
@@ -169,7 +169,15 @@ test('authorize: errors redirect with state; PKCE rules; deny; iss when enabled'
   assert.equal(await errorOf({ response_type: 'token' }), 'unsupported_response_type');
   assert.equal(await errorOf({ code_challenge: pkce().challenge, code_challenge_method: 'plain' }), 'invalid_request');
   assert.equal(await errorOf({ code_challenge: pkce().challenge }), 'invalid_request'); // defaults to plain
-  assert.equal(await errorOf({ client_id: 'public-client' }), 'invalid_request'); // public needs PKCE
+  assert.equal(await errorOf({ scope: '' }), 'invalid_scope'); // Flextell's docs: scope is required
+  const publicNoPkce = await fetch(`${base}/oauth2/authorize?${form({ response_type: 'code', client_id: 'public-client', redirect_uri: REDIRECT, state: 'st-1' })}`, { redirect: 'manual' });
+  assert.equal(new URL(publicNoPkce.headers.get('location')).searchParams.get('error'), 'invalid_request'); // public needs PKCE
+  // Flextell documents confidential clients only: no public client is registered there.
+  const flextellPublic = await fetch(authorizeUrl('/flextell/oauth/authorize', { client_id: 'public-client', code_challenge: pkce().challenge, code_challenge_method: 'S256' }), { redirect: 'manual' });
+  assert.equal(flextellPublic.status, 400);
+  assert.equal(flextellPublic.headers.get('location'), null);
+  const flextellNoSecret = await post('/flextell/oauth/token', { grant_type: 'authorization_code', code: 'x', redirect_uri: REDIRECT, client_id: 'public-client' });
+  assert.equal((await flextellNoSecret.json()).error, 'invalid_client');
 
   const denied = await approve('/flextell/oauth/authorize', {}, 'deny');
   assert.equal(denied.searchParams.get('error'), 'access_denied');

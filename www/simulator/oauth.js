@@ -40,6 +40,7 @@ function checkAuthorize(ctx, params, duplicates) {
   if (duplicates.length) return fail('invalid_request', `parameter repeated: ${duplicates[0]}`);
   if (!params.response_type) return fail('invalid_request', 'response_type is required');
   if (params.response_type !== 'code') return fail('unsupported_response_type', 'only response_type=code is supported');
+  if (ctx.provider.requireScope && !params.scope) return fail('invalid_scope', 'scope is required');
   const { code_challenge: challenge, code_challenge_method: method } = params;
   if (challenge !== undefined || method !== undefined) {
     // RFC 7636: a missing method means "plain", which this server refuses.

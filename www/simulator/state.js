@@ -19,7 +19,8 @@ function freshProvider(p) {
   const clients = new Map();
   for (const c of [
     { clientId: 'test-client', clientSecret: 'test-secret' },
-    { clientId: 'public-client', clientSecret: null }, // public: no secret, PKCE required
+    // public: no secret, PKCE required; only where the provider documents public clients
+    ...(p.publicClients === false ? [] : [{ clientId: 'public-client', clientSecret: null }]),
   ]) clients.set(c.clientId, { ...c, redirectUris: [DEFAULT_REDIRECT] });
   return {
     clients,
