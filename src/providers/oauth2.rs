@@ -6,6 +6,7 @@ use super::code_flow::{invalid, CodeFlow, Endpoints, Registration};
 use crate::core::error::Result;
 use crate::core::request::ClientAuth;
 use super::credential::Style;
+use super::tenant::api_base;
 
 /// Provider name used in errors.
 pub const NAME: &str = "oauth2";
@@ -51,7 +52,7 @@ pub fn code_flow(config: OAuth2Config) -> Result<CodeFlow> {
         authorization: config.authorization_endpoint.to_owned(),
         token: config.token_endpoint.to_owned(),
         revocation: config.revocation_endpoint.map(str::to_owned),
-        api: config.api_base.map(str::to_owned),
+        api: config.api_base.map(api_base).transpose()?,
     };
     CodeFlow::registered(NAME, endpoints, config.registration, auth, Style::BEARER)
 }

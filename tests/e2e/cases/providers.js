@@ -11,7 +11,9 @@
 // `run` throws on failure (own tiny asserts: node:assert does not exist in browsers/workerd).
 //
 // Cases that hold a client secret run only where a secret belongs (Node, workerd); the browser
-// runs public clients, password grants, API keys and the HMAC signer.
+// runs public clients, password grants, API keys and the HMAC signer. Flextell documents only
+// confidential clients: the browser covers what it can do without a secret (authorization URL,
+// callback parsing); public-client flows run against the generic OAuth2 profile.
 // workerd forbids random values at global scope: nothing here runs at import time.
 
 export const REDIRECT = 'http://127.0.0.1/callback'; // registered for test-client and public-client
@@ -104,6 +106,7 @@ function sim(env) {
     counts: async (provider) => (await control('GET', '/__sim/counts'))[provider],
     last: (provider, endpoint) => control('GET', `/__sim/last-request?provider=${provider}&endpoint=${endpoint}`),
     fault: (provider, endpoint, kind) => control('POST', '/__sim/fault', { provider, endpoint, kind }),
+    config: (provider, changes) => control('POST', '/__sim/config', { provider, ...changes }),
   };
 }
 const total = (counts) => Object.values(counts).reduce((a, b) => a + b, 0);
@@ -127,7 +130,7 @@ export async function fetchApprove(authorizeUrl) {
 // ---- provider construction --------------------------------------------------------------
 
 const CODE_PROVIDERS = {
-  flextell: { cls: 'Flextell', authorizePath: '/oauth/authorize', tokenPath: '/oauth/token', api: '/api/v1/users/me', extra: {} },
+  flextell: { cls: 'Flextell', authorizePath: '/oauth/authorize', tokenPath: '/oauth/token', api: '/api/v1/users/me', extra: {}, confidentialOnly: true },
   flexie: { cls: 'Flexie', authorizePath: '/oauth2/authorize', tokenPath: '/oauth2/token', api: '/api/users/self', extra: { subdomain: 'acme' } },
   agilecrm: { cls: 'AgileCrm', authorizePath: '/oauth/authorize', tokenPath: '/oauth/token', api: '/dev/api/contacts/1', extra: { domain: 'acme' } },
 };
@@ -198,7 +201,7 @@ const add = (name, runtimes, run) => CASES.push({ name, runtimes, run });
 
 // Authorization-code providers: confidential client (servers) and public client + PKCE (everywhere).
 for (const name of Object.keys(CODE_PROVIDERS)) {
-  for (const kind of ['confidential', 'public']) {
+  for (const kind of CODE_PROVIDERS[name].confidentialOnly ? ['confidential'] : ['confidential', 'public']) {
     add(`${name}: code flow (${kind} client) + refresh + API call`, kind === 'public' ? ALL : SERVER, async (crm, env) => {
       const d = CODE_PROVIDERS[name];
       const confidential = kind === 'confidential';
@@ -250,6 +253,187 @@ for (const name of Object.keys(CODE_PROVIDERS)) {
     });
   }
 }
+
+// ---- Flextell ---------------------------------------------------------------------------
+
+add('flextell: without a secret (browser): authorization URL and callback parsing; the token endpoint wants the secret', ALL, async (crm, env) => {
+  const origin = env.origins.flextell;
+  const p = codeProvider(crm, env, 'flextell', { clientId: CLIENT.clientId });
+  const req = p.createAuthorizationRequest({ scopes: ['read', 'calls'] });
+  const u = new URL(req.url);
+  eq(u.origin + u.pathname, `${origin}/oauth/authorize`, 'authorize endpoint');
+  eq(u.searchParams.get('scope'), 'read calls', 'scope');
+  eq(u.searchParams.get('client_id'), CLIENT.clientId, 'client_id');
+  const cb = p.parseCallback(await env.approve(req.url), { state: req.state });
+  eq(cb.state, req.state, 'state');
+  ok(typeof cb.code === 'string' && cb.code.length > 0, 'code');
+  // Flextell's docs require client_secret at the token endpoint: a secret-less exchange is refused.
+  await rejects(crm, () => p.exchangeCode(cb.code, { codeVerifier: req.codeVerifier }), 'oauth_error', { error: 'invalid_client', status: 401, provider: 'flextell' }, 'exchange without the secret');
+});
+
+add('flextell: scope is required: none -> invalid_argument (nothing sent); constructor scopes are the default', ALL, async (crm, env) => {
+  let calls = 0;
+  const spy = (url, init) => { calls++; return fetch(url, init); };
+  const p = codeProvider(crm, env, 'flextell', { clientId: CLIENT.clientId, fetch: spy });
+  for (const options of [undefined, {}, { scopes: [] }]) {
+    const err = await rejects(crm, () => p.createAuthorizationRequest(options), 'invalid_argument', { provider: 'flextell' }, `no scopes: ${show(options)}`);
+    ok(/scopes/.test(err.message), `message names the option: ${err.message}`);
+  }
+  eq(calls, 0, 'nothing sent');
+  const d = codeProvider(crm, env, 'flextell', { clientId: CLIENT.clientId, scopes: ['read', 'calls'] });
+  eq(new URL(d.createAuthorizationRequest().url).searchParams.get('scope'), 'read calls', 'default scopes');
+  eq(new URL(d.createAuthorizationRequest({ scopes: ['sms'] }).url).searchParams.get('scope'), 'sms', 'per-call scopes replace the default');
+  await rejects(crm, () => codeProvider(crm, env, 'flextell', { clientId: CLIENT.clientId, scopes: 'read' }), 'invalid_argument', {}, 'scopes must be an array');
+  // The simulator refuses a scope-less authorize request, as Flextell does.
+  const bare = new URL(d.createAuthorizationRequest().url);
+  bare.searchParams.delete('scope');
+  const callback = new URL(await env.approve(bare.href));
+  eq(callback.searchParams.get('error'), 'invalid_scope', 'Flextell refuses an authorize request without scope');
+});
+
+add('flextell: apiBase picks the documented /api/v0.0.1 instead of /api/v1; Session.fetch joins paths to it', SERVER, async (crm, env) => {
+  const origin = env.origins.flextell;
+  const p = codeProvider(crm, env, 'flextell', { confidential: true, apiBase: `${origin}/api/v0.0.1/` });
+  eq(p.apiBase, `${origin}/api/v0.0.1`, 'apiBase (one trailing slash dropped)');
+  eq(codeProvider(crm, env, 'flextell', { confidential: true }).apiBase, `${origin}/api/v1`, 'default apiBase');
+  const { tokens } = await codeFlow(env, p, { authorizeUrl: `${origin}/oauth/authorize`, clientId: CLIENT.clientId });
+  const session = new crm.Session({ provider: p, store: new crm.MemoryStore(), key: 'flextell-v0' });
+  await session.save(tokens);
+  const res = await withTimeout(session.fetch('/users/me'), TIMEOUT + 2000, 'session.fetch');
+  eq(res.status, 200, 'GET {apiBase}/users/me');
+  eq((await sim(env).last('flextell', 'api')).path, '/api/v0.0.1/users/me', 'the simulator saw the v0.0.1 path');
+});
+
+add('every provider and apiKey form takes apiBase (https or loopback; else insecure_endpoint)', ALL, async (crm, env) => {
+  const base = 'https://api.example.test/v2';
+  const made = {
+    Flextell: (o) => codeProvider(crm, env, 'flextell', { clientId: CLIENT.clientId, ...o }),
+    Flexie: (o) => codeProvider(crm, env, 'flexie', o),
+    AgileCrm: (o) => codeProvider(crm, env, 'agilecrm', o),
+    OAuth2: (o) => oauth2(crm, env, { ...PUBLIC, ...o }),
+    Flowlu: (o) => new crm.Flowlu({ company: 'acme', ...o }),
+    'Flowlu (tokenEndpoint only)': (o) => new crm.Flowlu({ tokenEndpoint: `${env.origins.flowlu}/oauth/token`, ...o }),
+    Virtuous: (o) => new crm.Virtuous(o),
+    'Flexie.apiKey': (o) => crm.Flexie.apiKey({ subdomain: 'acme', apiKey: API_KEY, ...o }),
+    'AgileCrm.apiKey': (o) => crm.AgileCrm.apiKey({ domain: 'acme', email: ALICE.email, apiKey: API_KEY, ...o }),
+    'Flowlu.apiKey': (o) => crm.Flowlu.apiKey({ company: 'acme', apiKey: API_KEY, ...o }),
+    'Virtuous.apiKey': (o) => crm.Virtuous.apiKey({ apiKey: API_KEY, ...o }),
+  };
+  for (const [label, make] of Object.entries(made)) {
+    eq(make({ apiBase: `${base}/` }).apiBase, base, `${label}: apiBase`);
+    eq(make({ apiBase: 'http://127.0.0.1:9/api' }).apiBase, 'http://127.0.0.1:9/api', `${label}: loopback apiBase`);
+    await rejects(crm, () => make({ apiBase: 'http://api.example.test/v2' }), 'insecure_endpoint', {}, `${label}: http apiBase`);
+    await rejects(crm, () => make({ apiBase: '/api/v2' }), 'invalid_argument', {}, `${label}: relative apiBase`);
+    await rejects(crm, () => make({ apiBase: `${base}?x=1` }), 'invalid_argument', {}, `${label}: apiBase with a query`);
+  }
+  // A real call through Session.fetch with an API key and a custom apiBase.
+  const key = crm.Flexie.apiKey({ apiKey: API_KEY, origin: env.origins.flexie, apiBase: `${env.origins.flexie}/api/` });
+  const session = new crm.Session({ provider: key, store: new crm.MemoryStore(), key: 'flexie-key' });
+  const res = await withTimeout(session.fetch('/users/self'), TIMEOUT + 2000, 'session.fetch');
+  eq(res.status, 200, 'GET {apiBase}/users/self with the key');
+});
+
+// ---- header values ----------------------------------------------------------------------
+
+const UNSENDABLE = ['SECRET\r\nx-injected: 1', 'SECRET\n', 'SECRET\u0000', 'SECRÉT', 'SECRET\u2028'];
+
+/** Checks a refusal says nothing of the value (message, JSON, string form). */
+async function refusesQuietly(crm, fn, code, label) {
+  const err = await rejects(crm, fn, code, {}, label);
+  for (const text of [err.message, JSON.stringify(err), String(err)]) ok(!text.includes('SECR'), `${label}: the value leaks: ${text}`);
+}
+
+add('header values: client ids, API keys, emails, key ids and tokens with CR, LF, NUL or non-ASCII -> invalid_argument without the value', ALL, async (crm, env) => {
+  const o = oauth2(crm, env, { ...PUBLIC, clientAuth: 'none' });
+  for (const bad of UNSENDABLE) {
+    const label = show(bad);
+    await refusesQuietly(crm, () => crm.Flexie.apiKey({ subdomain: 'acme', apiKey: bad }), 'invalid_argument', `Flexie.apiKey ${label}`);
+    await refusesQuietly(crm, () => crm.Flowlu.apiKey({ company: 'acme', apiKey: bad }), 'invalid_argument', `Flowlu.apiKey ${label}`);
+    await refusesQuietly(crm, () => crm.Virtuous.apiKey({ apiKey: bad }), 'invalid_argument', `Virtuous.apiKey ${label}`);
+    await refusesQuietly(crm, () => crm.AgileCrm.apiKey({ domain: 'acme', email: ALICE.email, apiKey: bad }), 'invalid_argument', `AgileCrm.apiKey ${label}`);
+    await refusesQuietly(crm, () => crm.AgileCrm.apiKey({ domain: 'acme', email: bad, apiKey: API_KEY }), 'invalid_argument', `AgileCrm email ${label}`);
+    await refusesQuietly(crm, () => new crm.HmacSigner({ key: 'k', keyId: bad }), 'invalid_argument', `HmacSigner keyId ${label}`);
+    await refusesQuietly(crm, () => codeProvider(crm, env, 'flexie', { clientId: bad }), 'invalid_argument', `Flexie clientId ${label}`);
+    await refusesQuietly(crm, () => oauth2(crm, env, { clientId: bad }), 'invalid_argument', `OAuth2 clientId ${label}`);
+    await refusesQuietly(crm, () => new crm.Flowlu({ company: 'acme', clientId: bad }), 'invalid_argument', `Flowlu clientId ${label}`);
+    await refusesQuietly(crm, () => new crm.TokenSet({ accessToken: bad }), 'invalid_argument', `TokenSet accessToken ${label}`);
+    await refusesQuietly(crm, () => new crm.TokenSet({ accessToken: 'at', refreshToken: bad }), 'invalid_argument', `TokenSet refreshToken ${label}`);
+    const stored = JSON.stringify({ v: 1, access_token: bad, token_type: 'Bearer', expires_at: null, refresh_token: null, scope: null });
+    await refusesQuietly(crm, () => crm.TokenSet.deserialize(stored), 'invalid_argument', `deserialize ${label}`);
+    await refusesQuietly(crm, () => o.authorize(new Request(`${env.origins.oauth2}/userinfo`), { accessToken: bad }), 'invalid_argument', `authorize ${label}`);
+    await refusesQuietly(crm, () => new crm.Flowlu({ company: 'acme' }).authorize(new Request('https://acme.flowlu.com/api/v1/module/x'), { accessToken: bad }), 'invalid_argument', `Flowlu authorize ${label}`);
+    await refusesQuietly(crm, () => o.refresh(bad), 'invalid_argument', `refresh ${label}`);
+    await refusesQuietly(crm, () => o.revoke(bad), 'invalid_argument', `revoke ${label}`);
+  }
+  // Printable ASCII (spaces and symbols included) is fine.
+  eq(new crm.TokenSet({ accessToken: 'a b~!"' }).accessToken, 'a b~!"', 'printable ASCII token');
+});
+
+/** A provider whose token endpoint answers `body` (a real Response through the real fetch seam). */
+function answering(crm, env, body) {
+  const fetchStub = async () => new Response(JSON.stringify(body), { status: 200, headers: { 'content-type': 'application/json' } });
+  return oauth2(crm, env, { ...PUBLIC, clientAuth: 'none', fetch: fetchStub });
+}
+
+add('token answers: a token with CR, LF, NUL or non-ASCII -> invalid_response without the value', ALL, async (crm, env) => {
+  for (const bad of UNSENDABLE) {
+    for (const body of [{ access_token: bad, token_type: 'Bearer' }, { access_token: 'at', token_type: 'Bearer', refresh_token: bad }]) {
+      const o = answering(crm, env, body);
+      await refusesQuietly(crm, () => o.exchangeCode('the-code'), 'invalid_response', `exchange answer ${show(body)}`);
+      await refusesQuietly(crm, () => o.refresh('rt'), 'invalid_response', `refresh answer ${show(body)}`);
+    }
+  }
+});
+
+add('token_type: Bearer in any case or absent is accepted; DPoP, mac, N_A… -> invalid_response; TokenSet init/deserialize too', ALL, async (crm, env) => {
+  for (const [sent, kept] of [['Bearer', 'Bearer'], ['bearer', 'bearer'], ['BEARER', 'BEARER'], [undefined, 'Bearer']]) {
+    const t = await answering(crm, env, { access_token: 'at', token_type: sent, expires_in: 60 }).exchangeCode('the-code');
+    eq(t.tokenType, kept, `token_type ${sent}`);
+  }
+  for (const sent of ['DPoP', 'mac', 'N_A', 'Bearer2', '', 5]) {
+    await rejects(crm, () => answering(crm, env, { access_token: 'at', token_type: sent }).exchangeCode('the-code'), 'invalid_response', {}, `token_type ${show(sent)}`);
+    await rejects(crm, () => answering(crm, env, { access_token: 'at', token_type: sent, refresh_token: 'rt2' }).refresh('rt'), 'invalid_response', {}, `refresh token_type ${show(sent)}`);
+  }
+  for (const kind of ['DPoP', 'mac']) {
+    await rejects(crm, () => new crm.TokenSet({ accessToken: 'at', tokenType: kind }), 'invalid_argument', {}, `TokenSet init ${kind}`);
+    const stored = JSON.stringify({ v: 1, access_token: 'at', token_type: kind, expires_at: null, refresh_token: null, scope: null });
+    await rejects(crm, () => crm.TokenSet.deserialize(stored), 'invalid_argument', {}, `deserialize ${kind}`);
+  }
+  eq(new crm.TokenSet({ accessToken: 'at', tokenType: 'bearer' }).tokenType, 'bearer', 'init keeps the case');
+});
+
+// ---- issuer (RFC 9207) ------------------------------------------------------------------
+
+add('iss: realm-style issuer accepted without the issuer option; other paths refused; a configured issuer is exact', ALL, async (crm, env) => {
+  const origin = env.origins.oauth2;
+  const realm = `${origin}/realms/acme`;
+  const keycloak = (extra = {}) => new crm.OAuth2({
+    authorizationEndpoint: `${realm}/protocol/openid-connect/auth`,
+    tokenEndpoint: `${realm}/protocol/openid-connect/token`,
+    ...PUBLIC, redirectUri: REDIRECT, ...extra,
+  });
+  const cb = (iss) => `${REDIRECT}?code=c1&state=st1&iss=${encodeURIComponent(iss)}`;
+  const p = keycloak();
+  for (const iss of [realm, `${realm}/`, origin, `${origin}/realms`]) eq(p.parseCallback(cb(iss), { state: 'st1' }).code, 'c1', `accepted iss ${iss}`);
+  for (const iss of [`${origin}/realms/ac`, `${origin}/realms/acme2`, `${origin}/realms/other`, `${origin}/realms/x/../acme`,
+    `${origin}/realms/./acme`, `${origin}/realms//acme`, `${origin}/realms/%61cme`, `${realm}?x`, 'https://evil.example/realms/acme']) {
+    await rejects(crm, () => p.parseCallback(cb(iss), { state: 'st1' }), 'invalid_callback', {}, `refused iss ${iss}`);
+  }
+  const exact = keycloak({ issuer: realm });
+  eq(exact.parseCallback(cb(realm), { state: 'st1' }).code, 'c1', 'configured issuer');
+  for (const iss of [`${realm}/`, origin]) await rejects(crm, () => exact.parseCallback(cb(iss), { state: 'st1' }), 'invalid_callback', {}, `configured issuer is exact: ${iss}`);
+  // A real server sending RFC 9207 iss (its origin) passes end to end.
+  await sim(env).config('oauth2', { sendIss: true });
+  try {
+    const o = oauth2(crm, env, { ...PUBLIC, clientAuth: 'none' });
+    const req = o.createAuthorizationRequest({ scopes: ['openid'] });
+    const callback = await env.approve(req.url);
+    eq(new URL(callback).searchParams.get('iss'), origin, 'the simulator sent iss');
+    ok(o.parseCallback(callback, { state: req.state }).code, 'callback with iss parses');
+  } finally {
+    await sim(env).config('oauth2', { sendIss: false });
+  }
+});
 
 // ---- Flexie -----------------------------------------------------------------------------
 
@@ -623,6 +807,9 @@ add('oauth2: code flow with clientAuth "none" + PKCE (public client)', ALL, asyn
   eq((await userinfo(env, o, tokens)).status, 200, 'userinfo');
   const fresh = await withTimeout(o.refresh(tokens.refreshToken), TIMEOUT + 2000, 'refresh');
   eq((await userinfo(env, o, fresh)).status, 200, 'userinfo after refresh');
+  // Rotation, as the public-client Flextell case checked before Flextell became confidential-only.
+  ok(fresh.refreshToken !== tokens.refreshToken, 'the refresh token rotates');
+  await rejects(crm, () => o.refresh(tokens.refreshToken), 'oauth_error', { error: 'invalid_grant', provider: 'oauth2', status: 400 }, 'old refresh token');
 });
 
 add('oauth2: login (password grant)', ALL, async (crm, env) => {
