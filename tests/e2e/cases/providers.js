@@ -291,7 +291,7 @@ add('flextell: scope is required: none -> invalid_argument (nothing sent); const
   eq(callback.searchParams.get('error'), 'invalid_scope', 'Flextell refuses an authorize request without scope');
 });
 
-add('flextell: apiBase picks the documented /api/v0.0.1 instead of /api/v1; Session.fetch joins paths to it', SERVER, async (crm, env) => {
+add('flextell: apiBase (confidential client) picks the documented /api/v0.0.1 instead of /api/v1; Session.fetch joins paths to it', SERVER, async (crm, env) => {
   const origin = env.origins.flextell;
   const p = codeProvider(crm, env, 'flextell', { confidential: true, apiBase: `${origin}/api/v0.0.1/` });
   eq(p.apiBase, `${origin}/api/v0.0.1`, 'apiBase (one trailing slash dropped)');
