@@ -98,13 +98,13 @@ describe('Flextell (Node, packed package)', () => {
 
   it('code challenge is BASE64URL(SHA-256(verifier))', T, async () => {
     const { createHash } = await import('node:crypto');
-    const req = flextell().createAuthorizationRequest({});
+    const req = flextell().createAuthorizationRequest({ scopes: ['read'] });
     const expected = createHash('sha256').update(req.codeVerifier).digest('base64url');
     assert.equal(new URL(req.url).searchParams.get('code_challenge'), expected);
   });
 
   it('pkce: false sends no challenge and returns codeVerifier null', T, () => {
-    const req = flextell().createAuthorizationRequest({ pkce: false });
+    const req = flextell().createAuthorizationRequest({ pkce: false, scopes: ['read'] });
     const q = new URL(req.url).searchParams;
     assert.equal(req.codeVerifier, null);
     assert.ok(!q.has('code_challenge') && !q.has('code_challenge_method'));
@@ -211,19 +211,19 @@ describe('Flextell (Node, packed package)', () => {
     const spy = (...a) => { calls++; return fetch(...a); };
     const err = await caught(async () => {
       const p = new Flextell({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUri: REDIRECT, origin: 'http://example.com', fetch: spy });
-      p.createAuthorizationRequest({});
+      p.createAuthorizationRequest({ scopes: ['read'] });
       await p.exchangeCode('some-code', { codeVerifier: 'v'.repeat(43) });
     });
     assertCrmError(CrmAuthError, err, 'insecure_endpoint');
     assert.equal(calls, 0);
     // loopback http is allowed
     for (const origin of ['http://localhost:8080', 'http://127.0.0.1:8080', 'http://[::1]:8080']) {
-      const p = new Flextell({ clientId: CLIENT_ID, redirectUri: REDIRECT, origin });
-      assert.ok(p.createAuthorizationRequest({}).url.startsWith(origin + '/oauth/authorize'), origin);
+      const p = new Flextell({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUri: REDIRECT, origin });
+      assert.ok(p.createAuthorizationRequest({ scopes: ['read'] }).url.startsWith(origin + '/oauth/authorize'), origin);
     }
     // https default
-    const def = new Flextell({ clientId: CLIENT_ID, redirectUri: REDIRECT });
-    assert.ok(def.createAuthorizationRequest({}).url.startsWith('https://dev.flextell.ai/oauth/authorize?'));
+    const def = new Flextell({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUri: REDIRECT });
+    assert.ok(def.createAuthorizationRequest({ scopes: ['read'] }).url.startsWith('https://dev.flextell.ai/oauth/authorize?'));
   });
 
   describe('parseCallback', () => {
@@ -531,8 +531,10 @@ describe('Flextell (Node, packed package)', () => {
       for (const opts of [{ scopes: 'read' }, { scopes: [1, 2] }, { pkce: 'yes' }, { params: 5 }, { params: { a: 1 } }, 'x']) {
         await expectCrmError(CrmAuthError, () => p.createAuthorizationRequest(opts), 'invalid_argument');
       }
-      // no options at all is fine
-      assert.ok(p.createAuthorizationRequest().url);
+      // Flextell's docs require scope: no options at all is invalid_argument unless the
+      // constructor names default scopes.
+      await expectCrmError(CrmAuthError, () => p.createAuthorizationRequest(), 'invalid_argument');
+      assert.ok(flextell({ scopes: ['read'] }).createAuthorizationRequest().url);
     });
 
     it('parseCallback', T, async () => {
