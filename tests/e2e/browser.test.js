@@ -22,7 +22,7 @@ const consoleErrors = [];
 before(async () => {
   sim = await withTimeout(startSim(), 5000, 'startSim');
   web = await startStatic({
-    config: { flextellOrigin: sim.flextellOrigin, clientId: CLIENT_ID, publicClientId: PUBLIC_ID, scopes: SCOPES },
+    config: { flextellOrigin: sim.flextellOrigin, oauth2: sim.oauth2, clientId: CLIENT_ID, publicClientId: PUBLIC_ID, scopes: SCOPES },
     // The backend: holds the secret, exchanges the code with the packed package in Node.
     async exchange({ code, codeVerifier }) {
       try {
@@ -37,7 +37,8 @@ before(async () => {
   });
   const redirectUris = [`${web.url}/callback`];
   await sim.addClient({ provider: 'flextell', clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUris });
-  await sim.addClient({ provider: 'flextell', clientId: PUBLIC_ID, redirectUris });
+  // Flextell documents confidential clients only: the public client logs in to the OAuth2 profile.
+  await sim.addClient({ provider: 'oauth2', clientId: PUBLIC_ID, redirectUris });
   ({ context: browser, close: closeBrowser } = await launchChromium('chromium'));
 });
 
@@ -67,7 +68,7 @@ async function loginThroughConsent(page, mode) {
   await openApp(page);
   const authorizeUrl = await page.evaluate((m) => window.startLogin(m), mode);
   const u = new URL(authorizeUrl);
-  assert.equal(u.origin + u.pathname, `${sim.flextellOrigin}/oauth/authorize`);
+  assert.equal(u.origin + u.pathname, mode === 'public' ? sim.oauth2.authorizationEndpoint : `${sim.flextellOrigin}/oauth/authorize`);
   assert.equal(u.searchParams.get('code_challenge_method'), 'S256');
   assert.ok(!u.searchParams.has('client_secret'));
   await page.waitForSelector('#approve');
@@ -111,7 +112,7 @@ describe('browser (Chromium, packed package via import map)', () => {
     } finally { await page.close(); }
   });
 
-  it('public client: PKCE exchange, API call and refresh straight from the browser (CORS)', T, async () => {
+  it('public client (OAuth2): PKCE exchange, API call and refresh straight from the browser (CORS)', T, async () => {
     const page = await newPage();
     try {
       const result = await loginThroughConsent(page, 'public');
@@ -138,10 +139,10 @@ describe('browser (Chromium, packed package via import map)', () => {
           }
         };
         return {
-          flextell: attempt(() => new Flextell(base).createAuthorizationRequest({}).url),
+          flextell: attempt(() => new Flextell(base).createAuthorizationRequest({ scopes: ['read'] }).url),
           oauth2: attempt(() => new OAuth2({ authorizationEndpoint: `${cfg.flextellOrigin}/oauth/authorize`, tokenEndpoint: `${cfg.flextellOrigin}/oauth/token`, clientId: 'x', clientSecret: 'super-secret-value', redirectUri: `${cfg.base}/callback` }).createAuthorizationRequest({}).url),
-          allowed: attempt(() => new Flextell({ ...base, dangerouslyAllowBrowser: true }).createAuthorizationRequest({}).url),
-          noSecret: attempt(() => new Flextell({ ...base, clientSecret: undefined }).createAuthorizationRequest({}).url),
+          allowed: attempt(() => new Flextell({ ...base, dangerouslyAllowBrowser: true }).createAuthorizationRequest({ scopes: ['read'] }).url),
+          noSecret: attempt(() => new Flextell({ ...base, clientSecret: undefined }).createAuthorizationRequest({ scopes: ['read'] }).url),
         };
       });
       for (const k of ['flextell', 'oauth2']) {

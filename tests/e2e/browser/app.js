@@ -1,8 +1,9 @@
-// The test page: a frontend that logs in with Flextell using the packed crm-auth package.
+// The test page: a frontend that logs in using the packed crm-auth package.
 // It never holds a client secret. Two modes:
-//   "server": the page builds the authorize URL (client id only) and, on the callback, sends
-//             code + verifier to its own backend (/exchange), which holds the secret.
-//   "public": a public client (PKCE, no secret) exchanges the code itself from the browser.
+//   "server": the page builds Flextell's authorize URL (client id only) and, on the callback,
+//             sends code + verifier to its own backend (/exchange), which holds the secret.
+//   "public": a public client (PKCE, no secret) of the generic OAuth2 profile exchanges the
+//             code itself from the browser (Flextell documents confidential clients only).
 import { Flextell, OAuth2, TokenSet, CrmAuthError } from 'crm-auth';
 
 const cfg = JSON.parse(document.getElementById('config').textContent);
@@ -15,12 +16,12 @@ const show = (result) => {
 };
 
 function provider(mode) {
-  return new Flextell({
-    clientId: mode === 'public' ? cfg.publicClientId : cfg.clientId,
-    redirectUri: cfg.base + '/callback',
-    origin: cfg.flextellOrigin,
-    timeoutMs: 5000,
-  });
+  const redirectUri = cfg.base + '/callback';
+  if (mode === 'public') {
+    const { authorizationEndpoint, tokenEndpoint } = cfg.oauth2;
+    return new OAuth2({ authorizationEndpoint, tokenEndpoint, clientId: cfg.publicClientId, redirectUri, timeoutMs: 5000 });
+  }
+  return new Flextell({ clientId: cfg.clientId, redirectUri, origin: cfg.flextellOrigin, timeoutMs: 5000 });
 }
 
 window.startLogin = (mode) => {
@@ -41,7 +42,7 @@ async function callback() {
   if (saved.mode === 'public') {
     const tokens = await p.exchangeCode(code, { codeVerifier: saved.codeVerifier });
     const restored = TokenSet.deserialize(tokens.serialize());
-    const r = await fetch(p.authorize(new Request(cfg.flextellOrigin + '/api/v1/users/me'), restored));
+    const r = await fetch(p.authorize(new Request(cfg.oauth2.userinfo), restored));
     const me = await r.json();
     const json = JSON.stringify(tokens);
     return {
