@@ -4,10 +4,22 @@ import type { CrmAuthError } from "./errors.js";
 export { CrmAuthError } from "./errors.js";
 export type { CrmAuthErrorCode } from "./errors.js";
 
-/** Options every provider accepts. */
+/** Options every authorization-code provider accepts. */
 export interface CommonOptions {
-  /** Expected `iss` on callbacks (RFC 9207); defaults to the authorization endpoint's origin. */
+  /**
+   * Expected `iss` on callbacks (RFC 9207), matched exactly. Without it, `iss` must be the
+   * authorization endpoint's origin or a URL on it whose path is a whole-segment prefix of the
+   * endpoint's path (Keycloak `https://host/realms/acme`).
+   */
   issuer?: string;
+  /**
+   * Default scopes of `createAuthorizationRequest` (a call's own `scopes` replace them).
+   * Flextell requires scopes: without these, a call naming none is `invalid_argument`.
+   */
+  scopes?: string[];
+  /** Full https (or loopback) URL of the API that `Session.fetch` joins paths to; replaces the default. */
+  apiBase?: string;
+
   /** Bound on each request, headers and body (default 30000). */
   timeoutMs?: number;
   /** Answers larger than this are refused with `invalid_response` (default 1 MiB). */
@@ -49,6 +61,8 @@ export interface FlexieApiKeyOptions {
   /** The `apikey` header (default) or the `apikey` query parameter. */
   placement?: "header" | "query";
   origin?: string;
+  /** Full https (or loopback) URL of the API that `Session.fetch` joins paths to; replaces the default. */
+  apiBase?: string;
 }
 
 /** `new AgileCrm(options)`: authorization code on `https://{domain}.agilecrm.com`. */
@@ -67,6 +81,8 @@ export interface AgileCrmApiKeyOptions {
   email: string;
   apiKey: string;
   origin?: string;
+  /** Full https (or loopback) URL of the API that `Session.fetch` joins paths to; replaces the default. */
+  apiBase?: string;
 }
 
 /** `new Flowlu(options)`: password grant on `https://{company}.flowlu.com`. */
@@ -78,6 +94,9 @@ export interface FlowluOptions {
   origin?: string;
   /** Full token URL (Flowlu does not publish it; default `{origin}/oauth/token`). */
   tokenEndpoint?: string;
+  /** Full https (or loopback) URL of the API that `Session.fetch` joins paths to; default `{origin}/api/v1/module`. */
+  apiBase?: string;
+
   timeoutMs?: number;
   maxBodyBytes?: number;
   fetch?: CommonOptions["fetch"];
@@ -88,12 +107,16 @@ export interface FlowluApiKeyOptions {
   company?: string;
   apiKey: string;
   origin?: string;
+  /** Full https (or loopback) URL of the API that `Session.fetch` joins paths to; replaces the default. */
+  apiBase?: string;
 }
 
 /** `new Virtuous(options)`. */
 export interface VirtuousOptions {
   /** Replaces `https://api.virtuoussoftware.com`. */
   origin?: string;
+  /** Full https (or loopback) URL of the API that `Session.fetch` joins paths to; default `{origin}/api`. */
+  apiBase?: string;
   timeoutMs?: number;
   maxBodyBytes?: number;
   fetch?: CommonOptions["fetch"];
@@ -103,6 +126,8 @@ export interface VirtuousOptions {
 export interface VirtuousApiKeyOptions {
   apiKey: string;
   origin?: string;
+  /** Full https (or loopback) URL of the API that `Session.fetch` joins paths to; replaces the default. */
+  apiBase?: string;
 }
 
 /** `new OAuth2(options)`: any OAuth 2.0 server. */
@@ -116,13 +141,11 @@ export interface OAuth2Options extends CommonOptions {
   redirectUri: string;
   /** Default: `client_secret_post` with a secret, `none` without. */
   clientAuth?: "client_secret_post" | "client_secret_basic" | "none";
-  /** Full base URL of the server's API (`Session.fetch` joins paths to it); default none. */
-  apiBase?: string;
 }
 
 /** `createAuthorizationRequest(options)`. */
 export interface AuthorizationRequestOptions {
-  /** Joined with spaces into `scope`. */
+  /** Joined with spaces into `scope`; replaces the constructor's `scopes`. */
   scopes?: string[];
   /** PKCE S256 (default true). */
   pkce?: boolean;
@@ -217,8 +240,9 @@ export interface CodeFlowMethods {
   /** Returns a copy of `request` carrying the access token the way the provider expects. */
   authorize(request: Request, tokens: TokenSet): Request;
   /**
-   * Base URL of the provider's API (Flextell `{origin}/api/v1`, Flexie `{origin}/api`,
-   * Agile CRM `{origin}/dev/api`; `OAuth2` its `apiBase` option), or `null` when unknown.
+   * Base URL of the provider's API: the `apiBase` option, else Flextell `{origin}/api/v1`,
+   * Flexie `{origin}/api`, Agile CRM `{origin}/dev/api`; `null` when unknown (`OAuth2`
+   * without `apiBase`).
    */
   readonly apiBase: string | null;
   /** Frees the wasm memory now instead of at garbage collection. */
@@ -346,7 +370,9 @@ export interface SignatureInput {
 
 /** `new TokenSet(init)`: tokens obtained elsewhere. */
 export interface TokenSetInit {
+  /** Printable ASCII (it goes in a header): CR, LF, NUL or non-ASCII is `invalid_argument`. */
   accessToken: string;
+  /** `"Bearer"` in any case (default); anything else is `invalid_argument`. */
   tokenType?: string;
   /** Epoch milliseconds. */
   expiresAt?: number | null;

@@ -35,7 +35,7 @@ async function expiredTokens() {
   const p = new Flextell({ clientId: 'test-client', clientSecret: 'test-secret', redirectUri: REDIRECT, origin: sim.flextellOrigin });
   await sim.config({ provider: 'flextell', expiresIn: 0 });
   try {
-    const req = p.createAuthorizationRequest();
+    const req = p.createAuthorizationRequest({ scopes: ['read'] });
     const { code } = p.parseCallback(await approve(req.url), { state: req.state });
     return (await p.exchangeCode(code, { codeVerifier: req.codeVerifier })).serialize();
   } finally {

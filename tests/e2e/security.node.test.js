@@ -78,13 +78,13 @@ describe('no secret in any rendering (full flow, every provider)', () => {
       await fails(`${name} reused code`, () => p.exchangeCode(cb.code, { codeVerifier: ar.codeVerifier }));
       await fails(`${name} state mismatch`, () => p.parseCallback(back, { state: 'X'.repeat(43) }));
       const wrong = codeProviders()[name];
-      const ar2 = wrong.createAuthorizationRequest({});
+      const ar2 = wrong.createAuthorizationRequest({ scopes: ['read'] });
       keep(ar2.codeVerifier);
       const cb2 = wrong.parseCallback(await approve(ar2.url), { state: ar2.state });
       keep(cb2.code);
       await fails(`${name} wrong verifier`, () => wrong.exchangeCode(cb2.code, { codeVerifier: 'w'.repeat(50) }));
       // sealed state
-      const sealedReq = await p.createAuthorizationRequest({ seal: { key: SEAL_KEY } });
+      const sealedReq = await p.createAuthorizationRequest({ scopes: ['read'], seal: { key: SEAL_KEY } });
       keep(sealedReq.cookie);
       const sealedBack = await approve(sealedReq.url);
       const store = seen(`${name} MemoryStore`, new MemoryStore());
@@ -158,7 +158,7 @@ describe('PKCE verifier and state', () => {
     const p = codeProviders().flextell;
     const verifiers = new Set(), states = new Set();
     for (let i = 0; i < 1000; i++) {
-      const { codeVerifier, state } = p.createAuthorizationRequest({});
+      const { codeVerifier, state } = p.createAuthorizationRequest({ scopes: ['read'] });
       assert.match(codeVerifier, /^[A-Za-z0-9\-._~]{43,128}$/);
       assert.match(state, /^[A-Za-z0-9_-]{43,}$/);
       verifiers.add(codeVerifier);
@@ -211,7 +211,7 @@ describe('downgrade to http', () => {
       clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUri: REDIRECT, origin: sim.origins.flextell,
       fetch: (u, init) => { urls.push(String(u)); return fetch(u, init); },
     });
-    const ar = p.createAuthorizationRequest({});
+    const ar = p.createAuthorizationRequest({ scopes: ['read'] });
     const { code } = p.parseCallback(await approve(ar.url), { state: ar.state });
     await fetch(`${sim.url}/__sim/fault`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ provider: 'flextell', endpoint: 'token', kind: 'redirect' }) });
     assertCrmError(CrmAuthError, await caught(() => p.exchangeCode(code, { codeVerifier: ar.codeVerifier })), 'invalid_response');
@@ -225,13 +225,13 @@ describe('mix-up (RFC 9207 iss)', () => {
     try {
       // The Flexie client expects Flextell's origin as issuer: a callback from Flexie is a mix-up.
       const p = new Flexie({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUri: REDIRECT, origin: sim.origins.flexie, issuer: sim.origins.flextell });
-      const ar = p.createAuthorizationRequest({});
+      const ar = p.createAuthorizationRequest({ scopes: ['read'] });
       const back = await approve(ar.url);
       assert.equal(new URL(back).searchParams.get('iss'), sim.origins.flexie);
       const e = assertCrmError(CrmAuthError, await caught(() => p.parseCallback(back, { state: ar.state })), 'invalid_callback');
       assert.ok(!e.message.includes(new URL(back).searchParams.get('code')));
       const good = codeProviders().flexie;
-      const ar2 = good.createAuthorizationRequest({});
+      const ar2 = good.createAuthorizationRequest({ scopes: ['read'] });
       assert.ok(good.parseCallback(await approve(ar2.url), { state: ar2.state }).code);
     } finally {
       await fetch(`${sim.url}/__sim/config`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ provider: 'flexie', sendIss: false }) });

@@ -82,7 +82,7 @@ describe('Session in workerd (packed package, confidential client)', () => {
     await control('POST', '/__sim/reset', {});
     const p = new Flextell({ clientId: 'test-client', clientSecret: 'test-secret', redirectUri: REDIRECT, origin: sim.origins.flextell });
     await control('POST', '/__sim/config', { provider: 'flextell', expiresIn: 0 });
-    const req = p.createAuthorizationRequest();
+    const req = p.createAuthorizationRequest({ scopes: ['read'] });
     const { code } = p.parseCallback(await approve(req.url), { state: req.state });
     const expired = await p.exchangeCode(code, { codeVerifier: req.codeVerifier });
     await control('POST', '/__sim/config', { provider: 'flextell', expiresIn: 3600 });

@@ -32,8 +32,8 @@ describe('TokenSet.deserialize: fast path and fallback agree with the stored JSO
   const cases = [
     ['plain ASCII', { access_token: 'at_' + 'A1b2'.repeat(10), refresh_token: 'rt_1', expires_at: 1795447148460, scope: 'read write' }],
     ['no optional fields', { access_token: 'a' }],
-    ['non-ASCII token (fallback)', { access_token: 'tök€n-😀', refresh_token: 'ré' }],
-    ['escaped characters (fallback)', { access_token: 'a"b\\c\u0001', token_type: 'bea\trer' }],
+    ['non-ASCII scope (fallback)', { access_token: 'tok', refresh_token: 'r', scope: 'lés 😀' }],
+    ['escaped characters (fallback)', { access_token: 'a"b\\c/', token_type: 'bEaReR' }],
     ['scope with tabs and runs of spaces (fallback)', { access_token: 'a', scope: ' read\twrite  admin\n' }],
     ['empty scope', { access_token: 'a', scope: '' }],
     ['token at the very end', { access_token: 'x'.repeat(70000), refresh_token: 'y'.repeat(3) }],
@@ -57,7 +57,9 @@ describe('TokenSet.deserialize: fast path and fallback agree with the stored JSO
   }
 
   it('refuses what is not a stored set, through either path', () => {
-    for (const bad of ['', '{}', '{"v":2,"access_token":"a","token_type":"B"}', stored({ access_token: '' }), '{"v":1,"access_token":"é"', 'null']) {
+    // Tokens that cannot go in a header, and token types other than Bearer, are refused too.
+    const unsendable = [stored({ access_token: 'tök€n' }), stored({ access_token: 'a\r\nb' }), stored({ access_token: 'a', refresh_token: 'r\u0000' }), stored({ access_token: 'a', token_type: 'DPoP' })];
+    for (const bad of ['', '{}', '{"v":2,"access_token":"a","token_type":"B"}', stored({ access_token: '' }), '{"v":1,"access_token":"é"', 'null', ...unsendable]) {
       assert.throws(() => TokenSet.deserialize(bad), (e) => e instanceof CrmAuthError && e.code === 'invalid_argument', bad);
     }
   });
@@ -65,13 +67,14 @@ describe('TokenSet.deserialize: fast path and fallback agree with the stored JSO
   it('round-trips serialize() for 500 random token sets', () => {
     let seed = 7;
     const rnd = (n) => ((seed = (seed * 1103515245 + 12345) >>> 0) % n);
-    const alphabet = [...'abcXYZ019-._~+/=%&é€😀"\\ \t']; // code points, not UTF-16 units
-    const word = (min) => Array.from({ length: min + rnd(12) }, () => alphabet[rnd(alphabet.length)]).join('');
+    const ascii = [...'abcXYZ019-._~+/=%&"\\ ']; // tokens go in headers: printable ASCII only
+    const alphabet = [...ascii, ...'é€😀\t']; // code points, not UTF-16 units
+    const word = (min, from = alphabet) => Array.from({ length: min + rnd(12) }, () => from[rnd(from.length)]).join('');
     for (let i = 0; i < 500; i++) {
       const t = new TokenSet({
-        accessToken: word(1),
-        tokenType: rnd(2) ? 'Bearer' : word(1),
-        refreshToken: rnd(2) ? word(1) : undefined,
+        accessToken: word(1, ascii),
+        tokenType: rnd(2) ? 'Bearer' : ['bearer', 'BEARER', 'BeArEr'][rnd(3)],
+        refreshToken: rnd(2) ? word(1, ascii) : undefined,
         expiresAt: rnd(2) ? 1_700_000_000_000 + rnd(1e9) : undefined,
         scopes: rnd(2) ? [word(1), word(1)].map((w) => w.replace(/\s/g, '')).filter(Boolean) : undefined,
       });

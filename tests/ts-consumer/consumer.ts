@@ -60,6 +60,9 @@ export async function flextellFlow(storage: { getItem(k: string): string | null;
   const p = new Flextell(options);
   const minimal = new Flextell({ clientId: "client", redirectUri: "https://app.example/callback" });
   expectType<Flextell>(minimal);
+  // Default scopes (Flextell requires scope) and a chosen API base (its docs show /api/v0.0.1).
+  const scoped = new Flextell({ ...options, scopes: ["read", "calls"], apiBase: "https://dev.flextell.ai/api/v0.0.1" });
+  expectType<string | null>(scoped.apiBase);
 
   const reqOptions: AuthorizationRequestOptions = { scopes: ["contacts.read"], pkce: true, params: { prompt: "consent" } };
   const req: AuthorizationRequest = p.createAuthorizationRequest(reqOptions);
@@ -184,6 +187,8 @@ export async function flexieFlow(): Promise<Response[]> {
   const key: ApiKeyCredentials = Flexie.apiKey(keyOptions);
   Flexie.apiKey({ subdomain: "acme", apiKey: "k" });
   Flexie.apiKey({ apiKey: "k", placement: "header" });
+  Flexie.apiKey({ apiKey: "k", apiBase: "https://acme.flexie.io/api" });
+  new Flexie({ subdomain: "acme", clientId: "id", redirectUri: "https://app.example/cb", scopes: ["x"], apiBase: "https://acme.flexie.io/api" });
   expectType<string>(key.apiBase);
   expectType<string>(key.provider);
   expectType<{ provider: string; apiBase: string; apiKey: "[redacted]" }>(key.toJSON());
@@ -205,6 +210,8 @@ export async function agileFlow(): Promise<Response> {
   const key = AgileCrm.apiKey(keyOptions);
   expectType<ApiKeyCredentials>(key);
   AgileCrm.apiKey({ domain: "acme", email: "me@acme.example", apiKey: "k" });
+  AgileCrm.apiKey({ domain: "acme", email: "me@acme.example", apiKey: "k", apiBase: "https://acme.agilecrm.com/dev/api" });
+  new AgileCrm({ domain: "acme", clientId: "id", redirectUri: "https://app.example/cb", apiBase: "https://acme.agilecrm.com/dev/api" });
   return fetch(key.authorize(new Request(`${key.apiBase}/contacts/1`)));
 }
 
@@ -220,6 +227,7 @@ export async function flowluFlow(): Promise<CrmAuthError | null> {
   const flowlu = new Flowlu(options);
   new Flowlu({ company: "acme" });
   new Flowlu({ tokenEndpoint: "https://auth.example/oauth/token" });
+  new Flowlu({ tokenEndpoint: "https://auth.example/oauth/token", apiBase: "https://acme.flowlu.com/api/v1/module" });
   const tokens: TokenSet = await flowlu.login({ username: "admin", password: "pw" });
   expectType<number | null>(tokens.expiresAt);
   const res = await fetch(flowlu.authorize(new Request("https://acme.flowlu.com/api/v1/module/crm/lead/list"), tokens));
@@ -232,6 +240,7 @@ export async function flowluFlow(): Promise<CrmAuthError | null> {
   const keyOptions: FlowluApiKeyOptions = { company: "acme", apiKey: "k", origin: "https://acme.flowlu.example" };
   const key = Flowlu.apiKey(keyOptions);
   Flowlu.apiKey({ company: "acme", apiKey: "k" });
+  Flowlu.apiKey({ company: "acme", apiKey: "k", apiBase: "https://acme.flowlu.com/api/v1/module" });
   await fetch(key.authorize(new Request(`${key.apiBase}/crm/lead/create`, { method: "POST", body: new URLSearchParams({ name: "x" }) })));
   return err;
 }
@@ -241,6 +250,7 @@ export async function virtuousFlow(askUser: () => Promise<string>): Promise<Resp
   const virtuous = new Virtuous(options);
   new Virtuous();
   new Virtuous({});
+  new Virtuous({ apiBase: "https://api.virtuoussoftware.com/api" });
   let tokens: TokenSet;
   try {
     tokens = await virtuous.login({ username: "u", password: "p" });
@@ -252,6 +262,7 @@ export async function virtuousFlow(askUser: () => Promise<string>): Promise<Resp
   const keyOptions: VirtuousApiKeyOptions = { apiKey: "k", origin: "https://virtuous.example" };
   const key = Virtuous.apiKey(keyOptions);
   Virtuous.apiKey({ apiKey: "k" });
+  Virtuous.apiKey({ apiKey: "k", apiBase: "https://api.virtuoussoftware.com/api" });
   await fetch(key.authorize(new Request(`${key.apiBase}/Contact/1`)));
   return fetch(virtuous.authorize(new Request("https://api.virtuoussoftware.com/api/Contact/1"), tokens));
 }
@@ -300,6 +311,10 @@ export function wrong(p: Flextell, t: TokenSet): void {
   new Flextell({ clientId: 42, redirectUri: "https://a/cb" });
   // @ts-expect-error scopes is an array of strings
   p.createAuthorizationRequest({ scopes: "read" });
+  // @ts-expect-error default scopes are an array of strings too
+  new Flextell({ clientId: "x", redirectUri: "https://a/cb", scopes: "read" });
+  // @ts-expect-error apiBase is a URL string
+  new Virtuous({ apiBase: 1 });
   // @ts-expect-error params values are strings
   p.createAuthorizationRequest({ params: { n: 1 } });
   // @ts-expect-error parseCallback needs the expected state
