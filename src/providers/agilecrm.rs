@@ -29,6 +29,8 @@ pub const NAME: &str = "agilecrm";
 /// Where Agile CRM lives.
 pub const HOST: Host = Host { name: NAME, home: Home::Tenant("domain", "agilecrm.com"), api: "/dev/api" };
 /// Agile CRM's OAuth paths; tokens go with `Accept: application/json`.
+/// Assumed (see the module notes): a form token body, not the article's
+/// JSON; refresh at the same URL; no revocation endpoint.
 pub const FLOW: HostedFlow =
     HostedFlow { host: HOST, authorize: "/oauth/authorize", token: "/oauth/token", accept_json: true, scope_required: false };
 

@@ -26,7 +26,7 @@ pub const NAME: &str = "flexie";
 /// Where Flexie lives.
 pub const HOST: Host = Host { name: NAME, home: Home::Tenant("subdomain", "flexie.io"), api: "/api" };
 /// Flexie's OAuth paths. No revocation endpoint: revocation exists only in
-/// Flexie's UI.
+/// Flexie's UI. Assumed: standard RFC 6749 token answer fields (see above).
 pub const FLOW: HostedFlow =
     HostedFlow { host: HOST, authorize: "/oauth2/authorize", token: "/oauth2/token", accept_json: false, scope_required: false };
 
