@@ -58,7 +58,7 @@ pub struct CodeFlow {
     pub scope_required: bool,
 }
 
-/// What the app registered with the provider: the same four settings for
+/// What the app registered with the provider: the same settings for
 /// every authorization-code provider, borrowed from the caller's options
 /// (copied once the flow is valid).
 #[derive(Clone, Copy, Debug)]
