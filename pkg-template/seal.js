@@ -25,8 +25,8 @@ const MIN_SECRET = 32;
 const DEFAULT_MAX_AGE_SECONDS = 600;
 const TAG_BYTES = 16;
 const DEFAULT_COOKIE_NAME = "crm_auth_state";
-// Browsers drop a cookie over 4096 bytes (RFC 6265 §6.1's minimum, what Chrome and
-// Firefox keep); we count the whole Set-Cookie line, attributes included.
+// RFC 6265 §6.1: browsers keep at least 4096 bytes per cookie, name, value and
+// attributes together; a larger one may be dropped silently (and the login with it).
 const MAX_COOKIE_BYTES = 4096;
 const encoder = new TextEncoder();
 const keys = new Map();

@@ -19,8 +19,8 @@ export function ttlSeconds(options) {
 /**
  * Tokens in memory, for one process (tests, scripts, one Worker invocation). Values set
  * with `ttlSeconds` read as absent once expired and are swept out whenever the map has
- * doubled since the last sweep, so expiring entries cost O(1) each and the map stays
- * within twice what is live.
+ * doubled since the last sweep: O(1) per entry amortized, and the map never holds more
+ * than twice what was live at the last sweep (or 64).
  */
 export class MemoryStore {
   #map = new Map();
