@@ -8,6 +8,7 @@
 //   The Durable Object class needs `cloudflare:workers`, so only the workerd
 //   entry builds it (`defineTokenStoreObject(DurableObject)`).
 import { fail } from "./errors.js";
+import { ttlSeconds } from "./stores.js";
 
 const LIBRARY = "crm-auth";
 const LEASE_MS = 30000;
@@ -15,6 +16,7 @@ const WAIT_MS = 35000;
 const MAX_LEASE_MS = 10 * 60 * 1000;
 const POLL_FIRST_MS = 20;
 const POLL_MAX_MS = 250;
+const KV_MIN_TTL_SECONDS = 60;
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -47,7 +49,8 @@ function inspectable(cls, text) {
  * `DurableObjectStore` when a Worker may refresh the same tokens in many places at once.
  *
  * `ttlSeconds` (at least 60, KV's minimum) sets `expirationTtl` on every write; leave it
- * out unless it is longer than the refresh token's lifetime.
+ * out unless it is longer than the refresh token's lifetime. A `set(key, value, { ttlSeconds })`
+ * (sealed state's replay records) uses that instead, raised to KV's 60 s minimum.
  */
 export class KvStore {
   #kv;
@@ -59,7 +62,7 @@ export class KvStore {
       throw fail(LIBRARY, "invalid_argument", "namespace must be a Workers KV namespace binding");
     }
     const ttl = options?.ttlSeconds;
-    if (ttl !== undefined && (typeof ttl !== "number" || !Number.isFinite(ttl) || ttl < 60)) {
+    if (ttl !== undefined && (typeof ttl !== "number" || !Number.isFinite(ttl) || ttl < KV_MIN_TTL_SECONDS)) {
       throw fail(LIBRARY, "invalid_argument", "`ttlSeconds` must be a number of seconds, at least 60");
     }
     this.#kv = namespace;
@@ -69,8 +72,10 @@ export class KvStore {
   get(key) {
     return this.#kv.get(key);
   }
-  async set(key, value) {
-    await (this.#ttl === undefined ? this.#kv.put(key, value) : this.#kv.put(key, value, { expirationTtl: this.#ttl }));
+  async set(key, value, options) {
+    const own = ttlSeconds(options);
+    const ttl = own === undefined ? this.#ttl : Math.max(KV_MIN_TTL_SECONDS, Math.ceil(own));
+    await (ttl === undefined ? this.#kv.put(key, value) : this.#kv.put(key, value, { expirationTtl: ttl }));
   }
   async delete(key) {
     await this.#kv.delete(key);
@@ -108,8 +113,10 @@ export class DurableObjectStore {
   async get(key) {
     return (await this.#stub(key).get()) ?? null;
   }
-  async set(key, value) {
-    await this.#stub(key).set(value);
+  /** With `{ ttlSeconds }`, the key's object deletes the value when it expires (an alarm). */
+  async set(key, value, options) {
+    const ttl = ttlSeconds(options);
+    await (ttl === undefined ? this.#stub(key).set(value) : this.#stub(key).set(value, ttl));
   }
   async delete(key) {
     await this.#stub(key).delete();
@@ -144,7 +151,8 @@ inspectable(DurableObjectStore, "DurableObjectStore {}");
 
 /**
  * The Durable Object class behind `DurableObjectStore`, built over `cloudflare:workers`'
- * `DurableObject` by the workerd entry. Storage: "value" (the serialized tokens) and
+ * `DurableObject` by the workerd entry. Storage: "value" (the serialized tokens),
+ * "expires" (epoch ms, for a value set with a TTL: an alarm then deletes both) and
  * "lease" (`{ id, until }`). The lease also lives in memory, checked and set without an
  * `await`, so two `acquire` calls can never both win.
  */
@@ -160,14 +168,33 @@ export function defineTokenStoreObject(DurableObject) {
     }
 
     async get() {
-      return (await this.ctx.storage.get("value")) ?? null;
+      const stored = await this.ctx.storage.get(["value", "expires"]);
+      // Alarms can run late: an expired value is absent already.
+      if (stored.get("expires") <= Date.now()) return null;
+      return stored.get("value") ?? null;
     }
-    async set(value) {
+    /** `ttlSeconds`: delete the value that many seconds from now. */
+    async set(value, ttlSeconds) {
       if (typeof value !== "string") throw new TypeError("value must be a string");
-      await this.ctx.storage.put("value", value);
+      if (ttlSeconds === undefined) {
+        await this.ctx.storage.put("value", value);
+        await this.ctx.storage.delete("expires");
+        return;
+      }
+      if (typeof ttlSeconds !== "number" || !(ttlSeconds > 0) || !Number.isFinite(ttlSeconds)) {
+        throw new TypeError("ttlSeconds must be a positive number");
+      }
+      const expires = Date.now() + ttlSeconds * 1000;
+      await this.ctx.storage.put({ value, expires });
+      await this.ctx.storage.setAlarm(expires);
     }
     async delete() {
-      await this.ctx.storage.delete("value");
+      await this.ctx.storage.delete(["value", "expires"]);
+    }
+
+    /** Deletes the value if it has expired (a later `set` may have kept it or moved the alarm). */
+    async alarm() {
+      if ((await this.ctx.storage.get("expires")) <= Date.now()) await this.ctx.storage.delete(["value", "expires"]);
     }
 
     /** A lease id when the key was free (or its lease expired), else null. */

@@ -167,7 +167,11 @@ export interface SealOptions {
   key: string;
   /** Lifetime of the sealed state (default 600). */
   maxAgeSeconds?: number;
-  /** Where the app wants to go after the callback; returned by `parseCallback`. */
+  /**
+   * Where the app wants to go after the callback; returned by `parseCallback`. Only a path
+   * on this site (`/…`; not `//…`, `/\…`, a URL or control characters), else
+   * `invalid_argument`; a state whose cookie would exceed 4096 bytes is `invalid_argument` too.
+   */
   redirectTo?: string;
 }
 
@@ -188,7 +192,7 @@ export interface SealedCallbackResult {
 /**
  * The `Set-Cookie` value for a sealed state: `HttpOnly; Secure; SameSite=Lax; Path=/; Max-Age`
  * (`Secure` dropped only for plain http on loopback). `stateCookie("", { requestUrl,
- * maxAgeSeconds: 0 })` clears it.
+ * maxAgeSeconds: 0 })` clears it. A line over 4096 bytes (browsers drop it) is `invalid_argument`.
  */
 export declare function stateCookie(
   value: string,
@@ -217,9 +221,11 @@ export interface CodeFlowMethods {
    */
   createAuthorizationRequest(options?: AuthorizationRequestOptions): AuthorizationRequest;
   /**
-   * Opens a sealed state (tampered, foreign key or provider, or expired → `state_mismatch`)
-   * and checks the callback against it. With a `store` (DurableObjectStore for strong
-   * consistency) each sealed state opens once: a replay is `invalid_callback`.
+   * Opens a sealed state (tampered, foreign key or provider, expired, or a `redirectTo`
+   * that is not a path on this site → `state_mismatch`) and checks the callback against
+   * it. With a `store` (DurableObjectStore for strong consistency) each sealed state opens
+   * once: a replay is `invalid_callback`; the replay record is set with `ttlSeconds` until
+   * the state's expiry.
    */
   parseCallback(url: string | URL, options: { sealed: string; key: string; store?: TokenStore }): Promise<SealedCallbackResult>;
   /**
@@ -434,6 +440,15 @@ export declare class HmacSigner {
   toString(): string;
 }
 
+/** The optional third argument of `TokenStore.set`. */
+export interface StoreSetOptions {
+  /**
+   * Forget the value after this many seconds (sealed state's replay records). `MemoryStore`,
+   * `KvStore` (at least KV's 60) and `DurableObjectStore` honour it; a store may ignore it.
+   */
+  ttlSeconds?: number;
+}
+
 /**
  * Where a `Session` keeps its tokens: the `serialize()` string of a `TokenSet` under a key.
  * Methods may be sync or async. `get` returns the stored string, or `null`/`undefined`.
@@ -441,7 +456,7 @@ export declare class HmacSigner {
  */
 export interface TokenStore {
   get(key: string): string | null | undefined | Promise<string | null | undefined>;
-  set(key: string, value: string): void | Promise<void>;
+  set(key: string, value: string, options?: StoreSetOptions): void | Promise<void>;
   delete(key: string): void | Promise<void>;
 }
 
@@ -499,11 +514,15 @@ export declare class Session {
   toString(): string;
 }
 
-/** A `TokenStore` in memory (one process, one Worker invocation, tests). */
+/**
+ * A `TokenStore` in memory (one process, one Worker invocation, tests). Values set with
+ * `ttlSeconds` expire and are swept out (the map stays within twice what is live).
+ */
 export declare class MemoryStore implements TokenStore {
   constructor();
   get(key: string): string | null;
-  set(key: string, value: string): void;
+  /** Throws `invalid_argument` for a `ttlSeconds` that is not a positive number. */
+  set(key: string, value: string, options?: StoreSetOptions): void;
   delete(key: string): void;
 }
 
@@ -542,7 +561,8 @@ export declare class KvStore implements TokenStore {
   /** Throws `invalid_argument` for a non-KV namespace or `ttlSeconds` below 60. */
   constructor(namespace: KvNamespaceLike, options?: KvStoreOptions);
   get(key: string): Promise<string | null>;
-  set(key: string, value: string): Promise<void>;
+  /** `ttlSeconds` here (raised to 60) replaces the constructor's for this write. */
+  set(key: string, value: string, options?: StoreSetOptions): Promise<void>;
   delete(key: string): Promise<void>;
 }
 
@@ -575,7 +595,8 @@ export declare class DurableObjectStore implements TokenStore {
   /** Throws `invalid_argument` for a non-namespace or bad `leaseMs`/`waitMs`. */
   constructor(namespace: TokenStoreNamespaceLike, options?: DurableObjectStoreOptions);
   get(key: string): Promise<string | null>;
-  set(key: string, value: string): Promise<void>;
+  /** With `ttlSeconds`, the key's object deletes the value when it expires (an alarm). */
+  set(key: string, value: string, options?: StoreSetOptions): Promise<void>;
   delete(key: string): Promise<void>;
   /**
    * Runs `fn` holding the lease on `key`'s object and releases it afterwards. Rejects with
@@ -593,8 +614,11 @@ export declare class DurableObjectStore implements TokenStore {
 export declare class TokenStoreObject {
   constructor(ctx: any, env: any);
   get(): Promise<string | null>;
-  set(value: string): Promise<void>;
+  /** With `ttlSeconds`, the value reads as absent after that long and an alarm deletes it. */
+  set(value: string, ttlSeconds?: number): Promise<void>;
   delete(): Promise<void>;
+  /** The alarm that deletes an expired value. */
+  alarm(): Promise<void>;
   /** A lease id when no unexpired lease is held, else `null`. */
   acquire(ttlMs: number): Promise<string | null>;
   /** Frees the lease if `leaseId` still holds it. */

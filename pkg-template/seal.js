@@ -13,6 +13,9 @@
 // A sealed cookie alone cannot tell that it is being replayed; with a
 // `store` (any TokenStore: DurableObjectStore for strong consistency), each
 // sealed state opens once. Providers' codes are single-use besides.
+// `redirectTo` is where the app sends the user after the callback, so only a
+// same-origin path is sealed or opened (else an app sealing `?next=` is an
+// open redirect), and the cookie must fit the 4 KB browsers keep.
 import { isLoopbackUrl } from "./crm_auth.js";
 import { fail } from "./errors.js";
 
@@ -20,6 +23,11 @@ const PREFIX = "v1.";
 const IV_BYTES = 12;
 const MIN_SECRET = 32;
 const DEFAULT_MAX_AGE_SECONDS = 600;
+const TAG_BYTES = 16;
+const DEFAULT_COOKIE_NAME = "crm_auth_state";
+// RFC 6265 §6.1: browsers keep at least 4096 bytes per cookie, name, value and
+// attributes together; a larger one may be dropped silently (and the login with it).
+const MAX_COOKIE_BYTES = 4096;
 const encoder = new TextEncoder();
 const keys = new Map();
 
@@ -77,8 +85,8 @@ export function sealOptions(provider, seal) {
   if (typeof maxAge !== "number" || !(maxAge >= 0) || !Number.isFinite(maxAge)) {
     throw fail(provider, "invalid_argument", "`seal.maxAgeSeconds` must be a non-negative number");
   }
-  if (seal.redirectTo !== undefined && typeof seal.redirectTo !== "string") {
-    throw fail(provider, "invalid_argument", "`seal.redirectTo` must be a string");
+  if (seal.redirectTo !== undefined && !isSameOriginPath(seal.redirectTo)) {
+    throw fail(provider, "invalid_argument", "`seal.redirectTo` must be a path on this site (\"/…\"), not a URL");
   }
   return { key: seal.key, maxAge, redirectTo: seal.redirectTo ?? null };
 }
@@ -87,6 +95,7 @@ export function sealOptions(provider, seal) {
 export async function seal(provider, options, { state, codeVerifier }) {
   const nonce = base64url(crypto.getRandomValues(new Uint8Array(16)));
   const plain = JSON.stringify({ s: state, v: codeVerifier, r: options.redirectTo, e: Date.now() + options.maxAge * 1000, n: nonce });
+  checkCookieSize(provider, encoder.encode(plain).length, options.maxAge);
   const iv = crypto.getRandomValues(new Uint8Array(IV_BYTES));
   const key = await keyFor(options.key, provider);
   const sealed = new Uint8Array(await crypto.subtle.encrypt({ name: "AES-GCM", iv, additionalData: aad(provider) }, key, encoder.encode(plain)));
@@ -120,6 +129,8 @@ export async function open(provider, cookie, secret, store) {
   }
   if (typeof plain?.s !== "string" || typeof plain.e !== "number") throw invalid("the sealed state is not valid");
   if (plain.e <= Date.now()) throw invalid("the sealed state has expired");
+  // Re-checked: a cookie sealed by an older version may carry "//host" or a scheme.
+  if (plain.r != null && !isSameOriginPath(plain.r)) throw invalid("the sealed redirectTo is not a path on this site");
   if (store !== undefined) await useOnce(provider, store, plain.n, plain.e);
   return { state: plain.s, codeVerifier: plain.v ?? null, redirectTo: plain.r ?? null };
 }
@@ -133,7 +144,9 @@ async function useOnce(provider, store, nonce, expiresAt) {
   const key = `crm-auth:sealed:${nonce}`;
   const use = async () => {
     if ((await store.get(key)) != null) throw fail(provider, "invalid_callback", "this sealed state was already used");
-    await store.set(key, String(expiresAt));
+    // The record is useless once the sealed state has expired: stores that honour
+    // `ttlSeconds` (MemoryStore, KvStore, DurableObjectStore) then remove it.
+    await store.set(key, String(expiresAt), { ttlSeconds: Math.max(1, Math.ceil((expiresAt - Date.now()) / 1000)) });
   };
   // A store that can lock (DurableObjectStore) makes check-and-set atomic.
   await (typeof store.lock === "function" ? store.lock(key, use) : use());
@@ -152,7 +165,7 @@ export function stateCookie(value, options) {
   const u = options?.requestUrl;
   const requestUrl = typeof u === "string" ? u : typeof u?.href === "string" ? u.href : u?.url;
   if (typeof requestUrl !== "string") throw fail(provider, "invalid_argument", "`requestUrl` must be the request's URL");
-  const name = options.name ?? "crm_auth_state";
+  const name = options.name ?? DEFAULT_COOKIE_NAME;
   if (typeof name !== "string" || !/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/.test(name)) {
     throw fail(provider, "invalid_argument", "`name` must be a cookie name");
   }
@@ -161,11 +174,40 @@ export function stateCookie(value, options) {
     throw fail(provider, "invalid_argument", "`maxAgeSeconds` must be a non-negative number");
   }
   const plainLoopback = /^http:/i.test(requestUrl) && isLoopbackUrl(requestUrl);
-  return `${name}=${value}; HttpOnly${plainLoopback ? "" : "; Secure"}; SameSite=Lax; Path=/; Max-Age=${Math.floor(maxAge)}`;
+  const header = setCookie(name, value, !plainLoopback, maxAge);
+  if (header.length > MAX_COOKIE_BYTES) {
+    throw fail(provider, "invalid_argument", `the cookie would exceed ${MAX_COOKIE_BYTES} bytes, which browsers drop`);
+  }
+  return header;
+}
+
+/** The Set-Cookie line (ASCII only: length = bytes). */
+const setCookie = (name, value, secure, maxAge) =>
+  `${name}=${value}; HttpOnly${secure ? "; Secure" : ""}; SameSite=Lax; Path=/; Max-Age=${Math.floor(maxAge)}`;
+
+/**
+ * Refuses a state whose cookie, as `stateCookie` writes it with the default name and
+ * `Secure`, would exceed 4096 bytes: the sealed text is "v1." + base64url of
+ * IV ‖ plaintext ‖ tag.
+ */
+function checkCookieSize(provider, plainBytes, maxAge) {
+  const sealedChars = PREFIX.length + Math.ceil(((IV_BYTES + plainBytes + TAG_BYTES) * 4) / 3);
+  if (setCookie(DEFAULT_COOKIE_NAME, "", true, maxAge).length + sealedChars > MAX_COOKIE_BYTES) {
+    throw fail(provider, "invalid_argument", `the sealed state would exceed ${MAX_COOKIE_BYTES} bytes as a cookie: shorten \`seal.redirectTo\``);
+  }
+}
+
+/**
+ * A path on the same site: "/…", but not "//host" or "/\host" (browsers read both as
+ * another host), and no control characters (URL parsers drop tabs and newlines, so
+ * "/\t/host" would become "//host").
+ */
+function isSameOriginPath(path) {
+  return typeof path === "string" && path.startsWith("/") && !/^\/[/\\]/.test(path) && !/[\u0000-\u001f\u007f-\u009f]/.test(path);
 }
 
 /** The sealed state cookie of a request (`Cookie` header), or null. */
-export function readStateCookie(request, name = "crm_auth_state") {
+export function readStateCookie(request, name = DEFAULT_COOKIE_NAME) {
   const header = request?.headers?.get?.("cookie") ?? "";
   for (const part of header.split(";")) {
     const eq = part.indexOf("=");

@@ -2,7 +2,9 @@
 // repo's pkg/) driven by headless Chromium. For every seed provider: connect (consent page,
 // API key or password + one-time code) → the card shows the simulator's user → the expiry
 // counts down → Refresh (counted by the simulator) → Log out. Also the pure-browser mode
-// (public client, PKCE, sessionStorage). Any console error or page error fails the test.
+// (the generic OAuth2 provider as a public client of the simulator's `oauth2` server, PKCE,
+// sessionStorage: Flextell documents confidential clients only). Any console error or page
+// error fails the test.
 // Screenshots go to .tmp/screenshots/<provider>.png; UPDATE_DEMO_SCREENSHOT=1 also writes
 // docs/demo.png (the README's picture).
 import { describe, it, before, after } from 'node:test';
@@ -162,26 +164,35 @@ describe('browser demo (www/demo/start.js, Chromium)', () => {
     await logoutAndCheck('virtuous');
   });
 
-  it('pure browser mode: public client + PKCE, tokens in sessionStorage', async () => {
+  it('pure browser mode: generic OAuth2 public client + PKCE, tokens in sessionStorage', async () => {
     await open();
     const pure = page.locator('#pure');
+    assert.match(await pure.locator('h3').textContent(), /generic OAuth2.*public client/);
+    assert.match(await page.locator('#pure-section .lead').textContent(), /Flextell documents confidential clients only/);
+    const flextellAuthorize = (await counts('flextell')).authorize;
     await pure.locator('[data-role=connect]').click();
-    await page.waitForURL((u) => u.href.startsWith(demo.sim.origins.flextell), { timeout: STEP });
+    await page.waitForURL((u) => u.href.startsWith(`${demo.sim.origins.oauth2}/authorize`), { timeout: STEP });
+    const authorize = new URL(page.url()).searchParams;
+    assert.deepEqual(
+      [authorize.get('client_id'), authorize.get('code_challenge_method'), authorize.has('client_secret')],
+      ['public-client', 'S256', false],
+    );
     await page.locator('#approve').click();
     await page.waitForURL((u) => u.href.startsWith(demo.url), { timeout: STEP });
     await pure.locator('[data-role=name]').waitFor({ timeout: STEP });
     assert.equal(await pure.locator('[data-role=name]').textContent(), 'Alice Example');
     assert.match(await pure.locator('[data-role=expiry]').textContent(), /^\d\d:\d\d$/);
-    const stored = await page.evaluate(() => sessionStorage.getItem('crm-auth-demo:flextell'));
+    const stored = await page.evaluate(() => sessionStorage.getItem('crm-auth-demo:oauth2'));
     assert.ok(stored, 'tokens are in sessionStorage');
-    const before = (await counts('flextell')).refresh_token;
+    const before = (await counts('oauth2')).refresh_token;
     await pure.locator('[data-role=refresh]').click();
     await pure.locator('[data-role=note] >> text=Refreshed').waitFor({ timeout: STEP });
-    assert.equal((await counts('flextell')).refresh_token, before + 1);
+    assert.equal((await counts('oauth2')).refresh_token, before + 1);
+    assert.equal((await counts('flextell')).authorize, flextellAuthorize, 'Flextell is never used as a public client');
     await shot('browser');
     await pure.locator('[data-role=logout]').click();
     await pure.locator('.badge.off').waitFor({ timeout: STEP });
-    assert.equal(await page.evaluate(() => sessionStorage.getItem('crm-auth-demo:flextell')), null);
+    assert.equal(await page.evaluate(() => sessionStorage.getItem('crm-auth-demo:oauth2')), null);
   });
 
   it('the whole page with two providers connected (docs/demo.png)', async () => {

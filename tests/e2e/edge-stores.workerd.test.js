@@ -1,6 +1,7 @@
 // Edge token stores in workerd (miniflare), with the PACKED package: KvStore over a KV
 // namespace, and DurableObjectStore + TokenStoreObject (the Worker re-exports the class and
-// binds it as TOKENS) coordinating refresh across concurrent Worker requests.
+// binds it as TOKENS) coordinating refresh across concurrent Worker requests, and sealed
+// state's replay records that expire in both (KV expirationTtl, a Durable Object alarm).
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
@@ -21,7 +22,7 @@ before(async () => {
     source: SRC,
     name: 'edge-stores-worker',
     bindings: { FLEXTELL_ORIGIN: sim.flextellOrigin },
-    options: { durableObjects: { TOKENS: 'TokenStoreObject' }, kvNamespaces: ['KV'] },
+    options: { durableObjects: { TOKENS: 'TokenStoreObject', REPLAY: 'CountedTokenStoreObject' }, kvNamespaces: ['KV'] },
   });
 });
 
@@ -60,6 +61,38 @@ describe('edge token stores in workerd (packed package)', () => {
       probe: 'v1', gone: null, changed: true, stored: true, expired: false, text: 'KvStore {}', json: '{}',
     });
     assert.equal((await refreshes()) - before, 1);
+  });
+
+  it('replay records in KV expire: every record is written with an expiration (at least KV\'s 60 s)', { timeout: 60000 }, async () => {
+    const before = Date.now();
+    const short = await call('/logins', { n: 100, maxAgeSeconds: 5, store: 'kv' });
+    const long = await call('/logins', { n: 100, maxAgeSeconds: 900, store: 'kv' });
+    assert.equal(short.status, 200, JSON.stringify(short.body));
+    assert.equal(long.status, 200, JSON.stringify(long.body));
+    const { body } = await call('/kv-records', { prefix: 'crm-auth:sealed:' });
+    const expiration = new Map(body.keys.map((k) => [k.name, k.expiration]));
+    assert.equal(expiration.size, 200, 'one record per login');
+    const seconds = (k) => expiration.get(k) - before / 1000;
+    for (const k of short.body.keys) {
+      assert.equal(typeof expiration.get(k), 'number', `${k} never expires`);
+      assert.ok(seconds(k) >= 59 && seconds(k) <= 60 + 30, `${k}: KV's minimum TTL (${seconds(k)} s)`);
+    }
+    for (const k of long.body.keys) assert.ok(seconds(k) >= 899 && seconds(k) <= 900 + 30, `${k}: the sealed state's lifetime (${seconds(k)} s)`);
+  });
+
+  it('replay records in Durable Objects expire: an alarm deletes each once its sealed state has expired', { timeout: 60000 }, async () => {
+    const short = await call('/logins', { n: 100, maxAgeSeconds: 3, store: 'do' });
+    const long = await call('/logins', { n: 1, maxAgeSeconds: 900, store: 'do' });
+    assert.equal(short.status, 200, JSON.stringify(short.body));
+    assert.equal(long.body.keys.length, 1);
+    let left;
+    for (const deadline = Date.now() + 30000; Date.now() < deadline;) {
+      left = (await call('/left', { keys: short.body.keys })).body.left;
+      if (left === 0) break;
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+    assert.equal(left, 0, `${left} of 100 expired records still stored`);
+    assert.equal((await call('/left', { keys: long.body.keys })).body.left, 1, 'a live record stays');
   });
 
   it('DurableObjectStore: two Worker requests racing an expired token → one refresh, same new token', { timeout: 30000 }, async () => {

@@ -2,7 +2,8 @@
 // WebCrypto) on the packed package: thousands of random and mutated cookies
 // into parseCallback(url, { sealed, key }). Every failure must be a
 // CrmAuthError `state_mismatch`, never another exception or a hang, and only
-// the exact sealed text opens (non-canonical base64url is refused).
+// the exact sealed text opens (non-canonical base64url is refused). Random
+// `redirectTo` values are refused or stay on the site (WHATWG URL decides).
 // Seeded (SEAL_FUZZ_SEED), so a failure reproduces.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -93,12 +94,12 @@ describe('sealed state, randomized', () => {
     const p = new Flextell({ clientId: 'test-client', clientSecret: 'test-secret', redirectUri: REDIRECT, origin: 'http://127.0.0.1:9' });
     const genuine = [];
     for (let i = 0; i < 4; i++) {
-      const req = await p.createAuthorizationRequest({ seal: { key: KEY, redirectTo: i % 2 ? `/${'x'.repeat(i * 7)}` : undefined } });
+      const req = await p.createAuthorizationRequest({ scopes: ['read'], seal: { key: KEY, redirectTo: i % 2 ? `/${'x'.repeat(i * 7)}` : undefined } });
       genuine.push({ ...req, bytes: sealedBytes(req.cookie) });
     }
     // Sealed with another key, and for another provider: never open here.
     const foreign = [
-      (await p.createAuthorizationRequest({ seal: { key: OTHER_KEY } })).cookie,
+      (await p.createAuthorizationRequest({ scopes: ['read'], seal: { key: OTHER_KEY } })).cookie,
       (await new Flexie({ subdomain: 'acme', clientId: 'c', redirectUri: REDIRECT }).createAuthorizationRequest({ seal: { key: KEY } })).cookie,
     ];
     const cookies = [...genuine.map((g) => g.cookie), ...foreign];
@@ -159,6 +160,32 @@ describe('sealed state, randomized', () => {
     assert.ok(elapsed < TOTAL_MS, `took ${elapsed} ms`);
   });
 
+  it('2,000 random redirectTo values: invalid_argument, or a path that stays on the site and comes back unchanged', async () => {
+    const r = rng(SEED ^ 0x2ed1);
+    const p = new Flextell({ clientId: 'test-client', clientSecret: 'test-secret', redirectUri: REDIRECT, origin: 'http://127.0.0.1:9' });
+    const PIECES = ['/', '//', '\\', '/\\', ':', 'javascript:', 'http:', '@', '.', '..', '?', '#', '%2F', '%5C', '\t', '\n', '\r', '\u0000', ' ', 'evil.example', 'x'];
+    const counts = { refused: 0, sealed: 0 };
+    for (let i = 0; i < 2000; i++) {
+      let redirectTo = r.below(3) ? '/' : '';
+      for (let k = 0, n = r.below(6); k < n; k++) redirectTo += r.below(4) ? r.pick(PIECES) : randomString(r, 3);
+      let req;
+      try {
+        req = await p.createAuthorizationRequest({ scopes: ['read'], seal: { key: KEY, redirectTo } });
+      } catch (e) {
+        assert.ok(e instanceof CrmAuthError && e.code === 'invalid_argument', `${JSON.stringify(redirectTo)}: ${e}`);
+        counts.refused++;
+        continue;
+      }
+      for (const base of ['https://app.example/a/b', 'http://127.0.0.1:8787/']) {
+        assert.equal(new URL(redirectTo, base).origin, new URL(base).origin, `${JSON.stringify(redirectTo)} leaves the site`);
+      }
+      const out = await p.parseCallback(`${REDIRECT}?code=c&state=${encodeURIComponent(req.state)}`, { sealed: req.cookie, key: KEY });
+      assert.equal(out.redirectTo, redirectTo);
+      counts.sealed++;
+    }
+    assert.ok(counts.refused > 100 && counts.sealed > 100, JSON.stringify(counts));
+  });
+
   // Finding (open): seal.js's fromBase64url goes through atob, which ignores
   // the unused low bits of the last character, so a cookie whose last
   // character differs can decode to the same bytes and open. Not a forgery
@@ -168,7 +195,7 @@ describe('sealed state, randomized', () => {
     const B = B64;
     const p = new Flextell({ clientId: 'test-client', clientSecret: 'test-secret', redirectUri: REDIRECT, origin: 'http://127.0.0.1:9' });
     for (const redirectTo of [undefined, '/a', '/ab']) {
-      const req = await p.createAuthorizationRequest({ seal: { key: KEY, redirectTo } });
+      const req = await p.createAuthorizationRequest({ scopes: ['read'], seal: { key: KEY, redirectTo } });
       const last = B.indexOf(req.cookie.at(-1));
       const tweaked = req.cookie.slice(0, -1) + B[last ^ 1];
       const url = `${REDIRECT}?code=c&state=${encodeURIComponent(req.state)}`;

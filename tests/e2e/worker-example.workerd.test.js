@@ -19,9 +19,9 @@ const NAME = 'worker-example';
 // origin every dispatchFetch uses.
 const BASE = 'http://127.0.0.1:8787';
 const OAUTH = {
-  flextell: { mePath: '/users/me' },
-  flexie: { mePath: '/users/self' },
-  agilecrm: { mePath: '/contacts/1' },
+  flextell: { mePath: '/users/me', scope: 'read' }, // Flextell requires scope
+  flexie: { mePath: '/users/self', scope: null },
+  agilecrm: { mePath: '/contacts/1', scope: null },
 };
 const PAGE = ['index.html', 'app.js', 'style.css'];
 
@@ -114,6 +114,7 @@ async function connect(b, provider) {
   const start = await b.go(`/connect/${provider}`);
   assert.equal(start.status, 302, start.text);
   assert.ok(start.location.startsWith(sim.origins[provider]), start.location);
+  assert.equal(new URL(start.location).searchParams.get('scope'), OAUTH[provider].scope);
   assert.ok(b.jar.has('crm_auth_state'), 'sealed state cookie set');
   const back = await approve(start.location);
   assert.ok(back.startsWith(`${BASE}/callback/${provider}?`), back);

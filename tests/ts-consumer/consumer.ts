@@ -33,6 +33,7 @@ import type {
   SealOptions,
   SealedAuthorizationRequest,
   SealedCallbackResult,
+  StoreSetOptions,
 } from "crm-auth";
 
 type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
@@ -399,6 +400,11 @@ export async function sealedState(flextell: Flextell, request: Request) {
   const header: string = stateCookie(sealed.cookie, { requestUrl: request });
   const cookie: string | null = readStateCookie(request);
   const opened: SealedCallbackResult = await flextell.parseCallback(request.url, { sealed: cookie ?? "", key: seal.key });
+  // Replay records carry a TTL; a store may honour or ignore the third argument.
+  const ttl: StoreSetOptions = { ttlSeconds: 600 };
+  new MemoryStore().set("crm-auth:sealed:n", "1", ttl);
+  const ignoring: TokenStore = { get: () => null, set: (_k: string, _v: string) => {}, delete: () => {} };
+  await flextell.parseCallback(request.url, { sealed: cookie ?? "", key: seal.key, store: ignoring });
   const direct: CallbackResult = flextell.parseCallback(request.url, { state: plain.state });
   // @ts-expect-error the sealed form returns a Promise, not a SealedCallbackResult
   const wrong: SealedCallbackResult = flextell.parseCallback(request.url, { sealed: "x", key: "y" });

@@ -1,7 +1,8 @@
 // The browser demo in one process: the provider simulator, the demo Worker
 // (www/worker/worker.js) in workerd via miniflare with the repo's pkg/ as "crm-auth",
 // and, on the same origin under /crm-auth/, crm-auth's browser build for the page's
-// pure-browser mode. Everything listens on 127.0.0.1.
+// pure-browser mode (the generic OAuth2 provider as a public client of the simulator's
+// `oauth2` server: Flextell documents confidential clients only). Everything listens on 127.0.0.1.
 //
 //   node www/demo/start.js [--port 8787]      (bash scripts/demo.sh builds pkg/ first)
 //
@@ -74,14 +75,15 @@ export async function startDemo({ port = 0, host = '127.0.0.1', log = false } = 
     const actualPort = port || (await freePort(host));
     const url = `http://${host}:${actualPort}`;
 
-    // The Worker's callback URLs (and the page itself, for the public client) as redirect URIs.
+    // The Worker's callback URLs, and the page itself for the pure-browser mode's public client
+    // (no secret, PKCE) on the generic OAuth 2.0 server.
     for (const provider of OAUTH) {
       await simControl(sim, '/__sim/clients', {
         provider, clientId: 'test-client', clientSecret: 'test-secret', redirectUris: [`${url}/callback/${provider}`],
       });
     }
     await simControl(sim, '/__sim/clients', {
-      provider: 'flextell', clientId: 'public-client', redirectUris: [`${url}/`, 'http://127.0.0.1/callback'],
+      provider: 'oauth2', clientId: 'public-client', redirectUris: [`${url}/`],
     });
 
     // The Worker imports "crm-auth": point it at the repo's pkg/workerd.js (what a bundler
@@ -136,7 +138,10 @@ export async function startDemo({ port = 0, host = '127.0.0.1', log = false } = 
               module: '/crm-auth/browser.js',
               clientId: 'public-client',
               redirectUri: `${url}/`,
-              origin: sim.origins.flextell,
+              authorizationEndpoint: `${sim.origins.oauth2}/authorize`,
+              tokenEndpoint: `${sim.origins.oauth2}/token`,
+              revocationEndpoint: `${sim.origins.oauth2}/revoke`,
+              apiBase: sim.origins.oauth2,
             }),
           },
         },

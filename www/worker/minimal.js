@@ -12,7 +12,7 @@ export default {
     const store = new DurableObjectStore(env.TOKENS);
     const session = new Session({ provider: flextell, store, key: user });
     if (url.pathname === "/connect") {
-      const { url: to, cookie } = await flextell.createAuthorizationRequest({ seal: { key: env.SEAL_KEY } });
+      const { url: to, cookie } = await flextell.createAuthorizationRequest({ scopes: ["read"], seal: { key: env.SEAL_KEY } });
       return new Response(null, { status: 302, headers: { location: to, "set-cookie": stateCookie(cookie, { requestUrl: request }) } });
     }
     if (url.pathname === "/callback") {

@@ -30,7 +30,7 @@ const SID_COOKIE = "crm_demo_sid";
 const SID_MAX_AGE = 30 * 24 * 3600;
 
 const PROVIDERS = {
-  flextell: { label: "Flextell", flow: "oauth", mePath: "/users/me" },
+  flextell: { label: "Flextell", flow: "oauth", mePath: "/users/me", scopes: ["read"] }, // Flextell requires scope
   flexie: { label: "Flexie CRM", flow: "oauth", mePath: "/users/self" },
   agilecrm: { label: "Agile CRM", flow: "oauth", mePath: "/contacts/1" },
   flowlu: { label: "Flowlu", flow: "password", mePath: "/crm/lead/list" },
@@ -188,7 +188,7 @@ async function connectOAuth(name, request, env) {
   if (!configured(name, env)) return redirect(back({ error: "not_configured", provider: name }));
   const { cookies: set } = ensureSid(request);
   try {
-    const auth = await providerFor(name, env, request).createAuthorizationRequest({ seal: { key: env.SEAL_KEY } });
+    const auth = await providerFor(name, env, request).createAuthorizationRequest({ scopes: PROVIDERS[name].scopes, seal: { key: env.SEAL_KEY } });
     return redirect(auth.url, [...set, stateCookie(auth.cookie, { requestUrl: request })]);
   } catch (e) {
     return redirect(back({ error: errorCode(e), provider: name }), set);

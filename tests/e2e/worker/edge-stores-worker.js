@@ -5,9 +5,23 @@
 //   POST /tokens  { key, waitMs? } a fresh Session over DurableObjectStore: tokens() + fetch
 //   POST /crash   { key, ttlMs }   takes the key's lease and never releases it
 //   POST /stored  { key }          the key's stored value
-import { Flextell, Session, KvStore, DurableObjectStore, CrmAuthError } from 'crm-auth';
+//   POST /logins  { n, maxAgeSeconds, store: "kv"|"do" }  n sealed logins opened with a
+//                 replay store (KvStore over env.KV, or DurableObjectStore over env.REPLAY);
+//                 → the replay keys written
+//   POST /left    { keys }         how many of those keys' REPLAY objects still hold storage
+//   POST /kv-records { prefix }    the KV keys under `prefix` with their `expiration`
+import { Flextell, Session, KvStore, DurableObjectStore, CrmAuthError, TokenStoreObject } from 'crm-auth';
 
 export { TokenStoreObject } from 'crm-auth';
+
+const SEAL_KEY = 'a-seal-key-of-at-least-thirty-two-chars';
+
+/** The package's Durable Object, plus a count of what its storage holds (bound as REPLAY). */
+export class CountedTokenStoreObject extends TokenStoreObject {
+  async entries() {
+    return (await this.ctx.storage.list()).size;
+  }
+}
 
 function provider(env) {
   return new Flextell({
@@ -38,6 +52,16 @@ async function handle(path, body, env) {
       text: String(store), json: JSON.stringify(store),
     };
   }
+  if (path === '/logins') return logins(body, env);
+  if (path === '/left') {
+    let left = 0;
+    for (const k of body.keys) if ((await env.REPLAY.get(env.REPLAY.idFromName(k)).entries()) > 0) left++;
+    return { left };
+  }
+  if (path === '/kv-records') {
+    const { keys } = await env.KV.list({ prefix: body.prefix });
+    return { now: Date.now(), keys: keys.map((k) => ({ name: k.name, expiration: k.expiration ?? null })) };
+  }
   const store = new DurableObjectStore(env.TOKENS, { waitMs: body.waitMs });
   if (path === '/seed') {
     await store.set(key, body.tokens);
@@ -58,6 +82,24 @@ async function handle(path, body, env) {
     return { accessToken: t.accessToken, ms, status: me.status, stored: (await store.get(key)) === t.serialize() };
   }
   return null;
+}
+
+/** `n` logins: seal, then open with a replay store that records the keys it is given. */
+async function logins({ n, maxAgeSeconds, store: kind }, env) {
+  const p = provider(env);
+  const inner = kind === 'kv' ? new KvStore(env.KV) : new DurableObjectStore(env.REPLAY);
+  const keys = [];
+  const store = {
+    get: (k) => inner.get(k),
+    set: (k, v, o) => { keys.push(k); return inner.set(k, v, o); },
+    delete: (k) => inner.delete(k),
+    lock: kind === 'do' ? (k, fn) => inner.lock(k, fn) : undefined,
+  };
+  for (let i = 0; i < n; i++) {
+    const req = await p.createAuthorizationRequest({ scopes: ['read'], seal: { key: SEAL_KEY, maxAgeSeconds } });
+    await p.parseCallback(`http://127.0.0.1/callback?code=c&state=${req.state}`, { sealed: req.cookie, key: SEAL_KEY, store });
+  }
+  return { keys };
 }
 
 export default {

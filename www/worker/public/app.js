@@ -289,8 +289,11 @@ async function loadProviders() {
 }
 
 // ---- Pure browser mode: a public client with PKCE, tokens in sessionStorage -------------
+// The generic OAuth2 provider against a server that documents public clients (the
+// simulator's OAuth 2.0 test server): Flextell documents confidential clients only, so
+// logging in to it without a secret would rely on something it does not promise.
 
-const TOKENS_KEY = 'crm-auth-demo:flextell';
+const TOKENS_KEY = 'crm-auth-demo:oauth2';
 
 async function loadPure() {
   const root = $('#pure');
@@ -304,10 +307,17 @@ async function loadPure() {
     return;
   }
   const lib = await import(config.module);
-  const flextell = new lib.Flextell({ clientId: config.clientId, redirectUri: config.redirectUri, origin: config.origin });
+  const provider = new lib.OAuth2({
+    clientId: config.clientId,
+    redirectUri: config.redirectUri,
+    authorizationEndpoint: config.authorizationEndpoint,
+    tokenEndpoint: config.tokenEndpoint,
+    revocationEndpoint: config.revocationEndpoint,
+    apiBase: config.apiBase,
+  });
   const store = new lib.WebStorageStore(sessionStorage);
-  const session = new lib.Session({ provider: flextell, store, key: TOKENS_KEY });
-  const base = { name: 'browser', label: 'Flextell, public client' };
+  const session = new lib.Session({ provider, store, key: TOKENS_KEY });
+  const base = { name: 'browser', label: 'OAuth 2.0 test server (generic OAuth2), public client' };
   let error = null;
 
   const pending = sessionStorage.getItem(PENDING);
@@ -316,8 +326,8 @@ async function loadPure() {
     history.replaceState(null, '', location.pathname);
     try {
       const { state, codeVerifier } = JSON.parse(pending);
-      const { code } = flextell.parseCallback(initialUrl, { state });
-      await session.save(await flextell.exchangeCode(code, { codeVerifier }));
+      const { code } = provider.parseCallback(initialUrl, { state });
+      await session.save(await provider.exchangeCode(code, { codeVerifier }));
     } catch (e) {
       error = e?.code ?? 'invalid_callback';
     }
@@ -326,14 +336,14 @@ async function loadPure() {
   async function show(note) {
     const stored = store.get(TOKENS_KEY);
     if (!stored) {
-      const connect = h('button', { type: 'button', class: 'primary', 'data-role': 'connect' }, 'Connect Flextell in the browser');
+      const connect = h('button', { type: 'button', class: 'primary', 'data-role': 'connect' }, 'Connect the OAuth 2.0 server in the browser');
       connect.addEventListener('click', () => {
-        const req = flextell.createAuthorizationRequest({ scopes: ['contacts'] });
+        const req = provider.createAuthorizationRequest({ scopes: ['profile'] });
         sessionStorage.setItem(PENDING, JSON.stringify({ state: req.state, codeVerifier: req.codeVerifier }));
         location.assign(req.url);
       });
       root.replaceChildren(cardShell({ ...base, connected: false },
-        h('p', { class: 'meta' }, 'Authorization code + PKCE as a public client: no secret, no server in between.'),
+        h('p', { class: 'meta' }, 'Authorization code + PKCE as a public client of a server that documents them (generic ', h('code', {}, 'OAuth2'), ' provider): no secret, no server in between.'),
         error ? alertBox(error) : null,
         h('div', { class: 'actions' }, connect)));
       return;
@@ -352,7 +362,7 @@ async function loadPure() {
     refresh.addEventListener('click', async () => {
       refresh.disabled = true;
       try {
-        await session.save(await flextell.refresh(tokens.refreshToken));
+        await session.save(await provider.refresh(tokens.refreshToken));
         error = null;
         await show(`Refreshed at ${new Date().toLocaleTimeString()}: a new access token was issued.`);
       } catch (e) {
@@ -366,7 +376,7 @@ async function loadPure() {
       await show();
     });
     try {
-      const res = await session.fetch('/users/me');
+      const res = await session.fetch('/userinfo');
       showIdentity(who, res.ok ? await res.json() : null, `http_${res.status}`);
     } catch (e) {
       showIdentity(who, null, e?.code ?? 'network_error');
