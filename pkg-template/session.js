@@ -395,7 +395,18 @@ export class Session {
   }
 
   #resolve(input, init) {
-    if (input instanceof Request) return init === undefined ? input : new Request(input, init);
+    if (input instanceof Request && init === undefined) return input;
+    try {
+      return this.#request(input, init);
+    } catch (e) {
+      if (e instanceof CrmAuthError) throw e;
+      // The host's text may quote the caller's headers (credentials): not kept.
+      throw fail(this.#name, "invalid_argument", "fetch refused the request's URL or init (e.g. a GET with a body, or a redirect mode this runtime lacks)");
+    }
+  }
+
+  #request(input, init) {
+    if (input instanceof Request) return new Request(input, init);
     const url = input instanceof URL ? input.href : input;
     if (typeof url !== "string" || url === "") {
       throw fail(this.#name, "invalid_argument", "pathOrRequest must be a path, an absolute URL or a Request");

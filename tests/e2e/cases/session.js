@@ -498,9 +498,11 @@ add('redirect modes: manual returns the redirect, error is network_error; method
     eq(manual.status, 302, 'the redirect itself');
     eq(manual.headers.get('location'), `${env.origins.virtuous}/api/Contact/1`, 'its Location');
   }
-  await s.fault('flowlu', 'api', 'redirect_to', { location: `${target}?hop=1`, status: 302 });
-  await rejects(crm, () => session.fetch('/crm/lead/list', { redirect: 'error' }), 'network_error', {}, 'redirect: "error"');
-  eq((await s.counts('flowlu')).api, 2, 'neither was followed');
+  if (env.runtime !== 'workerd') await s.fault('flowlu', 'api', 'redirect_to', { location: `${target}?hop=1`, status: 302 });
+  // workerd has no redirect mode "error": its Request refuses it (invalid_argument, nothing sent).
+  const refused = env.runtime === 'workerd' ? 'invalid_argument' : 'network_error';
+  await rejects(crm, () => session.fetch('/crm/lead/list', { redirect: 'error' }), refused, {}, 'redirect: "error"');
+  eq((await s.counts('flowlu')).api, env.runtime === 'workerd' ? 1 : 2, 'nothing was followed');
   eq((await s.counts('virtuous')).api, 0, 'nothing reached the other origin');
   if (env.runtime === 'browser') return; // the browser hides same-origin redirects too (case above)
 
