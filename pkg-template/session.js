@@ -79,7 +79,7 @@ const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 /** `encryptionKey`: one key or a list (the first encrypts, all decrypt), each ≥ 32 characters. */
 function encryptionKeys(name, value) {
   if (value === undefined) return null;
-  const list = Array.isArray(value) ? value : [value];
+  const list = Array.isArray(value) ? [...value] : [value]; // a copy: later edits by the caller do not count
   if (list.length === 0 || !list.every((k) => typeof k === "string" && k.length >= MIN_ENCRYPTION_KEY)) {
     throw fail(name, "invalid_argument",
       `\`encryptionKey\` must be a string of at least ${MIN_ENCRYPTION_KEY} characters or a non-empty list of them`);
