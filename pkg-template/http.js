@@ -54,6 +54,7 @@ function deadline(http, outer) {
   return d;
 }
 
+/** Aborts when `a` or `b` does. AbortSignal.any is missing in Node 20.0–20.2 and older browsers. */
 function anySignal(a, b) {
   if (typeof AbortSignal.any === "function") return AbortSignal.any([a, b]);
   const both = new AbortController();

@@ -1,4 +1,5 @@
-// The Session table (issue 5, "Done means"), shared by three runtimes: Node
+// The Session table (issue 5, "Done means"; issue 11: fetch seam, redirects, shared stores,
+// logout races, 401 loops, encryption at rest), shared by three runtimes: Node
 // (session.node.test.js), headless Chromium (browser/session.html imports this file) and workerd
 // (worker/session-cases-worker.js bundles a copy of it, next to a copy of ./providers.js).
 // Plain ESM with web APIs only: no node:* imports, no Buffer; nothing runs at import time
