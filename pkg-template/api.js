@@ -3,7 +3,7 @@
 // layer converts arguments, runs fetch (http.js) and builds JS objects.
 import { CodeFlowCore, PasswordCore, ApiKeyCore, HmacCore, flowluApiError } from "./crm_auth.js";
 import { CrmAuthError, fail, fromWasm, wasm } from "./errors.js";
-import { httpOptions, send } from "./http.js";
+import { HTTP, httpOptions, send } from "./http.js";
 import { PLACEMENT, TokenSet, accessTokenOf, fromCanonical, fromSpans, toJson } from "./tokens.js";
 import { firstSpan, writeAscii } from "./spans.js";
 import { open, seal, sealOptions } from "./seal.js";
@@ -49,6 +49,55 @@ function withCredential(provider, request, place) {
   return copy;
 }
 
+/** Request fields that carry no secret (everything else a token request sends is scrubbed). */
+const NOT_SECRET = new Set(["grant_type", "redirect_uri", "scope", "client_id", "token_type_hint", "response_type"]);
+/** Shorter values would scrub innocent text; secrets this short are not secrets. */
+const MIN_SCRUB = 4;
+
+/**
+ * `e` with every secret the token request carried (client secret, code,
+ * verifier, refresh token, token, username, password, otp, Basic credentials)
+ * cut out of the texts the server may echo (`error`, `errorDescription`,
+ * and the message for safety), raw and URL-encoded.
+ */
+function scrubbed(e, requestJson) {
+  if (!(e instanceof CrmAuthError) || (e.error === undefined && e.errorDescription === undefined)) return e;
+  const { headers, body } = JSON.parse(requestJson);
+  const values = [];
+  if (typeof body === "string" && body !== "") {
+    let fields;
+    try {
+      fields = body.startsWith("{") ? Object.entries(JSON.parse(body)) : [...new URLSearchParams(body)];
+    } catch {
+      fields = [];
+    }
+    for (const [name, value] of fields) if (!NOT_SECRET.has(name)) values.push(String(value));
+  }
+  const basic = /^Basic\s+(\S+)/i.exec(new Headers(headers ?? {}).get("authorization") ?? "");
+  if (basic) {
+    values.push(basic[1]);
+    try {
+      const pair = atob(basic[1]);
+      values.push(pair, ...pair.split(":").map((part) => decodeURIComponent(part.replace(/\+/g, " "))));
+    } catch {
+      // not base64: the header value itself is scrubbed
+    }
+  }
+  const variants = new Set();
+  for (const v of values) {
+    if (v.length < MIN_SCRUB) continue;
+    variants.add(v).add(encodeURIComponent(v)).add(new URLSearchParams({ v }).toString().slice(2));
+  }
+  const cut = [...variants].sort((a, b) => b.length - a.length);
+  for (const field of ["message", "error", "errorDescription"]) {
+    if (typeof e[field] !== "string") continue;
+    let text = e[field];
+    for (const v of cut) text = text.split(v).join("[redacted]");
+    e[field] = text;
+  }
+  return e;
+}
+
 /** The checked code of a callback URL: sliced from `href` when it needed no decoding. */
 function callbackCode(core, href, state) {
   if (writeAscii(href, state) && core.parseCallbackAt(href.length, state.length)) return firstSpan(href);
@@ -76,14 +125,19 @@ class TokenFlow {
 
   /** Sends the request `build(core)` makes and parses the token answer. */
   async _exchange(build, oldRefresh = "") {
-    const r = await send(wasm(() => build(this.#core)), this.#http);
+    const request = wasm(() => build(this.#core));
     const core = this.#core;
-    // A code-flow 2xx answer to a first grant takes the fast path (spans.js).
-    if (oldRefresh === "" && core.parseTokenAt && r.status >= 200 && r.status < 300 && writeAscii(r.body) &&
-      core.parseTokenAt(r.status, r.body.length, Date.now())) {
-      return fromSpans(r.body);
+    try {
+      const r = await send(request, this.#http);
+      // A code-flow 2xx answer to a first grant takes the fast path (spans.js).
+      if (oldRefresh === "" && core.parseTokenAt && r.status >= 200 && r.status < 300 && writeAscii(r.body) &&
+        core.parseTokenAt(r.status, r.body.length, Date.now())) {
+        return fromSpans(r.body);
+      }
+      return fromCanonical(wasm(() => core.parseToken(r.status, r.retryAfter, r.body, oldRefresh, Date.now())));
+    } catch (e) {
+      throw scrubbed(e, request);
     }
-    return fromCanonical(wasm(() => core.parseToken(r.status, r.retryAfter, r.body, oldRefresh, Date.now())));
   }
 
   /** Refresh; public as `refresh` on the providers that issue refresh tokens. */
@@ -99,6 +153,10 @@ class TokenFlow {
   [PLACEMENT](url, tokens) {
     const token = accessTokenOf(this.#name, tokens);
     return JSON.parse(wasm(() => this.#core.authorization(url, token)));
+  }
+
+  get [HTTP]() {
+    return this.#http;
   }
 
   /** Base URL of the provider's API, or null when unknown. */
@@ -159,8 +217,13 @@ class CodeFlowProvider extends TokenFlow {
   async revoke(token) {
     const { core, http, name } = internals(this);
     text(name, token, "token");
-    const r = await send(wasm(() => core.revokeRequest(token)), http);
-    wasm(() => core.parseRevoke(r.status, r.retryAfter, r.body, Date.now()));
+    const request = wasm(() => core.revokeRequest(token));
+    try {
+      const r = await send(request, http);
+      wasm(() => core.parseRevoke(r.status, r.retryAfter, r.body, Date.now()));
+    } catch (e) {
+      throw scrubbed(e, request);
+    }
   }
 
   /** Password grant; only `OAuth2` exposes it. */
@@ -186,10 +249,12 @@ class PasswordProvider extends TokenFlow {
 export class ApiKeyCredentials {
   #core;
   #provider;
+  #http;
 
   constructor(internal, provider, options) {
     if (internal !== INTERNAL) throw fail("crm-auth", "invalid_argument", "use a provider's apiKey(options)");
     this.#provider = provider;
+    this.#http = httpOptions(provider, options);
     this.#core = wasm(() => new ApiKeyCore(provider, toJson(provider, options)));
   }
 
@@ -206,6 +271,10 @@ export class ApiKeyCredentials {
 
   [PLACEMENT](url) {
     return JSON.parse(this.#core.authorization(url));
+  }
+
+  get [HTTP]() {
+    return this.#http;
   }
 
   toJSON() {

@@ -1,53 +1,97 @@
-// The fetch seam: runs a request the wasm built (JSON) and hands back the
-// answer as plain values. Every request is bounded by `timeoutMs` (headers
-// and body alike, even when a custom fetch ignores the abort signal) and
-// every body by `maxBodyBytes` (default 1 MiB) and must be valid UTF-8.
+// The fetch seam: every request crm-auth sends goes through here, with the
+// provider's `fetch` option and `timeoutMs`.
+// - `send`: a token request the wasm built (JSON), answered as plain values.
+//   `timeoutMs` bounds headers and body alike (even when a custom fetch
+//   ignores the abort signal: the body stream is then cancelled), every body
+//   is capped by `maxBodyBytes` (default 1 MiB) and must be valid UTF-8.
+// - `fetchResponse`: an API request of `Session.fetch`, answered with the
+//   Response itself. `timeoutMs` bounds the wait for its headers; the body is
+//   then the caller's to stream (their own `signal` still aborts it), so it
+//   is never cut short silently.
 import { fail, CrmAuthError } from "./errors.js";
 
 /** Token endpoints answer in bytes; an error page can be huge (option `maxBodyBytes`). */
 const MAX_BODY_BYTES = 1024 * 1024;
 const DEFAULT_TIMEOUT_MS = 30000;
+/** setTimeout's largest delay: above it, timers fire after ~1 ms. */
+const MAX_TIMEOUT_MS = 2 ** 31 - 1;
 
-/** Reads `fetch` and `timeoutMs`, which every provider takes. */
+/** Internal (api.js, Session): `provider[HTTP]` is its `httpOptions`. */
+export const HTTP = Symbol("crm-auth http");
+
+/** Reads `fetch`, `timeoutMs` and `maxBodyBytes`, which every provider takes. */
 export function httpOptions(provider, options) {
   const custom = options?.fetch;
   if (custom != null && typeof custom !== "function") throw fail(provider, "invalid_argument", "`fetch` must be a function");
   const timeoutMs = options?.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  if (typeof timeoutMs !== "number" || !(timeoutMs >= 0) || !Number.isFinite(timeoutMs)) {
-    throw fail(provider, "invalid_argument", "`timeoutMs` must be a non-negative number");
+  if (!Number.isInteger(timeoutMs) || timeoutMs < 1 || timeoutMs > MAX_TIMEOUT_MS) {
+    throw fail(provider, "invalid_argument", "`timeoutMs` must be an integer from 1 to 2147483647");
   }
   const maxBodyBytes = options?.maxBodyBytes ?? MAX_BODY_BYTES;
-  if (typeof maxBodyBytes !== "number" || !(maxBodyBytes >= 0) || !Number.isFinite(maxBodyBytes)) {
-    throw fail(provider, "invalid_argument", "`maxBodyBytes` must be a non-negative number");
+  if (!Number.isSafeInteger(maxBodyBytes) || maxBodyBytes < 0) {
+    throw fail(provider, "invalid_argument", "`maxBodyBytes` must be a non-negative integer");
   }
   return { fetch: custom ?? null, timeoutMs, maxBodyBytes, provider };
+}
+
+/**
+ * A timer that aborts the request after `timeoutMs` and rejects `expired`
+ * with `timeout`; `onExpire` runs then too (to cancel a body being read).
+ * `outer` (a caller's signal) aborts the request as well.
+ */
+function deadline(http, outer) {
+  const controller = new AbortController();
+  const d = { onExpire: null, timer: 0 };
+  d.expired = new Promise((_, reject) => {
+    d.timer = setTimeout(() => {
+      controller.abort();
+      d.onExpire?.();
+      reject(fail(http.provider, "timeout", "no answer within the timeout"));
+    }, http.timeoutMs);
+  });
+  d.signal = outer == null ? controller.signal : anySignal(outer, controller.signal);
+  d.race = (work) => Promise.race([work, d.expired]);
+  return d;
+}
+
+/** Aborts when `a` or `b` does. AbortSignal.any is missing in Node 20.0–20.2 and older browsers. */
+function anySignal(a, b) {
+  if (typeof AbortSignal.any === "function") return AbortSignal.any([a, b]);
+  const both = new AbortController();
+  for (const s of [a, b]) {
+    if (s.aborted) both.abort(s.reason);
+    else s.addEventListener("abort", () => both.abort(s.reason), { once: true });
+  }
+  return both.signal;
+}
+
+/** Calls the provider's fetch (or the global one); a synchronous throw becomes a rejection. */
+function call(http, input, init) {
+  const fetchFn = http.fetch ?? globalThis.fetch;
+  return new Promise((resolve) => resolve(fetchFn(input, init)));
+}
+
+/** Anything but a Response-like answer from a custom fetch is `invalid_response`. */
+function checked(response, provider) {
+  if (typeof response?.status !== "number" || typeof response.headers?.get !== "function") {
+    throw fail(provider, "invalid_response", "fetch did not return a Response");
+  }
+  return response;
 }
 
 /** Sends the wasm-built request; resolves to `{ status, retryAfter, body }`. */
 export async function send(requestJson, http) {
   const { method, url, headers, body } = JSON.parse(requestJson);
   const { provider } = http;
-  const controller = new AbortController();
-  let timer;
-  const deadline = new Promise((_, reject) => {
-    timer = setTimeout(() => {
-      controller.abort();
-      reject(fail(provider, "timeout", "no answer within the timeout"));
-    }, http.timeoutMs);
-  });
+  const d = deadline(http, null);
   // The JS error text is not kept: it can name URLs with credentials in them.
   const transport = (e) => {
     throw e instanceof CrmAuthError ? e : fail(provider, "network_error", "the request failed before an answer arrived");
   };
   try {
-    const fetchFn = http.fetch ?? globalThis.fetch;
     // A token endpoint that redirects is misconfigured or hostile: never follow.
-    const init = { method, headers, body, redirect: "manual", signal: controller.signal };
-    const started = new Promise((resolve) => resolve(fetchFn(url, init)));
-    const response = await Promise.race([started, deadline]).catch(transport);
-    if (typeof response?.status !== "number" || typeof response.headers?.get !== "function") {
-      throw fail(provider, "invalid_response", "fetch did not return a Response");
-    }
+    const init = { method, headers, body, redirect: "manual", signal: d.signal };
+    const response = checked(await d.race(call(http, url, init)).catch(transport), provider);
     const { status } = response;
     if (status === 0 || (status >= 300 && status < 400)) {
       response.body?.cancel?.().catch(() => {});
@@ -57,10 +101,30 @@ export async function send(requestJson, http) {
       response.body?.cancel?.().catch(() => {});
       throw fail(provider, "invalid_response", "the response body is too large", { status });
     }
-    const text = await Promise.race([readCapped(response, http), deadline]).catch(transport);
+    const text = await d.race(readCapped(response, http, d)).catch(transport);
     return { status, retryAfter: response.headers.get("retry-after") ?? "", body: text };
   } finally {
-    clearTimeout(timer);
+    clearTimeout(d.timer);
+  }
+}
+
+/**
+ * Runs one API request (Session.fetch) and resolves to its Response once
+ * the headers arrived, within `timeoutMs`. `init.signal` (the caller's)
+ * is honoured: its abort rejects with the caller's reason, untouched.
+ */
+export async function fetchResponse(input, init, http) {
+  const outer = init.signal ?? null;
+  const d = deadline(http, outer);
+  init.signal = d.signal;
+  try {
+    const response = await d.race(call(http, input, init)).catch((e) => {
+      if (e instanceof CrmAuthError || outer?.aborted) throw e;
+      throw fail(http.provider, "network_error", "the request failed before an answer arrived");
+    });
+    return checked(response, http.provider);
+  } finally {
+    clearTimeout(d.timer);
   }
 }
 
@@ -69,7 +133,7 @@ export async function send(requestJson, http) {
  * length, and refusing invalid UTF-8 (it would otherwise become U+FFFD inside
  * a token).
  */
-async function readCapped(response, { maxBodyBytes, provider }) {
+async function readCapped(response, { maxBodyBytes, provider }, d) {
   const status = response.status;
   if (!response.body?.getReader) {
     const bytes = new Uint8Array(await response.arrayBuffer());
@@ -77,6 +141,8 @@ async function readCapped(response, { maxBodyBytes, provider }) {
     return decode(bytes, provider, status);
   }
   const reader = response.body.getReader();
+  // A stream that ignores the abort (a custom fetch) is cancelled on timeout.
+  d.onExpire = () => reader.cancel().catch(() => {});
   const chunks = [];
   let size = 0;
   for (;;) {

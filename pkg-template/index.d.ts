@@ -19,13 +19,20 @@ export interface CommonOptions {
   scopes?: string[];
   /** Full https (or loopback) URL of the API that `Session.fetch` joins paths to; replaces the default. */
   apiBase?: string;
-
-  /** Bound on each request, headers and body (default 30000). */
+  /**
+   * Milliseconds, an integer from 1 to 2147483647 (default 30000), else `invalid_argument`.
+   * Token requests: bounds headers and body. `Session.fetch`: bounds the wait for the
+   * response headers (the body is yours to read; pass your own `signal` to bound it).
+   * Expiry is `CrmAuthError` `timeout`.
+   */
   timeoutMs?: number;
-  /** Answers larger than this are refused with `invalid_response` (default 1 MiB). */
+  /** Token answers larger than this are refused with `invalid_response` (default 1 MiB; an integer ≥ 0). */
   maxBodyBytes?: number;
-  /** A `fetch(url, init)` to use instead of the global one. */
-  fetch?: (url: string, init: RequestInit) => Promise<Response>;
+  /**
+   * A `fetch(input, init)` to use instead of the global one, for token requests (a URL
+   * string) and `Session.fetch` (a URL string, or the caller's `Request`).
+   */
+  fetch?: (input: string | Request, init: RequestInit) => Promise<Response>;
   /** Allow a `clientSecret` in a browser page (it will be visible to users). */
   dangerouslyAllowBrowser?: boolean;
 }
@@ -63,6 +70,9 @@ export interface FlexieApiKeyOptions {
   origin?: string;
   /** Full https (or loopback) URL of the API that `Session.fetch` joins paths to; replaces the default. */
   apiBase?: string;
+  /** See `CommonOptions`: they apply to `Session.fetch` with these credentials. */
+  timeoutMs?: number;
+  fetch?: CommonOptions["fetch"];
 }
 
 /** `new AgileCrm(options)`: authorization code on `https://{domain}.agilecrm.com`. */
@@ -83,6 +93,9 @@ export interface AgileCrmApiKeyOptions {
   origin?: string;
   /** Full https (or loopback) URL of the API that `Session.fetch` joins paths to; replaces the default. */
   apiBase?: string;
+  /** See `CommonOptions`: they apply to `Session.fetch` with these credentials. */
+  timeoutMs?: number;
+  fetch?: CommonOptions["fetch"];
 }
 
 /** `new Flowlu(options)`: password grant on `https://{company}.flowlu.com`. */
@@ -109,6 +122,9 @@ export interface FlowluApiKeyOptions {
   origin?: string;
   /** Full https (or loopback) URL of the API that `Session.fetch` joins paths to; replaces the default. */
   apiBase?: string;
+  /** See `CommonOptions`: they apply to `Session.fetch` with these credentials. */
+  timeoutMs?: number;
+  fetch?: CommonOptions["fetch"];
 }
 
 /** `new Virtuous(options)`. */
@@ -128,6 +144,9 @@ export interface VirtuousApiKeyOptions {
   origin?: string;
   /** Full https (or loopback) URL of the API that `Session.fetch` joins paths to; replaces the default. */
   apiBase?: string;
+  /** See `CommonOptions`: they apply to `Session.fetch` with these credentials. */
+  timeoutMs?: number;
+  fetch?: CommonOptions["fetch"];
 }
 
 /** `new OAuth2(options)`: any OAuth 2.0 server. */
@@ -475,6 +494,14 @@ export interface SessionOptions {
   skewSeconds?: number;
   /** `fetch` waits out a 429 `Retry-After` up to this many seconds, once (default 10). */
   maxRetryAfterSeconds?: number;
+  /**
+   * Store each set encrypted and authenticated (AES-256-GCM, key derived with HKDF-SHA256
+   * per provider and store key): a string of at least 32 characters, or a list of them for
+   * rotation (the first encrypts, all decrypt; a set read with an older key is written again
+   * under the first). A set that does not decrypt (wrong or missing key, altered) and a
+   * plain-text set are treated as absent: `tokens()` rejects with `invalid_grant` (log in).
+   */
+  encryptionKey?: string | readonly string[];
 }
 
 /**
@@ -491,7 +518,8 @@ export declare class Session {
   /**
    * Valid tokens, refreshed first when they expire within `skewSeconds`; `null` for
    * API-key credentials. Rejects with `oauth_error` and `error: "invalid_grant"` when
-   * nothing is stored or the refresh token is dead (the stored tokens are then deleted):
+   * nothing is stored or the refresh token is dead (the stored tokens are then deleted,
+   * unless another Session on the store rotated them meanwhile: its newer set is used):
    * send the user to log in. A store whose `set` throws gives `invalid_response`; the
    * refreshed tokens are kept in memory and saved on the next call.
    */
@@ -500,13 +528,20 @@ export declare class Session {
    * `fetch` with credentials. A path starting with "/" is joined to the provider's
    * `apiBase`; an absolute URL or a `Request` is used as is. On 401 (or Flowlu's
    * authorization error inside a 200) the tokens are refreshed and the request sent once
-   * more; on 429 it waits `Retry-After` (up to `maxRetryAfterSeconds`) and retries once,
-   * else rejects with `rate_limited` and `retryAfter`.
+   * more (at most one refresh per token set within 30 s: then the 401 is returned); on 429
+   * it waits `Retry-After` (up to `maxRetryAfterSeconds`) and retries once, else rejects
+   * with `rate_limited` and `retryAfter`. Runs through the provider's `fetch` and
+   * `timeoutMs` (`timeout` when no headers arrive in time; your `init.signal` aborts it).
+   * Redirects: within the request's origin they are followed (≤ 20, fetch's method rules)
+   * with the credential placed again; to another origin, or a browser's opaque redirect,
+   * they reject with `invalid_response` — no credential is ever sent there. With
+   * `redirect: "manual"` you get the redirect response; `"error"` → `network_error`.
    */
   fetch(pathOrRequest: string | URL | Request, init?: RequestInit): Promise<Response>;
   /**
    * Revokes the refresh token (else the access token) where the provider can, ignoring
-   * revocation failures, then deletes the stored tokens.
+   * revocation failures, then deletes the stored tokens. A refresh in flight is waited for
+   * (what it obtained is revoked too), so no live refresh token is left behind.
    */
   logout(): Promise<void>;
   /** Redacted: no tokens. */

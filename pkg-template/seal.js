@@ -18,38 +18,16 @@
 // open redirect), and the cookie must fit the 4 KB browsers keep.
 import { isLoopbackUrl } from "./crm_auth.js";
 import { fail } from "./errors.js";
+import { base64url, decrypt, deriveKey, encrypt, encryptedLength } from "./aead.js";
 
 const PREFIX = "v1.";
-const IV_BYTES = 12;
 const MIN_SECRET = 32;
 const DEFAULT_MAX_AGE_SECONDS = 600;
-const TAG_BYTES = 16;
 const DEFAULT_COOKIE_NAME = "crm_auth_state";
 // RFC 6265 §6.1: browsers keep at least 4096 bytes per cookie, name, value and
 // attributes together; a larger one may be dropped silently (and the login with it).
 const MAX_COOKIE_BYTES = 4096;
 const encoder = new TextEncoder();
-const keys = new Map();
-
-function base64url(bytes) {
-  let binary = "";
-  for (const b of bytes) binary += String.fromCharCode(b);
-  return btoa(binary).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
-}
-
-/** Decodes base64url; only the canonical spelling is accepted (atob would
- * ignore a final character's unused bits, letting altered text open). */
-function fromBase64url(text) {
-  if (!/^[A-Za-z0-9_-]*$/.test(text)) return null;
-  let bytes;
-  try {
-    const binary = atob(text.replace(/-/g, "+").replace(/_/g, "/"));
-    bytes = Uint8Array.from(binary, (c) => c.charCodeAt(0));
-  } catch {
-    return null;
-  }
-  return base64url(bytes) === text ? bytes : null;
-}
 
 function checkSecret(provider, secret) {
   if (typeof secret !== "string" || secret.length < MIN_SECRET) {
@@ -58,24 +36,9 @@ function checkSecret(provider, secret) {
 }
 
 /** The AES-GCM key for (secret, provider), derived once per process. */
-async function keyFor(secret, provider) {
-  const id = `${provider}\u0000${secret}`;
-  let key = keys.get(id);
-  if (!key) {
-    const material = await crypto.subtle.importKey("raw", encoder.encode(secret), "HKDF", false, ["deriveKey"]);
-    key = await crypto.subtle.deriveKey(
-      { name: "HKDF", hash: "SHA-256", salt: encoder.encode("crm-auth sealed state"), info: encoder.encode(provider) },
-      material,
-      { name: "AES-GCM", length: 256 },
-      false,
-      ["encrypt", "decrypt"],
-    );
-    keys.set(id, key);
-  }
-  return key;
-}
+const keyFor = (secret, provider) => deriveKey(secret, "crm-auth sealed state", provider);
 
-const aad = (provider) => encoder.encode(`crm-auth-seal-v1|${provider}`);
+const aad = (provider) => `crm-auth-seal-v1|${provider}`;
 
 /** Reads and checks `seal: { key, maxAgeSeconds?, redirectTo? }`. */
 export function sealOptions(provider, seal) {
@@ -96,13 +59,8 @@ export async function seal(provider, options, { state, codeVerifier }) {
   const nonce = base64url(crypto.getRandomValues(new Uint8Array(16)));
   const plain = JSON.stringify({ s: state, v: codeVerifier, r: options.redirectTo, e: Date.now() + options.maxAge * 1000, n: nonce });
   checkCookieSize(provider, encoder.encode(plain).length, options.maxAge);
-  const iv = crypto.getRandomValues(new Uint8Array(IV_BYTES));
   const key = await keyFor(options.key, provider);
-  const sealed = new Uint8Array(await crypto.subtle.encrypt({ name: "AES-GCM", iv, additionalData: aad(provider) }, key, encoder.encode(plain)));
-  const out = new Uint8Array(IV_BYTES + sealed.length);
-  out.set(iv);
-  out.set(sealed, IV_BYTES);
-  return PREFIX + base64url(out);
+  return PREFIX + (await encrypt(key, plain, aad(provider)));
 }
 
 /**
@@ -113,17 +71,11 @@ export async function seal(provider, options, { state, codeVerifier }) {
 export async function open(provider, cookie, secret, store) {
   checkSecret(provider, secret);
   const invalid = (why) => fail(provider, "state_mismatch", why);
-  const raw = typeof cookie === "string" && cookie.startsWith(PREFIX) ? fromBase64url(cookie.slice(PREFIX.length)) : null;
-  if (!raw || raw.length < IV_BYTES + 16) throw invalid("the sealed state is not valid");
+  const sealed = typeof cookie === "string" && cookie.startsWith(PREFIX) ? cookie.slice(PREFIX.length) : null;
+  const text = sealed === null ? null : await decrypt(await keyFor(secret, provider), sealed, aad(provider));
   let plain;
   try {
-    const key = await keyFor(secret, provider);
-    const bytes = await crypto.subtle.decrypt(
-      { name: "AES-GCM", iv: raw.subarray(0, IV_BYTES), additionalData: aad(provider) },
-      key,
-      raw.subarray(IV_BYTES),
-    );
-    plain = JSON.parse(new TextDecoder().decode(bytes));
+    plain = JSON.parse(text);
   } catch {
     throw invalid("the sealed state is not valid");
   }
@@ -191,7 +143,7 @@ const setCookie = (name, value, secure, maxAge) =>
  * IV ‖ plaintext ‖ tag.
  */
 function checkCookieSize(provider, plainBytes, maxAge) {
-  const sealedChars = PREFIX.length + Math.ceil(((IV_BYTES + plainBytes + TAG_BYTES) * 4) / 3);
+  const sealedChars = PREFIX.length + encryptedLength(plainBytes);
   if (setCookie(DEFAULT_COOKIE_NAME, "", true, maxAge).length + sealedChars > MAX_COOKIE_BYTES) {
     throw fail(provider, "invalid_argument", `the sealed state would exceed ${MAX_COOKIE_BYTES} bytes as a cookie: shorten \`seal.redirectTo\``);
   }

@@ -6,14 +6,36 @@
 // - Rotation-safe: a refreshed set is written to the store before any caller
 //   gets it; when the write fails it stays in memory and is written again on
 //   the next call, so the store never keeps only a dead refresh token.
+// - Several Sessions on one store (tabs, isolates): the one that loses a
+//   rotation race (invalid_grant) re-reads the store and uses the winner's
+//   set; a Session clears only a set that is still the one it refreshed from.
 // - invalid_grant clears the store; transient failures back off (cooldown).
+// - logout waits for a refresh in flight and revokes what is current; a
+//   refresh that lands after logout began revokes its own answer.
+// - API calls go through the fetch seam (http.js: the provider's `fetch`,
+//   `timeoutMs`); redirects are followed here, never with credentials to
+//   another origin.
+// - With `encryptionKey`, the store holds "e1." + AES-GCM(serialized set).
 import { AgileCrm, ApiKeyCredentials, Flexie, Flextell, Flowlu, OAuth2, Virtuous } from "./api.js";
+import { decrypt, deriveKey, encrypt } from "./aead.js";
 import { CrmAuthError, fail } from "./errors.js";
+import { HTTP, fetchResponse, httpOptions } from "./http.js";
 import { PLACEMENT, TokenSet } from "./tokens.js";
 
 const LIBRARY = "crm-auth";
 const COOLDOWN_FIRST_MS = 1000;
 const COOLDOWN_MAX_MS = 60000;
+/** After a 401-driven refresh, that set's 401s go to the caller for this long. */
+const UNAUTHORIZED_COOLDOWN_MS = 30000;
+/** A lost rotation race: the winner's write may still be on its way (ms). */
+const RACE_REREADS_MS = [0, 20, 40, 80, 160, 320];
+/** fetch's own limit. */
+const MAX_REDIRECTS = 20;
+const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
+/** Dropped when a redirect turns the request into a GET (fetch does the same). */
+const BODY_HEADERS = ["content-encoding", "content-language", "content-location", "content-type"];
+const ENCRYPTED = "e1.";
+const MIN_ENCRYPTION_KEY = 32;
 function providerName(provider) {
   if (provider instanceof ApiKeyCredentials) return provider.provider;
   // Built here, not at load time: api.js (which re-exports this module) may not have run yet.
@@ -54,6 +76,20 @@ function retryAfterSeconds(value) {
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** `encryptionKey`: one key or a list (the first encrypts, all decrypt), each ≥ 32 characters. */
+function encryptionKeys(name, value) {
+  if (value === undefined) return null;
+  const list = Array.isArray(value) ? [...value] : [value]; // a copy: later edits by the caller do not count
+  if (list.length === 0 || !list.every((k) => typeof k === "string" && k.length >= MIN_ENCRYPTION_KEY)) {
+    throw fail(name, "invalid_argument",
+      `\`encryptionKey\` must be a string of at least ${MIN_ENCRYPTION_KEY} characters or a non-empty list of them`);
+  }
+  return list;
+}
+
+const isRedirect = (response) => REDIRECT_STATUSES.has(response.status) || response.type === "opaqueredirect";
+const discard = (response) => response.body?.cancel().catch(() => {});
+
 export class Session {
   #provider;
   #name;
@@ -63,6 +99,15 @@ export class Session {
   #maxRetryAfter;
   #apiKey;
   #canRefresh;
+  #http;
+  /** Encryption keys (first encrypts), or null: sets are stored in plain text. */
+  #keys;
+  /** The last stored string read or written and its set: no decrypt/parse per call. */
+  #cached = { raw: null, tokens: null };
+  /** Bumped by logout: a refresh started before it must not store its answer. */
+  #generation = 0;
+  /** The set a 401 made us refresh to, and until when its 401s are final. */
+  #after401 = null;
   /** A refreshed set the store refused: written again on the next call. */
   #unsaved = null;
   /** The running refresh, shared by every caller. */
@@ -90,6 +135,8 @@ export class Session {
     this.#key = key;
     this.#apiKey = provider instanceof ApiKeyCredentials;
     this.#canRefresh = !this.#apiKey && typeof provider.refresh === "function";
+    this.#http = provider[HTTP] ?? httpOptions(name, {});
+    this.#keys = encryptionKeys(name, options.encryptionKey);
   }
 
   /** Stores `tokens` (e.g. right after login) as this session's tokens. */
@@ -105,39 +152,51 @@ export class Session {
    * Valid tokens: the stored set, refreshed first when it expires within
    * `skewSeconds`. `null` for API-key credentials.
    */
-  async tokens() {
+  tokens() {
+    return this.#tokens(this.#generation);
+  }
+
+  async #tokens(generation) {
     if (this.#apiKey) return null;
-    if (this.#unsaved !== null || this.#inflight !== null) return this.#refresh(null);
+    if (this.#unsaved !== null || this.#inflight !== null) return this.#refresh(null, generation);
     const stored = await this.#read();
     if (!stored.isExpired(this.#skew)) return stored;
-    return this.#refresh(stored);
+    return this.#refresh(stored, generation);
   }
 
   /**
-   * `fetch` with this session's credentials. A path (starting with "/") is
-   * joined to the provider's `apiBase`; a Request or absolute URL is used as
-   * is. 401 → one refresh and one retry; 429 → one retry after a
-   * `Retry-After` of at most `maxRetryAfterSeconds`, else `rate_limited`.
+   * `fetch` with this session's credentials, through the provider's `fetch`
+   * and `timeoutMs` (which bounds the wait for the response headers). A path
+   * (starting with "/") is joined to the provider's `apiBase`; a Request or
+   * absolute URL is used as is. 401 → one refresh and one retry (at most one
+   * refresh per set within 30 s: then the 401 is the caller's); 429 → one
+   * retry after a `Retry-After` of at most `maxRetryAfterSeconds`, else
+   * `rate_limited`. Redirects: see #redirected.
    */
   async fetch(input, init) {
+    const generation = this.#generation;
     const original = this.#resolve(input, init);
+    // Only a signal the caller gave is combined with ours (AbortSignal.any costs ~50 µs in Node).
+    const signal = init?.signal ?? (input instanceof Request ? input.signal : null);
     const body = original.body === null ? null : await original.clone().arrayBuffer();
-    let tokens = await this.tokens();
-    let response = await this.#send(original, body, tokens);
-    if (tokens !== null && this.#canRefresh && tokens.refreshToken !== null && (await this.#unauthorized(response))) {
-      await response.body?.cancel().catch(() => {});
-      tokens = await this.#refresh(tokens);
-      response = await this.#send(original, body, tokens);
+    let tokens = await this.#tokens(generation);
+    let response = await this.#send(original, body, tokens, signal);
+    if (tokens !== null && this.#canRefresh && tokens.refreshToken !== null && (await this.#unauthorized(response)) &&
+        !(this.#after401?.accessToken === tokens.accessToken && Date.now() < this.#after401.until)) {
+      await discard(response);
+      tokens = await this.#refresh(tokens, generation);
+      this.#after401 = { accessToken: tokens.accessToken, until: Date.now() + UNAUTHORIZED_COOLDOWN_MS };
+      response = await this.#send(original, body, tokens, signal);
     }
     if (response.status === 429) {
       const wait = retryAfterSeconds(response.headers.get("retry-after"));
-      await response.body?.cancel().catch(() => {});
+      await discard(response);
       if (wait === null || wait > this.#maxRetryAfter) throw this.#rateLimited(wait);
       await sleep(wait * 1000);
-      response = await this.#send(original, body, tokens);
+      response = await this.#send(original, body, tokens, signal);
       if (response.status === 429) {
         const again = retryAfterSeconds(response.headers.get("retry-after"));
-        await response.body?.cancel().catch(() => {});
+        await discard(response);
         throw this.#rateLimited(again);
       }
     }
@@ -149,23 +208,20 @@ export class Session {
    * can, ignoring revocation failures, and deletes the stored tokens.
    */
   async logout() {
-    await this.#inflight?.catch(() => {});
+    this.#generation += 1;
+    await this.#settled();
     if (!this.#apiKey && typeof this.#provider.revoke === "function") {
-      let tokens = this.#unsaved;
-      if (tokens === null) {
-        const raw = await this.#call("get", "could not read the stored tokens", this.#key).catch(() => null);
-        try {
-          tokens = raw == null ? null : TokenSet.deserialize(raw);
-        } catch {
-          tokens = null;
-        }
-      }
+      const tokens = this.#unsaved ?? (await this.#read().catch(() => null));
       const token = tokens?.refreshToken ?? tokens?.accessToken;
       if (token) await this.#provider.revoke(token).catch(() => {}); // `unsupported` included
     }
     this.#unsaved = null;
+    this.#after401 = null;
     this.#resetCooldown();
     await this.#call("delete", "could not delete the stored tokens", this.#key);
+    // A refresh that began while we revoked: it sees the new generation and
+    // revokes its own answer; wait for that.
+    await this.#settled();
   }
 
   toJSON() {
@@ -189,16 +245,59 @@ export class Session {
     }
   }
 
+  /** The stored set; absent (or unreadable under `encryptionKey`) → invalid_grant "log in". */
   async #read() {
     const raw = await this.#call("get", "could not read the stored tokens", this.#key);
-    if (raw === null || raw === undefined) {
+    const tokens = raw == null ? null : raw === this.#cached.raw ? this.#cached.tokens : await this.#decode(raw);
+    if (tokens === null) {
       throw fail(this.#name, "oauth_error", "no tokens are stored for this session: log in", { error: "invalid_grant" });
     }
-    return TokenSet.deserialize(raw);
+    return tokens;
   }
 
-  #write(tokens, message) {
-    return this.#call("set", message, this.#key, tokens.serialize());
+  /**
+   * A stored string as a set, or null when it cannot be ours: an encrypted
+   * set without the key (wrong, missing or altered), or a plain-text set
+   * found by an encrypting Session (it may have been planted).
+   */
+  async #decode(raw) {
+    const encrypted = typeof raw === "string" && raw.startsWith(ENCRYPTED);
+    if (this.#keys === null) return encrypted ? null : this.#remember(raw, TokenSet.deserialize(raw));
+    if (!encrypted) return null;
+    for (let i = 0; i < this.#keys.length; i++) {
+      const plain = await decrypt(await this.#cipherKey(i), raw.slice(ENCRYPTED.length), "crm-auth-tokens-v1");
+      if (plain === null) continue;
+      const tokens = TokenSet.deserialize(plain);
+      // Read with an old key: store it under the current one (best effort).
+      if (i > 0) await this.#write(tokens, "could not re-encrypt the stored tokens").catch(() => {});
+      else this.#remember(raw, tokens);
+      return tokens;
+    }
+    return null;
+  }
+
+  /** Key `i` for this provider and store key (HKDF-SHA256). */
+  #cipherKey(i) {
+    return deriveKey(this.#keys[i], "crm-auth tokens at rest", `${this.#name}\u0000${this.#key}`);
+  }
+
+  #remember(raw, tokens) {
+    this.#cached = { raw, tokens };
+    return tokens;
+  }
+
+  async #write(tokens, message) {
+    const plain = tokens.serialize();
+    const raw = this.#keys === null
+      ? plain
+      : ENCRYPTED + (await encrypt(await this.#cipherKey(0), plain, "crm-auth-tokens-v1"));
+    await this.#call("set", message, this.#key, raw);
+    this.#remember(raw, tokens);
+  }
+
+  /** Waits until no refresh is running (one may start while we wait). */
+  async #settled() {
+    while (this.#inflight !== null) await this.#inflight.catch(() => {});
   }
 
   #resetCooldown() {
@@ -208,14 +307,14 @@ export class Session {
   }
 
   /** One refresh at a time; `seen` is the set the caller found stale (or null). */
-  #refresh(seen) {
-    this.#inflight ??= this.#runRefresh(seen).finally(() => {
+  #refresh(seen, generation) {
+    this.#inflight ??= this.#runRefresh(seen, generation).finally(() => {
       this.#inflight = null;
     });
     return this.#inflight;
   }
 
-  async #runRefresh(seen) {
+  async #runRefresh(seen, generation) {
     if (this.#unsaved !== null) {
       const fresh = this.#unsaved;
       await this.#write(fresh, "could not save the refreshed tokens");
@@ -224,11 +323,11 @@ export class Session {
       seen = fresh;
     }
     // A store with `lock(key, fn)` (DurableObjectStore) serialises this across isolates.
-    if (typeof this.#store.lock === "function") return this.#store.lock(this.#key, () => this.#refreshStored(seen));
-    return this.#refreshStored(seen);
+    if (typeof this.#store.lock === "function") return this.#store.lock(this.#key, () => this.#refreshStored(seen, generation));
+    return this.#refreshStored(seen, generation);
   }
 
-  async #refreshStored(seen) {
+  async #refreshStored(seen, generation) {
     // Someone (another caller, tab or process) may have refreshed already.
     const stored = await this.#read();
     const changed = seen === null ||
@@ -248,7 +347,8 @@ export class Session {
     } catch (e) {
       if (e instanceof CrmAuthError && e.code === "oauth_error" && e.error === "invalid_grant") {
         this.#resetCooldown();
-        await this.#call("delete", "could not delete the stored tokens", this.#key).catch(() => {});
+        const newer = generation === this.#generation ? await this.#afterLostRace(stored) : null;
+        if (newer !== null) return newer;
         throw e;
       }
       if (isTransient(e)) {
@@ -260,6 +360,12 @@ export class Session {
       throw e;
     }
     this.#resetCooldown();
+    if (generation !== this.#generation) {
+      // logout() began meanwhile and revoked what it found: this answer is
+      // the live grant now, so it is revoked too, never stored.
+      await this.#provider.revoke?.(fresh.refreshToken ?? fresh.accessToken).catch(() => {});
+      throw fail(this.#name, "oauth_error", "the session logged out during the refresh: log in", { error: "invalid_grant" });
+    }
     try {
       await this.#write(fresh, "could not save the refreshed tokens");
     } catch (e) {
@@ -269,8 +375,40 @@ export class Session {
     return fresh;
   }
 
+  /**
+   * `stored`'s refresh token was refused. Another Session on this store
+   * (a tab, an isolate) may have rotated it a moment ago: its set, once
+   * written, is returned. Otherwise the store is cleared — only if it still
+   * holds `stored` — and null returned.
+   */
+  async #afterLostRace(stored) {
+    for (const ms of RACE_REREADS_MS) {
+      if (ms > 0) await sleep(ms);
+      let now;
+      try {
+        now = await this.#read();
+      } catch {
+        return null; // gone (someone logged out) or unreadable
+      }
+      if (now.refreshToken !== stored.refreshToken || now.accessToken !== stored.accessToken) return now;
+    }
+    await this.#call("delete", "could not delete the stored tokens", this.#key).catch(() => {});
+    return null;
+  }
+
   #resolve(input, init) {
-    if (input instanceof Request) return init === undefined ? input : new Request(input, init);
+    if (input instanceof Request && init === undefined) return input;
+    try {
+      return this.#request(input, init);
+    } catch (e) {
+      if (e instanceof CrmAuthError) throw e;
+      // The host's text may quote the caller's headers (credentials): not kept.
+      throw fail(this.#name, "invalid_argument", "fetch refused the request's URL or init (e.g. a GET with a body, or a redirect mode this runtime lacks)");
+    }
+  }
+
+  #request(input, init) {
+    if (input instanceof Request) return new Request(input, init);
     const url = input instanceof URL ? input.href : input;
     if (typeof url !== "string" || url === "") {
       throw fail(this.#name, "invalid_argument", "pathOrRequest must be a path, an absolute URL or a Request");
@@ -284,25 +422,82 @@ export class Session {
     return new Request(base + url, init);
   }
 
-  /** A fresh request with credentials and the buffered body. */
-  #send(original, body, tokens) {
-    // No probe Request: the credential's place is asked for as data (each
-    // Request costs ~5–20 µs in Node).
-    const { url, headers } = this.#provider[PLACEMENT](original.url, tokens);
-    const merged = new Headers(original.headers);
-    for (const [name, value] of headers) merged.set(name, value);
-    // A credential in the query moves the request: a new URL with the same
-    // method, body (buffered: a moved stream body would upload only over
-    // HTTP/2 in browsers), redirect mode and signal.
-    // fetch(input, init) builds its Request itself: building one here first
-    // would make it copy that one again.
-    const sent = url === null
-      ? globalThis.fetch(original, body === null ? { headers: merged } : { headers: merged, body })
-      : globalThis.fetch(url, { method: original.method, headers: merged, body, redirect: original.redirect, signal: original.signal });
-    return sent.catch((e) => {
-      if (e instanceof CrmAuthError || e?.name === "AbortError") throw e;
-      throw fail(this.#name, "network_error", "the request failed before an answer arrived");
-    });
+  /** Sends `original` with credentials and the buffered body; follows redirects (#redirected). */
+  async #send(original, body, tokens, signal) {
+    const response = await this.#sendTo(original, original.url, original.method, original.headers, body, tokens, signal);
+    return isRedirect(response) ? this.#redirected(original, body, tokens, signal, response) : response;
+  }
+
+  /**
+   * One request to `url` with the credential placed for it. `first`: the
+   * caller's Request, passed to fetch as is (its mode, credentials, cache…
+   * kept; fetch(input, init) copies it once — building a Request here would
+   * make it copy that one again).
+   */
+  #sendTo(first, url, method, headers, body, tokens, signal) {
+    // No probe Request: the credential's place is asked for as data.
+    const placed = this.#provider[PLACEMENT](url, tokens);
+    const merged = new Headers(headers);
+    for (const [name, value] of placed.headers) merged.set(name, value);
+    // Redirects are followed by #redirected, which knows which are safe.
+    const init = { method, headers: merged, redirect: "manual", signal };
+    // A buffered body: a moved stream body would upload only over HTTP/2 in browsers.
+    if (body !== null) init.body = body;
+    // A credential in the query moves the request to a new URL.
+    const input = placed.url ?? (first ?? url);
+    return fetchResponse(input, init, this.#http);
+  }
+
+  /**
+   * A redirect answer. The caller's `redirect: "manual"` gets it as is and
+   * `"error"` gets `network_error`. Otherwise (`"follow"`): within the
+   * request's origin it is followed (at most 20 hops, fetch's method rules)
+   * and the credential placed again for the new URL; to another origin it is
+   * `invalid_response` — no credential (header, query or the caller's) ever
+   * goes there. A browser's opaque redirect (no Location) cannot be checked:
+   * `invalid_response` too.
+   */
+  async #redirected(original, body, tokens, signal, response) {
+    const mode = original.redirect;
+    if (mode === "manual") return response;
+    const origin = new URL(original.url).origin;
+    let { url, method } = original;
+    let headers = original.headers;
+    for (let hops = 1; ; hops++) {
+      const { status } = response;
+      const location = response.headers.get("location");
+      if (response.type !== "opaqueredirect" && location === null) return response; // a final answer
+      await discard(response);
+      if (mode === "error") {
+        throw fail(this.#name, "network_error", "the API answered with a redirect and the request's redirect mode is \"error\"", { status });
+      }
+      if (response.type === "opaqueredirect") {
+        throw fail(this.#name, "invalid_response",
+          "the API answered with a redirect the browser does not reveal: credentials are not sent on (pass redirect: \"manual\" to receive it)",
+          { status });
+      }
+      let next;
+      try {
+        next = new URL(location, url);
+      } catch {
+        throw fail(this.#name, "invalid_response", "the API redirected to an invalid URL", { status });
+      }
+      if (next.origin !== origin) {
+        throw fail(this.#name, "invalid_response",
+          "the API redirected to another origin: credentials are never sent there (pass redirect: \"manual\" to follow it yourself)",
+          { status });
+      }
+      if (hops > MAX_REDIRECTS) throw fail(this.#name, "invalid_response", "too many redirects", { status });
+      if (status === 303 ? method !== "GET" && method !== "HEAD" : (status === 301 || status === 302) && method === "POST") {
+        method = "GET";
+        body = null;
+        headers = new Headers(headers);
+        for (const name of BODY_HEADERS) headers.delete(name);
+      }
+      url = next.href;
+      response = await this.#sendTo(null, url, method, headers, body, tokens, signal);
+      if (!isRedirect(response)) return response;
+    }
   }
 
   /** 401, or Flowlu's authorization failure inside an HTTP 200. */

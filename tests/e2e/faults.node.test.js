@@ -4,12 +4,13 @@
 // each fault (its stored refresh token still works afterwards). PACKED package, Node.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import http from 'node:http';
 import { loadPackage } from './helpers/pkg.js';
 import { approve } from './helpers/sim.js';
 import { withTimeout, caught, assertCrmError } from './helpers/util.js';
 import { startSimulator } from '../../www/simulator/index.js';
 
-const { Flextell, Session, MemoryStore, TokenSet, CrmAuthError } = await loadPackage();
+const { Flextell, OAuth2, Session, MemoryStore, TokenSet, CrmAuthError } = await loadPackage();
 
 const T = { timeout: 30_000 };
 const TIMEOUT_MS = 1500;
@@ -215,5 +216,89 @@ describe('Session keeps its working tokens through every fault (refresh)', () =>
     await new Promise((res) => setTimeout(res, 1100));
     assertCrmError(CrmAuthError, await caught(() => session.tokens()), 'oauth_error', { error: 'invalid_grant' });
     assert.equal(store.get('u1') ?? null, null);
+  });
+});
+
+// Issue 11: tests that notice when the cap, the timeout or its default drift.
+describe('body cap, timeouts and their defaults (issue 11)', () => {
+  const MiB = 1024 * 1024;
+  /** A valid token answer of exactly `size` bytes (JSON whitespace before the closing brace). */
+  const answerOf = (size) => {
+    const head = '{"access_token":"cap-token","token_type":"Bearer","expires_in":3600';
+    return Buffer.from(head + ' '.repeat(size - head.length - 1) + '}');
+  };
+  const oauth2At = (tokenEndpoint, extra = {}) => new OAuth2({
+    authorizationEndpoint: 'http://127.0.0.1:1/authorize', tokenEndpoint, clientId: 'c', clientSecret: 's', redirectUri: REDIRECT, ...extra,
+  });
+
+  it('exactly 1 MiB of valid JSON is accepted and 1 MiB + 1 refused, with Content-Length and streamed', T, async () => {
+    let size = 0;
+    let chunked = false;
+    const server = http.createServer((req, res) => {
+      req.resume();
+      req.on('end', () => {
+        const body = answerOf(size);
+        if (!chunked) return void res.writeHead(200, { 'content-type': 'application/json', 'content-length': String(body.length) }).end(body);
+        res.writeHead(200, { 'content-type': 'application/json' }); // no length: chunked
+        for (let at = 0; at < body.length; at += 64 * 1024) res.write(body.subarray(at, at + 64 * 1024));
+        res.end();
+      });
+    });
+    await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const p = oauth2At(`http://127.0.0.1:${server.address().port}/token`);
+      for (chunked of [false, true]) {
+        const how = chunked ? 'streamed' : 'Content-Length';
+        size = MiB;
+        const t = await withTimeout(p.refresh('rt-cap'), 10_000, `1 MiB ${how}`);
+        assert.equal(t.accessToken, 'cap-token', `1 MiB ${how}: accepted`);
+        size = MiB + 1;
+        const e = await caught(() => p.refresh('rt-cap'), 10_000);
+        assertCrmError(CrmAuthError, e, 'invalid_response');
+        assert.match(e.message, /too large/, `1 MiB + 1 ${how}: refused for its size`);
+      }
+    } finally {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+
+  it('a body stream that ignores the abort is cancelled on timeout', T, async () => {
+    let cancelled = false;
+    const p = oauth2At('http://127.0.0.1:1/token', {
+      timeoutMs: 300,
+      // A custom fetch that never looks at init.signal: its body sends a little, then nothing.
+      fetch: async () => new Response(new ReadableStream({
+        start(c) { c.enqueue(new TextEncoder().encode('{"access_token":"')); },
+        cancel() { cancelled = true; },
+      }), { status: 200, headers: { 'content-type': 'application/json' } }),
+    });
+    const r = await timed(() => p.refresh('rt-stall'));
+    assertCrmError(CrmAuthError, r.error, 'timeout');
+    assert.ok(r.ms < 3000, `${r.ms} ms`);
+    assert.ok(cancelled, 'the stalled body stream was cancelled');
+  });
+
+  it('the default timeout is 30 s for token and API requests (the timer the seam sets, no waiting)', T, async () => {
+    const answer = () => new Response('{"access_token":"t","token_type":"Bearer","expires_in":3600}', { status: 200, headers: { 'content-type': 'application/json' } });
+    const delays = [];
+    const realSetTimeout = globalThis.setTimeout;
+    const record = async (fn) => {
+      delays.length = 0;
+      globalThis.setTimeout = (f, ms, ...rest) => { delays.push(ms); return realSetTimeout(f, ms, ...rest); };
+      try {
+        await fn();
+      } finally {
+        globalThis.setTimeout = realSetTimeout;
+      }
+      return [...delays];
+    };
+    const p = oauth2At('http://127.0.0.1:1/token', { fetch: async () => answer(), apiBase: 'http://127.0.0.1:1/api' });
+    assert.deepEqual(await record(() => p.refresh('rt-default')), [30_000], 'token request: one 30 s timer');
+    const session = new Session({ provider: p, store: new MemoryStore(), key: 'k' });
+    await session.save(new TokenSet({ accessToken: 'a', expiresAt: Date.now() + 3600_000 }));
+    assert.deepEqual(await record(async () => (await session.fetch('/me')).arrayBuffer()), [30_000], 'API request: one 30 s timer');
+    const custom = oauth2At('http://127.0.0.1:1/token', { fetch: async () => answer(), timeoutMs: 1234 });
+    assert.deepEqual(await record(() => custom.refresh('rt-custom')), [1234], 'timeoutMs is the timer');
   });
 });

@@ -219,6 +219,48 @@ describe('downgrade to http', () => {
   });
 });
 
+describe('a token endpoint that echoes the request (issue 11)', () => {
+  const echo = (endpoint) => fetch(`${sim.url}/__sim/fault`, {
+    method: 'POST', headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ provider: 'oauth2', endpoint, kind: 'echo_request' }),
+  }).then((r) => assert.equal(r.status, 200));
+  const oauth2 = (extra = {}) => new OAuth2({
+    authorizationEndpoint: `${sim.url}/oauth2/authorize`, tokenEndpoint: `${sim.url}/oauth2/token`,
+    revocationEndpoint: `${sim.url}/oauth2/revoke`, clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUri: REDIRECT, ...extra,
+  });
+  /** The server's echo reached error/errorDescription, every secret cut out of every rendering. */
+  function scrubbed(label, e, secrets) {
+    assertCrmError(CrmAuthError, e, 'oauth_error');
+    assert.match(e.errorDescription, /\[redacted\]/, `${label}: the echo arrived, redacted (${e.errorDescription})`);
+    assert.match(e.error, /^invalid_request/, `${label}: error`);
+    for (const text of [...renderings(e), e.error, e.errorDescription]) {
+      for (const secret of secrets) assert.ok(!text.includes(secret), `${label}: ${secret.slice(0, 4)}… in ${text.slice(0, 300)}`);
+    }
+  }
+
+  it('client secret, code and verifier (client_secret_post and _basic), refresh token, password and username, revoked token: scrubbed', T, async () => {
+    for (const clientAuth of ['client_secret_post', 'client_secret_basic']) {
+      const p = oauth2({ clientAuth });
+      const ar = p.createAuthorizationRequest({ scopes: ['read'] });
+      const { code } = p.parseCallback(await approve(ar.url), { state: ar.state });
+      await echo('token');
+      const basic = Buffer.from(`${CLIENT_ID}:${CLIENT_SECRET}`).toString('base64');
+      scrubbed(`exchangeCode (${clientAuth})`, await caught(() => p.exchangeCode(code, { codeVerifier: ar.codeVerifier })),
+        [CLIENT_SECRET, code, ar.codeVerifier, basic]);
+    }
+    const p = oauth2();
+    const ar = p.createAuthorizationRequest({ scopes: ['read'] });
+    const { code } = p.parseCallback(await approve(ar.url), { state: ar.state });
+    const tokens = await p.exchangeCode(code, { codeVerifier: ar.codeVerifier });
+    await echo('token');
+    scrubbed('refresh', await caught(() => p.refresh(tokens.refreshToken)), [CLIENT_SECRET, tokens.refreshToken]);
+    await echo('token');
+    scrubbed('password grant', await caught(() => p.login({ username: 'alice', password: PASSWORD })), [CLIENT_SECRET, PASSWORD, 'alice']);
+    await echo('revoke');
+    scrubbed('revoke', await caught(() => p.revoke(tokens.refreshToken)), [CLIENT_SECRET, tokens.refreshToken]);
+  });
+});
+
 describe('mix-up (RFC 9207 iss)', () => {
   it('iss from another issuer -> invalid_callback; the right one passes', T, async () => {
     await fetch(`${sim.url}/__sim/config`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ provider: 'flexie', sendIss: true }) });

@@ -377,7 +377,14 @@ export async function sessionFlow(kv: { get(k: string): Promise<string | null>; 
   const tokens: TokenSet | null = await session.tokens();
   void tokens;
   const browser = new Session({ provider: flextell, store: new WebStorageStore(globalThis.sessionStorage), key: "u" });
-  const keyed = new Session({ provider: Flexie.apiKey({ subdomain: "acme", apiKey: "k" }), store: new MemoryStore(), key: "k" });
+  const keyed = new Session({ provider: Flexie.apiKey({ subdomain: "acme", apiKey: "k", timeoutMs: 5000, fetch: (input, init) => fetch(input, init) }), store: new MemoryStore(), key: "k" });
+  // Tokens encrypted at rest: one key, or a list for rotation (the first encrypts).
+  const sealedStore = new Session({ provider: flextell, store: new MemoryStore(), key: "u", encryptionKey: "a-secret-of-at-least-32-characters!!" });
+  const rotating = new Session({ provider: flextell, store: new MemoryStore(), key: "u", encryptionKey: ["new-key-of-at-least-32-characters!!!", "old-key-of-at-least-32-characters!!!"] });
+  void sealedStore;
+  void rotating;
+  // @ts-expect-error encryptionKey is a string or a list of strings
+  new Session({ provider: flextell, store: new MemoryStore(), key: "u", encryptionKey: 42 });
   const responses = [
     await session.fetch("/users/me", { headers: { "x-tenant": "t" } }),
     await browser.fetch(new Request("https://dev.flextell.ai/api/v1/users/me")),

@@ -33,12 +33,14 @@ const routes = {
   },
 
   'POST /__sim/fault': (sim, ps, b) => {
-    const { endpoint, kind, delayMs = 5000, times = 1, retryAfter = 7 } = b;
+    const { endpoint, kind, delayMs = 5000, times = 1, retryAfter = 7, location = null, status = 302 } = b;
     if (!ENDPOINTS.includes(endpoint)) return bad(`endpoint must be one of ${ENDPOINTS.join(', ')}`);
     if (!FAULT_KINDS.includes(kind)) return bad(`kind must be one of ${FAULT_KINDS.join(', ')}`);
     if (!isNum(delayMs) || !Number.isInteger(times) || times < 1) return bad('delayMs must be >= 0 and times an integer >= 1');
     if (!Number.isInteger(retryAfter) || retryAfter < 0) return bad('retryAfter must be an integer >= 0 (seconds)');
-    queueFault(ps, { endpoint, kind, delayMs, times, retryAfter });
+    if (location !== null && typeof location !== 'string') return bad('location must be a string (redirect_to)');
+    if (![301, 302, 303, 307, 308].includes(status)) return bad('status must be a redirect status (redirect_to)');
+    queueFault(ps, { endpoint, kind, delayMs, times, retryAfter, location, status });
     return json(200, { ok: true });
   },
 
@@ -53,6 +55,9 @@ const routes = {
     if (typeof b.refreshToken !== 'string') return bad('refreshToken must be a string');
     return json(200, { revoked: ps.refresh.delete(b.refreshToken) });
   },
+
+  // How many tokens are still live (a logout must leave no refresh token behind).
+  'GET /__sim/live': (sim, ps) => json(200, { refresh: ps.refresh.size, access: ps.access.size }),
 
   'GET /__sim/last-request': (sim, ps, b, url) => {
     const last = ps.last[url.searchParams.get('endpoint')];

@@ -6,13 +6,14 @@ export const FAULT_KINDS = [
   'html500', 'string_expires_in', 'slow', 'slow_body', 'text_plain', 'error_in_200',
   'rate_limit', 'no_access_token', 'missing_token_type', 'truncated_json', 'reset',
   'reset_mid_body', 'wrong_types', 'invalid_utf8', 'huge_body', 'huge_body_length', 'redirect', 'xml',
+  'redirect_to', 'unauthorized', 'echo_request',
 ];
 
 const HUGE_BYTES = 50 * 1024 * 1024; // 50 MB
 const CHUNK = Buffer.alloc(64 * 1024, 0x20); // spaces: still "JSON" whitespace after the '{'
 
-export function queueFault(ps, { endpoint, kind, delayMs = 5000, times = 1, retryAfter = 7 }) {
-  ps.faults[endpoint].push({ kind, delayMs, retryAfter, remaining: times });
+export function queueFault(ps, { endpoint, kind, delayMs = 5000, times = 1, retryAfter = 7, location = null, status = 302 }) {
+  ps.faults[endpoint].push({ kind, delayMs, retryAfter, location, status, remaining: times });
 }
 
 function takeFault(ps, endpoint) {
@@ -43,6 +44,16 @@ const replacements = {
   }),
   // A token endpoint that redirects (to a plain-http host): must never be followed.
   redirect: () => ({ status: 302, headers: { location: 'http://evil.example/token', 'content-type': 'text/plain' }, body: 'Found' }),
+  // A redirect to `location` (absolute, or a path on the same origin) with `status` (302 unless said).
+  redirect_to: (ctx, fault) => ({ status: fault.status, headers: { location: fault.location ?? '/', 'content-type': 'text/plain' }, body: 'Moved' }),
+  // An API that refuses every access token.
+  unauthorized: () => json(401, { error: 'invalid_token' }, { 'www-authenticate': 'Bearer error="invalid_token"' }),
+  // A careless server that quotes the request back: every form value (secrets included) and the
+  // Authorization header in `error` and `error_description`.
+  echo_request: (ctx) => {
+    const echoed = [...new URLSearchParams(ctx.body).values(), ctx.req.headers.authorization ?? ''].join(' ');
+    return json(400, { error: `invalid_request ${echoed}`, error_description: `bad request: ${ctx.body} ${echoed}` });
+  },
   // The right fields, the wrong format.
   xml: () => ({
     status: 200,
