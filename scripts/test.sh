@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The one command that tests everything on a fresh machine:
-#   setup -> native tests -> build pkg/ -> wasm tests (Node, Chromium) -> pack + lint the
+#   setup -> rustfmt + clippy -> native tests -> build pkg/ -> wasm tests (Node, Chromium) -> pack + lint the
 #   package -> every JS test (e2e in Node / Chromium / workerd, types, simulator) in ONE
 #   `node --test` run, so the last lines on stdout are node's TAP summary (# pass / # fail).
 # Stage wall times go to stderr.
@@ -21,6 +21,12 @@ run_stage() {
   echo "<== $name (${dt}s)" >&2
 }
 
+rust_lint() {
+  cargo fmt --check
+  cargo clippy --all-targets -- -D warnings
+  cargo clippy --target wasm32-unknown-unknown --all-targets -- -D warnings
+  cargo clippy --target wasm32-unknown-unknown --features shipped -- -D warnings
+}
 wasm_tests_node()    { cargo test --target wasm32-unknown-unknown; }
 wasm_tests_browser() { WASM_BINDGEN_USE_BROWSER=1 CHROMEDRIVER=/usr/bin/chromedriver cargo test --target wasm32-unknown-unknown; }
 
@@ -41,6 +47,7 @@ js_tests() {
 }
 
 run_stage "setup"                 bash scripts/setup.sh
+run_stage "rustfmt + clippy"      rust_lint
 run_stage "cargo test (native)"   cargo test
 run_stage "build pkg/"            bash scripts/build.sh
 run_stage "wasm tests (Node)"     wasm_tests_node

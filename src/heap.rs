@@ -41,12 +41,18 @@ pub struct Heap<M> {
 impl<M: Memory> Heap<M> {
     /// A heap with empty free lists.
     pub const fn new(memory: M) -> Self {
-        Heap { free: [0; CLASSES], memory }
+        Heap {
+            free: [0; CLASSES],
+            memory,
+        }
     }
 
     /// The size class of `layout`, `None` when no block could hold it.
     fn class(layout: Layout) -> Option<u32> {
-        let size = layout.size().max(layout.align()).checked_next_power_of_two()?;
+        let size = layout
+            .size()
+            .max(layout.align())
+            .checked_next_power_of_two()?;
         let class = size.trailing_zeros().max(MIN_CLASS);
         (class < usize::BITS - 1).then_some(class)
     }
@@ -83,8 +89,12 @@ impl<M: Memory> Heap<M> {
     /// `size` (a power of two ≥ a page) fresh bytes aligned to `size`.
     fn grow(&mut self, size: usize) -> usize {
         let start = self.memory.end();
-        let Some(aligned) = start.checked_next_multiple_of(size) else { return 0 };
-        let Some(pages) = (aligned - start).checked_add(size).map(|n| n / PAGE) else { return 0 };
+        let Some(aligned) = start.checked_next_multiple_of(size) else {
+            return 0;
+        };
+        let Some(pages) = (aligned - start).checked_add(size).map(|n| n / PAGE) else {
+            return 0;
+        };
         match self.memory.grow(pages) {
             Some(at) if at == start => {}
             // Memory moved on without us (or is full): give up rather than guess.
@@ -123,7 +133,9 @@ impl<M: Memory> Heap<M> {
     /// # Safety
     /// As `GlobalAlloc::realloc`.
     pub unsafe fn realloc(&mut self, block: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        let Ok(new_layout) = Layout::from_size_align(new_size, layout.align()) else { return ptr::null_mut() };
+        let Ok(new_layout) = Layout::from_size_align(new_size, layout.align()) else {
+            return ptr::null_mut();
+        };
         if Self::class(new_layout) == Self::class(layout) {
             return block;
         }
@@ -170,14 +182,20 @@ mod wasm {
     // alignment asked for, and no call re-enters another.
     unsafe impl GlobalAlloc for Allocator {
         unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+            // SAFETY: one thread and no re-entry (see `Sync` above): this is the only
+            // reference to the heap while the call runs; the caller upholds `alloc`'s contract.
             unsafe { (*self.0.get()).alloc(layout) }
         }
 
         unsafe fn dealloc(&self, block: *mut u8, layout: Layout) {
+            // SAFETY: one thread and no re-entry (see `Sync` above): this is the only
+            // reference to the heap while the call runs; the caller upholds `dealloc`'s contract.
             unsafe { (*self.0.get()).dealloc(block, layout) }
         }
 
         unsafe fn realloc(&self, block: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+            // SAFETY: one thread and no re-entry (see `Sync` above): this is the only
+            // reference to the heap while the call runs; the caller upholds `realloc`'s contract.
             unsafe { (*self.0.get()).realloc(block, layout, new_size) }
         }
     }
@@ -206,7 +224,11 @@ mod tests {
             let base = unsafe { std::alloc::alloc(layout) } as usize;
             assert_ne!(base, 0);
             // Start mid-page-run, as a wasm heap does after its data and stack.
-            Arena { base, used: 3 * PAGE, capacity }
+            Arena {
+                base,
+                used: 3 * PAGE,
+                capacity,
+            }
         }
     }
 
@@ -277,21 +299,35 @@ mod tests {
                 let ptr = unsafe { heap.realloc(live[i].ptr, old, size) };
                 assert!(!ptr.is_null());
                 let layout = Layout::from_size_align(size, old.align()).unwrap();
-                let kept = Live { ptr, layout: Layout::from_size_align(old.size().min(size), old.align()).unwrap(), fill: live[i].fill };
+                let kept = Live {
+                    ptr,
+                    layout: Layout::from_size_align(old.size().min(size), old.align()).unwrap(),
+                    fill: live[i].fill,
+                };
                 check(&kept);
-                live[i] = Live { ptr, layout, fill: round as u8 };
+                live[i] = Live {
+                    ptr,
+                    layout,
+                    fill: round as u8,
+                };
                 write(&live[i]);
             } else {
                 let layout = Layout::from_size_align(size.max(1), align).unwrap();
                 let ptr = heap.alloc(layout);
                 assert!(!ptr.is_null());
-                let l = Live { ptr, layout, fill: round as u8 };
+                let l = Live {
+                    ptr,
+                    layout,
+                    fill: round as u8,
+                };
                 write(&l);
                 live.push(l);
             }
             if round % 1000 == 0 {
-                let mut spans: Vec<(usize, usize)> =
-                    live.iter().map(|l| (l.ptr as usize, l.ptr as usize + l.layout.size())).collect();
+                let mut spans: Vec<(usize, usize)> = live
+                    .iter()
+                    .map(|l| (l.ptr as usize, l.ptr as usize + l.layout.size()))
+                    .collect();
                 spans.sort_unstable();
                 assert!(spans.windows(2).all(|w| w[0].1 <= w[1].0), "no overlap");
                 live.iter().for_each(check);
@@ -308,11 +344,21 @@ mod tests {
         unsafe { heap.dealloc(a, big) };
         assert_eq!(heap.alloc(big), a, "reused");
         let end = heap.memory.end();
-        assert_eq!(heap.alloc(Layout::from_size_align(16, 8).unwrap()) as usize, heap.memory.base + 3 * PAGE, "small blocks come from the alignment gap");
+        assert_eq!(
+            heap.alloc(Layout::from_size_align(16, 8).unwrap()) as usize,
+            heap.memory.base + 3 * PAGE,
+            "small blocks come from the alignment gap"
+        );
         assert_eq!(heap.memory.end(), end);
         let wide = heap.alloc(Layout::from_size_align(8, 1 << 20).unwrap());
         assert_eq!(wide as usize % (1 << 20), 0);
-        assert!(heap.alloc(Layout::from_size_align(1 << 27, 8).unwrap()).is_null(), "full memory is null, not a panic");
-        assert!(heap.alloc(Layout::from_size_align(usize::MAX / 2, 1).unwrap()).is_null());
+        assert!(
+            heap.alloc(Layout::from_size_align(1 << 27, 8).unwrap())
+                .is_null(),
+            "full memory is null, not a panic"
+        );
+        assert!(heap
+            .alloc(Layout::from_size_align(usize::MAX / 2, 1).unwrap())
+            .is_null());
     }
 }

@@ -7,6 +7,7 @@
 //! - `bindings`: `#[wasm_bindgen]` exports over a string ABI (wasm only); the
 //!   package's JS layer wraps them and is the one place that calls `fetch`.
 #![deny(missing_docs)]
+#![deny(clippy::undocumented_unsafe_blocks)]
 // No std in the package's wasm: its panic machinery (core::fmt, unicode
 // tables) and dlmalloc were a large part of it.
 #![no_std]

@@ -43,7 +43,11 @@ const HEADER_SAFE: &str = "[ -~]{1,40}";
 /// `Bearer` in any case: the only token type accepted.
 fn bearer() -> impl Strategy<Value = String> {
     proptest::collection::vec(any::<bool>(), 6).prop_map(|upper| {
-        "bearer".chars().zip(upper).map(|(c, u)| if u { c.to_ascii_uppercase() } else { c }).collect()
+        "bearer"
+            .chars()
+            .zip(upper)
+            .map(|(c, u)| if u { c.to_ascii_uppercase() } else { c })
+            .collect()
     })
 }
 

@@ -3,14 +3,19 @@
 //! Chromium: randomness from the host, the string ABI, errors as JSON.
 #![cfg(target_arch = "wasm32")]
 
-use crm_auth::bindings::{flowlu_api_error, token_set_deserialize, token_set_from_init, ApiKeyCore, CodeFlowCore, HmacCore, PasswordCore};
+use crm_auth::bindings::{
+    flowlu_api_error, token_set_deserialize, token_set_from_init, ApiKeyCore, CodeFlowCore,
+    HmacCore, PasswordCore,
+};
 use crm_auth::core::json::{parse, Value};
 use wasm_bindgen_test::*;
 
 fn flextell(origin: &str) -> Result<CodeFlowCore, String> {
     CodeFlowCore::new(
         "flextell",
-        &format!(r#"{{"clientId":"client-1","redirectUri":"https://app.example/cb","origin":"{origin}"}}"#),
+        &format!(
+            r#"{{"clientId":"client-1","redirectUri":"https://app.example/cb","origin":"{origin}"}}"#
+        ),
         false,
     )
 }
@@ -18,8 +23,17 @@ fn flextell(origin: &str) -> Result<CodeFlowCore, String> {
 /// The `code` of an error JSON (and checks it is valid JSON with a provider).
 fn code_of(err: &str) -> String {
     let v = parse(err).expect("errors are JSON");
-    assert!(!v.get("provider").and_then(Value::as_str).unwrap_or("").is_empty(), "{err}");
-    v.get("code").and_then(Value::as_str).unwrap_or("").to_owned()
+    assert!(
+        !v.get("provider")
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .is_empty(),
+        "{err}"
+    );
+    v.get("code")
+        .and_then(Value::as_str)
+        .unwrap_or("")
+        .to_owned()
 }
 
 #[wasm_bindgen_test]
@@ -28,13 +42,19 @@ fn authorization_request_uses_host_randomness() {
     let first = p.authorization_request(r#"{"scopes":["a","b"]}"#).unwrap();
     let second = p.authorization_request(r#"{"scopes":["a"]}"#).unwrap();
     let parts: Vec<&str> = first.split('\n').collect();
-    let [url, state, verifier] = parts[..] else { panic!("three lines: {first}") };
-    assert!(url.starts_with("https://sandbox.flextell.test/oauth/authorize?response_type=code&client_id=client-1"));
+    let [url, state, verifier] = parts[..] else {
+        panic!("three lines: {first}")
+    };
+    assert!(url.starts_with(
+        "https://sandbox.flextell.test/oauth/authorize?response_type=code&client_id=client-1"
+    ));
     assert!(url.contains("&scope=a+b&") && url.contains("code_challenge_method=S256"));
     assert!(url.contains(&format!("state={state}")) && !url.contains(verifier));
     assert_eq!((state.len(), verifier.len()), (43, 43));
     assert!(!second.contains(state), "fresh state every time");
-    let no_pkce = p.authorization_request(r#"{"pkce":false,"scopes":["a"]}"#).unwrap();
+    let no_pkce = p
+        .authorization_request(r#"{"pkce":false,"scopes":["a"]}"#)
+        .unwrap();
     assert!(no_pkce.ends_with('\n') && !no_pkce.contains("code_challenge"));
 }
 
@@ -42,30 +62,58 @@ fn authorization_request_uses_host_randomness() {
 fn flextell_requires_scopes_unless_defaulted() {
     let p = flextell("https://sandbox.flextell.test").unwrap();
     for options in ["null", "{}", r#"{"scopes":[]}"#] {
-        assert_eq!(code_of(&p.authorization_request(options).unwrap_err()), "invalid_argument", "{options}");
+        assert_eq!(
+            code_of(&p.authorization_request(options).unwrap_err()),
+            "invalid_argument",
+            "{options}"
+        );
     }
-    let options = r#"{"clientId":"c","redirectUri":"https://app.example/cb","scopes":["read","calls"]}"#;
+    let options =
+        r#"{"clientId":"c","redirectUri":"https://app.example/cb","scopes":["read","calls"]}"#;
     let defaulted = CodeFlowCore::new("flextell", options, false).unwrap();
-    assert!(defaulted.authorization_request("null").unwrap().contains("&scope=read+calls&"));
-    assert!(defaulted.authorization_request(r#"{"scopes":["x"]}"#).unwrap().contains("&scope=x&"));
+    assert!(defaulted
+        .authorization_request("null")
+        .unwrap()
+        .contains("&scope=read+calls&"));
+    assert!(defaulted
+        .authorization_request(r#"{"scopes":["x"]}"#)
+        .unwrap()
+        .contains("&scope=x&"));
 }
 
 #[wasm_bindgen_test]
 fn header_values_are_checked_without_echo() {
     let bad = "SECRET\r\nx-injected: 1";
-    let key_options = format!(r#"{{"apiKey":"{bad}","email":"a@b.c","subdomain":"acme","domain":"acme","company":"acme"}}"#);
+    let key_options = format!(
+        r#"{{"apiKey":"{bad}","email":"a@b.c","subdomain":"acme","domain":"acme","company":"acme"}}"#
+    );
     for provider in ["flexie", "agilecrm", "flowlu", "virtuous"] {
         let err = ApiKeyCore::new(provider, &key_options).err().unwrap();
         assert_eq!(code_of(&err), "invalid_argument", "{provider}");
         assert!(!err.contains("SECRET"), "{err}");
     }
-    let err = ApiKeyCore::new("agilecrm", r#"{"domain":"acme","email":"mé@b.c","apiKey":"k"}"#).err().unwrap();
+    let err = ApiKeyCore::new(
+        "agilecrm",
+        r#"{"domain":"acme","email":"mé@b.c","apiKey":"k"}"#,
+    )
+    .err()
+    .unwrap();
     assert_eq!(code_of(&err), "invalid_argument");
-    let err = CodeFlowCore::new("flexie", r#"{"subdomain":"a","clientId":"c\u0000","redirectUri":"https://a.example/cb"}"#, false).err().unwrap();
+    let err = CodeFlowCore::new(
+        "flexie",
+        r#"{"subdomain":"a","clientId":"c\u0000","redirectUri":"https://a.example/cb"}"#,
+        false,
+    )
+    .err()
+    .unwrap();
     assert_eq!(code_of(&err), "invalid_argument");
-    let err = PasswordCore::new("flowlu", r#"{"company":"a","clientId":"ü"}"#).err().unwrap();
+    let err = PasswordCore::new("flowlu", r#"{"company":"a","clientId":"ü"}"#)
+        .err()
+        .unwrap();
     assert_eq!(code_of(&err), "invalid_argument");
-    let err = HmacCore::new(r#"{"key":"k","keyId":"kid\n"}"#).err().unwrap();
+    let err = HmacCore::new(r#"{"key":"k","keyId":"kid\n"}"#)
+        .err()
+        .unwrap();
     assert_eq!(code_of(&err), "invalid_argument");
     let p = flextell("https://sandbox.flextell.test").unwrap();
     for err in [
@@ -80,47 +128,111 @@ fn header_values_are_checked_without_echo() {
     }
     let answer = format!(r#"{{"access_token":"{bad}","token_type":"Bearer"}}"#);
     let err = p.parse_token(200, "", answer, "", 0.0).unwrap_err();
-    assert!(code_of(&err) == "invalid_response" && !err.contains("SECRET"), "{err}");
+    assert!(
+        code_of(&err) == "invalid_response" && !err.contains("SECRET"),
+        "{err}"
+    );
 }
 
 #[wasm_bindgen_test]
 fn only_bearer_token_types() {
     let p = flextell("https://sandbox.flextell.test").unwrap();
     for kind in ["DPoP", "mac", "N_A"] {
-        let err = p.parse_token(200, "", format!(r#"{{"access_token":"at","token_type":"{kind}"}}"#), "", 0.0).unwrap_err();
+        let err = p
+            .parse_token(
+                200,
+                "",
+                format!(r#"{{"access_token":"at","token_type":"{kind}"}}"#),
+                "",
+                0.0,
+            )
+            .unwrap_err();
         assert_eq!(code_of(&err), "invalid_response", "{kind}");
-        let err = token_set_from_init(&format!(r#"{{"accessToken":"at","tokenType":"{kind}"}}"#)).unwrap_err();
+        let err = token_set_from_init(&format!(r#"{{"accessToken":"at","tokenType":"{kind}"}}"#))
+            .unwrap_err();
         assert_eq!(code_of(&err), "invalid_argument", "{kind}");
     }
-    assert!(p.parse_token(200, "", r#"{"access_token":"at","token_type":"bearer"}"#.into(), "", 0.0).unwrap().contains(r#""token_type":"bearer""#));
+    assert!(p
+        .parse_token(
+            200,
+            "",
+            r#"{"access_token":"at","token_type":"bearer"}"#.into(),
+            "",
+            0.0
+        )
+        .unwrap()
+        .contains(r#""token_type":"bearer""#));
     assert!(token_set_from_init(r#"{"accessToken":"at","tokenType":"BEARER"}"#).is_ok());
 }
 
 #[wasm_bindgen_test]
 fn callback_is_checked() {
     let p = flextell("https://sandbox.flextell.test").unwrap();
-    assert_eq!(p.parse_callback("https://app.example/cb?code=c1&state=s1", "s1").unwrap(), "c1");
+    assert_eq!(
+        p.parse_callback("https://app.example/cb?code=c1&state=s1", "s1")
+            .unwrap(),
+        "c1"
+    );
     for (url, code) in [
         ("https://app.example/cb?code=c1&state=s2", "state_mismatch"),
-        ("https://app.example/cb?code=c1&state=s1&state=s1", "invalid_callback"),
+        (
+            "https://app.example/cb?code=c1&state=s1&state=s1",
+            "invalid_callback",
+        ),
         ("https://app.example/cb?state=s1", "invalid_callback"),
-        ("https://app.example/cb?error=access_denied&state=s1", "authorization_denied"),
+        (
+            "https://app.example/cb?error=access_denied&state=s1",
+            "authorization_denied",
+        ),
     ] {
-        assert_eq!(code_of(&p.parse_callback(url, "s1").unwrap_err()), code, "{url}");
+        assert_eq!(
+            code_of(&p.parse_callback(url, "s1").unwrap_err()),
+            code,
+            "{url}"
+        );
     }
 }
 
 #[wasm_bindgen_test]
 fn bad_options_are_errors_with_codes() {
-    assert_eq!(code_of(&flextell("http://flextell.example").err().unwrap()), "insecure_endpoint");
+    assert_eq!(
+        code_of(&flextell("http://flextell.example").err().unwrap()),
+        "insecure_endpoint"
+    );
     assert!(flextell("http://127.0.0.1:9").is_ok());
-    assert_eq!(code_of(&CodeFlowCore::new("flextell", "\"nope\"", false).err().unwrap()), "invalid_argument");
+    assert_eq!(
+        code_of(
+            &CodeFlowCore::new("flextell", "\"nope\"", false)
+                .err()
+                .unwrap()
+        ),
+        "invalid_argument"
+    );
     let secret = r#"{"clientId":"c","clientSecret":"s","redirectUri":"https://a.example/cb"}"#;
-    assert_eq!(code_of(&CodeFlowCore::new("flextell", secret, true).err().unwrap()), "secret_in_browser");
-    let err = CodeFlowCore::new("oauth2", r#"{"clientId":"x","redirectUri":"https://a.example/cb"}"#, false).err().unwrap();
+    assert_eq!(
+        code_of(&CodeFlowCore::new("flextell", secret, true).err().unwrap()),
+        "secret_in_browser"
+    );
+    let err = CodeFlowCore::new(
+        "oauth2",
+        r#"{"clientId":"x","redirectUri":"https://a.example/cb"}"#,
+        false,
+    )
+    .err()
+    .unwrap();
     assert!(err.contains("authorizationEndpoint"), "{err}");
-    assert_eq!(code_of(&PasswordCore::new("nobody", "null").err().unwrap()), "invalid_argument");
-    assert_eq!(code_of(&ApiKeyCore::new("flexie", r#"{"subdomain":"a.b/","apiKey":"k"}"#).err().unwrap()), "invalid_argument");
+    assert_eq!(
+        code_of(&PasswordCore::new("nobody", "null").err().unwrap()),
+        "invalid_argument"
+    );
+    assert_eq!(
+        code_of(
+            &ApiKeyCore::new("flexie", r#"{"subdomain":"a.b/","apiKey":"k"}"#)
+                .err()
+                .unwrap()
+        ),
+        "invalid_argument"
+    );
 }
 
 #[wasm_bindgen_test]
@@ -129,26 +241,54 @@ fn requests_and_answers_cross_as_json() {
     let req = p.exchange_request("the-code", "").unwrap();
     let req = parse(&req).unwrap();
     assert_eq!(req.get("method").and_then(Value::as_str), Some("POST"));
-    assert_eq!(req.get("url").and_then(Value::as_str), Some("https://sandbox.flextell.test/oauth/token"));
+    assert_eq!(
+        req.get("url").and_then(Value::as_str),
+        Some("https://sandbox.flextell.test/oauth/token")
+    );
     let body = r#"{"access_token":"at-secret","token_type":"Bearer","expires_in":"3600","refresh_token":"rt"}"#;
     let tokens = p.parse_token(200, "", body.into(), "", 1_000.0).unwrap();
     assert_eq!(token_set_deserialize(&tokens).unwrap(), tokens);
     assert!(tokens.contains(r#""expires_at":3601000"#), "{tokens}");
     let limited = p.parse_token(429, "7", String::new(), "", 0.0).unwrap_err();
-    assert!(limited.contains(r#""retryAfter":7"#) && code_of(&limited) == "rate_limited", "{limited}");
+    assert!(
+        limited.contains(r#""retryAfter":7"#) && code_of(&limited) == "rate_limited",
+        "{limited}"
+    );
     assert_eq!(code_of(&p.revoke_request("t").unwrap_err()), "unsupported");
-    let applied = p.authorization("https://sandbox.flextell.test/api/v1/users/me", "at-1").unwrap();
-    assert_eq!(applied, r#"{"url":null,"headers":[["authorization","Bearer at-1"]]}"#);
+    let applied = p
+        .authorization("https://sandbox.flextell.test/api/v1/users/me", "at-1")
+        .unwrap();
+    assert_eq!(
+        applied,
+        r#"{"url":null,"headers":[["authorization","Bearer at-1"]]}"#
+    );
 }
 
 #[wasm_bindgen_test]
 fn token_sets_and_helpers() {
-    let t = token_set_from_init(r#"{"accessToken":"at","refreshToken":"rt","expiresAt":1.5}"#).unwrap();
-    assert_eq!(t, r#"{"v":1,"access_token":"at","token_type":"Bearer","expires_at":2,"refresh_token":"rt","scope":null}"#);
-    assert_eq!(code_of(&token_set_deserialize("{}").unwrap_err()), "invalid_argument");
-    assert_eq!(code_of(&flowlu_api_error(r#"{"error":{"error_code":11}}"#)), "oauth_error");
+    let t =
+        token_set_from_init(r#"{"accessToken":"at","refreshToken":"rt","expiresAt":1.5}"#).unwrap();
+    assert_eq!(
+        t,
+        r#"{"v":1,"access_token":"at","token_type":"Bearer","expires_at":2,"refresh_token":"rt","scope":null}"#
+    );
+    assert_eq!(
+        code_of(&token_set_deserialize("{}").unwrap_err()),
+        "invalid_argument"
+    );
+    assert_eq!(
+        code_of(&flowlu_api_error(r#"{"error":{"error_code":11}}"#)),
+        "oauth_error"
+    );
     assert_eq!(flowlu_api_error(r#"{"response":{}}"#), "");
     let signer = HmacCore::new(r#"{"key":"k","encoding":"hex"}"#).unwrap();
     assert_eq!(signer.signature("GET", "https://h/x", 1.0, b"").len(), 64);
-    assert_eq!(code_of(&HmacCore::new(r#"{"key":"k","encoding":"base32"}"#).err().unwrap()), "invalid_argument");
+    assert_eq!(
+        code_of(
+            &HmacCore::new(r#"{"key":"k","encoding":"base32"}"#)
+                .err()
+                .unwrap()
+        ),
+        "invalid_argument"
+    );
 }

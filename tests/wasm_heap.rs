@@ -65,11 +65,17 @@ fn random_alloc_free_realloc() {
                 let ptr = unsafe { realloc(old.ptr, old.layout, size) };
                 assert!(!ptr.is_null() && ptr as usize % old.layout.align() == 0);
                 // SAFETY: the first `keep` bytes were copied.
-                assert!(unsafe { std::slice::from_raw_parts(ptr, keep) }.iter().all(|&b| b == old.fill));
+                assert!(unsafe { std::slice::from_raw_parts(ptr, keep) }
+                    .iter()
+                    .all(|&b| b == old.fill));
                 let layout = Layout::from_size_align(size, old.layout.align()).unwrap();
                 // SAFETY: `ptr` holds `size` bytes.
                 unsafe { ptr.write_bytes(round as u8, size) };
-                live[i] = Live { ptr, layout, fill: round as u8 };
+                live[i] = Live {
+                    ptr,
+                    layout,
+                    fill: round as u8,
+                };
             }
             _ => {
                 let layout = Layout::from_size_align(size, align).unwrap();
@@ -78,11 +84,18 @@ fn random_alloc_free_realloc() {
                 assert!(!ptr.is_null() && ptr as usize % align == 0);
                 // SAFETY: `ptr` holds `size` bytes.
                 unsafe { ptr.write_bytes(round as u8, size) };
-                live.push(Live { ptr, layout, fill: round as u8 });
+                live.push(Live {
+                    ptr,
+                    layout,
+                    fill: round as u8,
+                });
             }
         }
     }
-    let mut spans: Vec<(usize, usize)> = live.iter().map(|l| (l.ptr as usize, l.ptr as usize + l.layout.size())).collect();
+    let mut spans: Vec<(usize, usize)> = live
+        .iter()
+        .map(|l| (l.ptr as usize, l.ptr as usize + l.layout.size()))
+        .collect();
     spans.sort_unstable();
     assert!(spans.windows(2).all(|w| w[0].1 <= w[1].0), "no overlap");
     assert!(live.iter().all(|l| l.bytes().iter().all(|&b| b == l.fill)));

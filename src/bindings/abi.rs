@@ -4,12 +4,12 @@
 //! `CrmAuthError`. Strings are the cheapest values to cross the boundary and
 //! keep the wasm free of JS object plumbing.
 
-use crate::prelude::*;
 use crate::core::encode::{concat, decimal};
 use crate::core::error::{Error, ErrorCode, Result};
 use crate::core::json::{self, write_string, Value};
 use crate::core::request::HttpRequest;
 use crate::core::token::TokenSet;
+use crate::prelude::*;
 use crate::providers::code_flow::check_token;
 use crate::providers::credential::{Applied, Style};
 use crate::providers::tenant::{Host, Place};
@@ -31,7 +31,10 @@ pub fn error_json(err: &Error, provider: &str) -> String {
             write_string(&mut out, v);
         }
     }
-    for (key, value) in [("status", err.status.map(u64::from)), ("retryAfter", err.retry_after.map(|r| r as u64))] {
+    for (key, value) in [
+        ("status", err.status.map(u64::from)),
+        ("retryAfter", err.retry_after.map(|r| r as u64)),
+    ] {
         if let Some(v) = value {
             out.push_str(",\"");
             out.push_str(key);
@@ -149,14 +152,20 @@ impl<'a> Options<'a> {
     }
 
     fn get(&self, key: &str) -> Option<&Value<'a>> {
-        self.0.as_ref()?.get(key).filter(|v| !matches!(v, Value::Null))
+        self.0
+            .as_ref()?
+            .get(key)
+            .filter(|v| !matches!(v, Value::Null))
     }
 
     /// An optional string option.
     pub fn str(&self, key: &str) -> Result<Option<&str>> {
         match self.get(key) {
             None => Ok(None),
-            Some(v) => v.as_str().map(Some).ok_or_else(|| bad(key, "must be a string")),
+            Some(v) => v
+                .as_str()
+                .map(Some)
+                .ok_or_else(|| bad(key, "must be a string")),
         }
     }
 
@@ -181,7 +190,11 @@ impl<'a> Options<'a> {
             Some(key) => self.str(key)?,
             None => None,
         };
-        Ok(Place { tenant, origin: self.str("origin")?, api_base: self.str("apiBase")? })
+        Ok(Place {
+            tenant,
+            origin: self.str("origin")?,
+            api_base: self.str("apiBase")?,
+        })
     }
 
     /// An optional boolean option.
@@ -197,7 +210,11 @@ impl<'a> Options<'a> {
     pub fn number(&self, key: &str) -> Result<Option<f64>> {
         match self.get(key) {
             None => Ok(None),
-            Some(v) => v.as_f64().filter(|n| n.is_finite() && *n >= 0.0).map(Some).ok_or_else(|| bad(key, "must be a non-negative number")),
+            Some(v) => v
+                .as_f64()
+                .filter(|n| n.is_finite() && *n >= 0.0)
+                .map(Some)
+                .ok_or_else(|| bad(key, "must be a non-negative number")),
         }
     }
 
@@ -210,7 +227,11 @@ impl<'a> Options<'a> {
                 // A plain loop: `collect::<Result<Vec<_>>>` monomorphizes a
                 // GenericShunt per call shape.
                 for item in items {
-                    out.push(item.as_str().ok_or_else(|| bad(key, "must be an array of strings"))?.to_owned());
+                    out.push(
+                        item.as_str()
+                            .ok_or_else(|| bad(key, "must be an array of strings"))?
+                            .to_owned(),
+                    );
                 }
             }
             Some(_) => return Err(bad(key, "must be an array of strings")),
@@ -225,7 +246,9 @@ impl<'a> Options<'a> {
             None => {}
             Some(Value::Object(members)) => {
                 for (k, v) in members {
-                    let v = v.as_str().ok_or_else(|| bad(key, "must be an object of strings"))?;
+                    let v = v
+                        .as_str()
+                        .ok_or_else(|| bad(key, "must be an object of strings"))?;
                     out.push((String::from(k.as_ref()), v.to_owned()));
                 }
             }
@@ -238,7 +261,12 @@ impl<'a> Options<'a> {
 /// The `authorization` export of the token flows: where `access_token`
 /// goes on a request to `url` (JSON), after the header-value check (the
 /// token may come from any object, not only a checked TokenSet).
-pub fn authorization(provider: &str, style: &Style, url: &str, access_token: &str) -> core::result::Result<String, String> {
+pub fn authorization(
+    provider: &str,
+    style: &Style,
+    url: &str,
+    access_token: &str,
+) -> core::result::Result<String, String> {
     run(provider, || {
         check_token(access_token, "accessToken")?;
         Ok(applied_json(&style.apply(access_token, url)))

@@ -33,13 +33,19 @@ fn build(provider: &str, o: &Options, registration: Registration) -> Result<Code
             })
         }
     };
-    let placement = if provider == flexie::NAME { flexie::token_placement(o.str("tokenPlacement")?) } else { Ok(Placement::Bearer) };
+    let placement = if provider == flexie::NAME {
+        flexie::token_placement(o.str("tokenPlacement")?)
+    } else {
+        Ok(Placement::Bearer)
+    };
     hosted.code_flow(o.place(&hosted.host)?, placement, registration)
 }
 
 /// Provider names this class serves.
 fn provider_name(provider: &str) -> Option<&'static str> {
-    [flextell::NAME, flexie::NAME, agilecrm::NAME, oauth2::NAME].into_iter().find(|n| *n == provider)
+    [flextell::NAME, flexie::NAME, agilecrm::NAME, oauth2::NAME]
+        .into_iter()
+        .find(|n| *n == provider)
 }
 
 /// Refuses a client secret in a browser page unless the caller opted in.
@@ -56,16 +62,27 @@ pub fn guard_secret(o: &Options, secret: Option<&str>, in_browser: bool) -> Resu
 
 /// An HTTP answer as the JS layer hands it over.
 pub fn response(status: u16, retry_after: &str, body: String) -> HttpResponse {
-    HttpResponse { status, retry_after: (!retry_after.is_empty()).then(|| retry_after.to_owned()), body }
+    HttpResponse {
+        status,
+        retry_after: (!retry_after.is_empty()).then(|| retry_after.to_owned()),
+        body,
+    }
 }
 
 /// `passwordRequest`'s request; generic OAuth 2.0 servers only.
 fn password_grant(flow: &CodeFlow, options: &str) -> Result<HttpRequest> {
     if flow.provider != oauth2::NAME {
-        return Err(Error::new(ErrorCode::Unsupported, "this provider has no password grant"));
+        return Err(Error::new(
+            ErrorCode::Unsupported,
+            "this provider has no password grant",
+        ));
     }
     let o = Options::parse(options, "login options", false)?;
-    flow.password_request(o.required("username")?, o.required("password")?, &o.strings("scopes")?)
+    flow.password_request(
+        o.required("username")?,
+        o.required("password")?,
+        &o.strings("scopes")?,
+    )
 }
 
 /// One provider's authorization-code flow.
@@ -80,7 +97,11 @@ impl CodeFlowCore {
     /// `options`: the constructor options as JSON; `in_browser`: whether
     /// this runs in a page (for the client-secret guard).
     #[wasm_bindgen(constructor)]
-    pub fn new(provider: &str, options: &str, in_browser: bool) -> core::result::Result<CodeFlowCore, String> {
+    pub fn new(
+        provider: &str,
+        options: &str,
+        in_browser: bool,
+    ) -> core::result::Result<CodeFlowCore, String> {
         let name = provider_name(provider).unwrap_or("crm-auth");
         run(name, || {
             if provider_name(provider).is_none() {
@@ -97,7 +118,9 @@ impl CodeFlowCore {
                 issuer: o.str("issuer")?,
                 scopes: &scopes,
             };
-            Ok(CodeFlowCore { flow: build(name, &o, registration)? })
+            Ok(CodeFlowCore {
+                flow: build(name, &o, registration)?,
+            })
         })
     }
 
@@ -106,7 +129,11 @@ impl CodeFlowCore {
     pub fn authorization_request(&self, options: &str) -> core::result::Result<String, String> {
         run(self.flow.provider, || {
             let o = Options::parse(options, "createAuthorizationRequest options", true)?;
-            let req = self.flow.authorization_request(&o.strings("scopes")?, o.bool("pkce")?.unwrap_or(true), &o.record("params")?)?;
+            let req = self.flow.authorization_request(
+                &o.strings("scopes")?,
+                o.bool("pkce")?.unwrap_or(true),
+                &o.record("params")?,
+            )?;
             let verifier = req.code_verifier.as_ref().map_or("", Secret::expose);
             Ok(concat(&[&req.url, "\n", &req.state, "\n", verifier]))
         })
@@ -129,7 +156,10 @@ impl CodeFlowCore {
     #[wasm_bindgen(js_name = parseCallbackAt)]
     pub fn parse_callback_at(&self, url_len: usize, state_len: usize) -> bool {
         with_input(url_len + state_len, |input| {
-            let (url, state) = (input.get(..url_len).unwrap_or_default(), input.get(url_len..).unwrap_or_default());
+            let (url, state) = (
+                input.get(..url_len).unwrap_or_default(),
+                input.get(url_len..).unwrap_or_default(),
+            );
             match self.flow.callback_code(url, state) {
                 Ok(Cow::Borrowed(code)) => write_span(input, code),
                 Ok(Cow::Owned(decoded)) => {
@@ -143,9 +173,16 @@ impl CodeFlowCore {
 
     /// The code-exchange request (JSON); `verifier` empty when none.
     #[wasm_bindgen(js_name = exchangeRequest)]
-    pub fn exchange_request(&self, code: &str, verifier: &str) -> core::result::Result<String, String> {
+    pub fn exchange_request(
+        &self,
+        code: &str,
+        verifier: &str,
+    ) -> core::result::Result<String, String> {
         let verifier = (!verifier.is_empty()).then_some(verifier);
-        requested(self.flow.provider, self.flow.exchange_request(code, verifier))
+        requested(
+            self.flow.provider,
+            self.flow.exchange_request(code, verifier),
+        )
     }
 
     /// The refresh request (JSON).
@@ -169,7 +206,14 @@ impl CodeFlowCore {
     /// Parses a token answer into a serialized token set; with a non-empty
     /// `old_refresh`, a missing refresh token keeps the old one.
     #[wasm_bindgen(js_name = parseToken)]
-    pub fn parse_token(&self, status: u16, retry_after: &str, body: String, old_refresh: &str, now_ms: f64) -> core::result::Result<String, String> {
+    pub fn parse_token(
+        &self,
+        status: u16,
+        retry_after: &str,
+        body: String,
+        old_refresh: &str,
+        now_ms: f64,
+    ) -> core::result::Result<String, String> {
         let resp = response(status, retry_after, body);
         let parsed = if old_refresh.is_empty() {
             parse_token_response(&resp, now_ms)
@@ -186,19 +230,37 @@ impl CodeFlowCore {
     pub fn parse_token_at(&self, status: u16, len: usize, now_ms: f64) -> bool {
         with_input(len, |body| {
             let value = json_object(body);
-            token_fields(status, None, now_ms, value.as_ref()).is_ok_and(|fields| write_token_spans(body, &fields))
+            token_fields(status, None, now_ms, value.as_ref())
+                .is_ok_and(|fields| write_token_spans(body, &fields))
         })
     }
 
     /// Checks a revocation answer.
     #[wasm_bindgen(js_name = parseRevoke)]
-    pub fn parse_revoke(&self, status: u16, retry_after: &str, body: String, now_ms: f64) -> core::result::Result<(), String> {
-        run(self.flow.provider, || parse_revoke_response(&response(status, retry_after, body), now_ms))
+    pub fn parse_revoke(
+        &self,
+        status: u16,
+        retry_after: &str,
+        body: String,
+        now_ms: f64,
+    ) -> core::result::Result<(), String> {
+        run(self.flow.provider, || {
+            parse_revoke_response(&response(status, retry_after, body), now_ms)
+        })
     }
 
     /// Where the access token goes on a request to `url` (JSON).
-    pub fn authorization(&self, url: &str, access_token: &str) -> core::result::Result<String, String> {
-        authorization(self.flow.provider, &self.flow.token_style, url, access_token)
+    pub fn authorization(
+        &self,
+        url: &str,
+        access_token: &str,
+    ) -> core::result::Result<String, String> {
+        authorization(
+            self.flow.provider,
+            &self.flow.token_style,
+            url,
+            access_token,
+        )
     }
 
     /// Base URL of the provider's API, when known.

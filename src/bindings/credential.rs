@@ -37,7 +37,11 @@ impl ApiKeyCore {
             .into_iter()
             .find(|n| *n == provider)
             .unwrap_or("crm-auth");
-        run(name, || Ok(ApiKeyCore { inner: build(provider, &Options::parse(options, "apiKey options", false)?)? }))
+        run(name, || {
+            Ok(ApiKeyCore {
+                inner: build(provider, &Options::parse(options, "apiKey options", false)?)?,
+            })
+        })
     }
 
     /// Where the key goes on a request to `url` (JSON).

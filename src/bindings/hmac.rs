@@ -40,7 +40,12 @@ fn config(options: &str) -> Result<HmacConfig> {
     c.encoding = match o.str("encoding")? {
         None | Some("base64") => Encoding::Base64,
         Some("hex") => Encoding::Hex,
-        Some(_) => return Err(Error::new(ErrorCode::InvalidArgument, "encoding must be \"base64\" or \"hex\"")),
+        Some(_) => {
+            return Err(Error::new(
+                ErrorCode::InvalidArgument,
+                "encoding must be \"base64\" or \"hex\"",
+            ))
+        }
     };
     Ok(c)
 }
@@ -56,13 +61,18 @@ impl HmacCore {
     /// `options` as JSON; throws `invalid_argument` on a bad recipe.
     #[wasm_bindgen(constructor)]
     pub fn new(options: &str) -> core::result::Result<HmacCore, String> {
-        run(NAME, || Ok(HmacCore { config: config(options)? }))
+        run(NAME, || {
+            Ok(HmacCore {
+                config: config(options)?,
+            })
+        })
     }
 
     /// The exact string that is signed.
     #[wasm_bindgen(js_name = canonicalString)]
     pub fn canonical_string(&self, method: &str, url: &str, timestamp: f64, body: &[u8]) -> String {
-        self.config.canonical_string(method, url, timestamp as u64, body)
+        self.config
+            .canonical_string(method, url, timestamp as u64, body)
     }
 
     /// The encoded signature (without prefix).
@@ -73,7 +83,10 @@ impl HmacCore {
     /// The headers to set, as JSON `[[name, value]…]`.
     pub fn headers(&self, method: &str, url: &str, timestamp: f64, body: &[u8]) -> String {
         let mut out = String::new();
-        pairs(&mut out, &self.config.headers(method, url, timestamp as u64, body));
+        pairs(
+            &mut out,
+            &self.config.headers(method, url, timestamp as u64, body),
+        );
         out
     }
 

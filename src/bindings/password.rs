@@ -48,8 +48,15 @@ impl PasswordCore {
     /// `provider`: `"flowlu"` or `"virtuous"`; `options` as JSON (may be null).
     #[wasm_bindgen(constructor)]
     pub fn new(provider: &str, options: &str) -> core::result::Result<PasswordCore, String> {
-        let name = [flowlu::NAME, virtuous::NAME].into_iter().find(|n| *n == provider).unwrap_or("crm-auth");
-        run(name, || Ok(PasswordCore { flow: build(provider, &Options::parse(options, "options", true)?)? }))
+        let name = [flowlu::NAME, virtuous::NAME]
+            .into_iter()
+            .find(|n| *n == provider)
+            .unwrap_or("crm-auth");
+        run(name, || {
+            Ok(PasswordCore {
+                flow: build(provider, &Options::parse(options, "options", true)?)?,
+            })
+        })
     }
 
     /// The login request (JSON) from `{username, password, otp?}` as JSON.
@@ -67,14 +74,34 @@ impl PasswordCore {
     /// Parses a token answer (provider quirks included) into a serialized
     /// token set.
     #[wasm_bindgen(js_name = parseToken)]
-    pub fn parse_token(&self, status: u16, retry_after: &str, body: String, old_refresh: &str, now_ms: f64) -> core::result::Result<String, String> {
+    pub fn parse_token(
+        &self,
+        status: u16,
+        retry_after: &str,
+        body: String,
+        old_refresh: &str,
+        now_ms: f64,
+    ) -> core::result::Result<String, String> {
         let old = (!old_refresh.is_empty()).then_some(old_refresh);
-        tokens(self.flow.provider, self.flow.parse(&response(status, retry_after, body), old, now_ms))
+        tokens(
+            self.flow.provider,
+            self.flow
+                .parse(&response(status, retry_after, body), old, now_ms),
+        )
     }
 
     /// Where the access token goes on a request to `url` (JSON).
-    pub fn authorization(&self, url: &str, access_token: &str) -> core::result::Result<String, String> {
-        authorization(self.flow.provider, &self.flow.token_style, url, access_token)
+    pub fn authorization(
+        &self,
+        url: &str,
+        access_token: &str,
+    ) -> core::result::Result<String, String> {
+        authorization(
+            self.flow.provider,
+            &self.flow.token_style,
+            url,
+            access_token,
+        )
     }
 
     /// Base URL of the provider's API, when known.

@@ -23,10 +23,13 @@ struct Shared {
     spans: UnsafeCell<[f64; SPAN_SLOTS]>,
 }
 
-// wasm32-unknown-unknown runs one thread, and no export re-enters another.
+// SAFETY: wasm32-unknown-unknown runs one thread, and no export re-enters another.
 unsafe impl Sync for Shared {}
 
-static SHARED: Shared = Shared { input: UnsafeCell::new(Vec::new()), spans: UnsafeCell::new([0.0; SPAN_SLOTS]) };
+static SHARED: Shared = Shared {
+    input: UnsafeCell::new(Vec::new()),
+    spans: UnsafeCell::new([0.0; SPAN_SLOTS]),
+};
 
 /// Inputs larger than this are not kept between calls.
 const KEEP_BYTES: usize = 64 * 1024;
@@ -112,14 +115,18 @@ pub fn write_token_spans(input: &str, fields: &TokenFields) -> bool {
     let expires = fields.expires_at.unwrap_or(f64::NAN);
     // SAFETY: as in `input_buffer`.
     let spans = unsafe { &mut *SHARED.spans.get() };
-    *spans = [access.0, access.1, kind.0, kind.1, refresh.0, refresh.1, scope.0, scope.1, expires];
+    *spans = [
+        access.0, access.1, kind.0, kind.1, refresh.0, refresh.1, scope.0, scope.1, expires,
+    ];
     true
 }
 
 /// Records where `part` (the callback's code) sits in `input`, as the first
 /// span; false when it is not a slice of it (it was decoded).
 pub fn write_span(input: &str, part: &str) -> bool {
-    let Some((start, end)) = span_of(input, part) else { return false };
+    let Some((start, end)) = span_of(input, part) else {
+        return false;
+    };
     // SAFETY: as in `input_buffer`.
     let spans = unsafe { &mut *SHARED.spans.get() };
     spans[0] = start;

@@ -6,10 +6,10 @@ use wasm_bindgen::prelude::*;
 
 use super::abi::{tokens, Options};
 use super::spans::{with_input, write_token_spans};
-use crate::core::json;
-use crate::core::secret::Secret;
 use crate::core::error::{Error, ErrorCode};
+use crate::core::json;
 use crate::core::request::check_header_value;
+use crate::core::secret::Secret;
 use crate::core::token::{epoch_ms, is_bearer, stored_fields, TokenSet};
 
 const LIBRARY: &str = "crm-auth";
@@ -27,7 +27,10 @@ pub fn token_set_deserialize(stored: &str) -> Result<String, String> {
 pub fn token_set_deserialize_at(len: usize) -> bool {
     with_input(len, |stored| {
         let value = json::parse(stored);
-        value.as_ref().and_then(stored_fields).is_some_and(|fields| write_token_spans(stored, &fields))
+        value
+            .as_ref()
+            .and_then(stored_fields)
+            .is_some_and(|fields| write_token_spans(stored, &fields))
     })
 }
 
@@ -50,7 +53,10 @@ fn from_init(init: &str) -> crate::core::error::Result<TokenSet> {
     }
     let token_type = o.str("tokenType")?.unwrap_or("Bearer");
     if !is_bearer(token_type) {
-        return Err(Error::new(ErrorCode::InvalidArgument, "tokenType must be \"Bearer\""));
+        return Err(Error::new(
+            ErrorCode::InvalidArgument,
+            "tokenType must be \"Bearer\"",
+        ));
     }
     Ok(TokenSet {
         access_token: Secret::from(access_token),

@@ -64,7 +64,11 @@ pub fn parse_callback(
     expected_state: &str,
     expected_issuer: Option<&str>,
 ) -> Result<Callback> {
-    let code = callback_code(url, expected_state, expected_issuer.map_or(Issuer::Any, Issuer::Exact))?;
+    let code = callback_code(
+        url,
+        expected_state,
+        expected_issuer.map_or(Issuer::Any, Issuer::Exact),
+    )?;
     Ok(Callback {
         code: Secret::new(code.into_owned()),
         state: expected_state.to_owned(),
@@ -73,7 +77,11 @@ pub fn parse_callback(
 
 /// [`parse_callback`]'s checks, returning only the code: borrowed from `url`
 /// when it needed no decoding (so the JS layer can slice its own string).
-pub fn callback_code<'a>(url: &'a str, expected_state: &str, issuer: Issuer) -> Result<Cow<'a, str>> {
+pub fn callback_code<'a>(
+    url: &'a str,
+    expected_state: &str,
+    issuer: Issuer,
+) -> Result<Cow<'a, str>> {
     let (before_fragment, fragment) = match split_byte(url, b"#") {
         Some((before, fragment)) => (before, Some(fragment)),
         None => (url, None),
@@ -89,7 +97,8 @@ pub fn callback_code<'a>(url: &'a str, expected_state: &str, issuer: Issuer) -> 
         Ok::<_, Error>(pairs)
     };
     let mut params = parse(query)?;
-    let has_result = |p: &[(Cow<str>, Cow<str>)]| p.iter().any(|(k, _)| k == "code" || k == "error");
+    let has_result =
+        |p: &[(Cow<str>, Cow<str>)]| p.iter().any(|(k, _)| k == "code" || k == "error");
     if let Some(fragment) = fragment.filter(|_| !has_result(&params)) {
         params = parse(fragment)?;
     }

@@ -73,9 +73,16 @@ pub(crate) const fn byte_below(word: u64, n: u8) -> bool {
 /// The index of the first byte for which `stops` holds (or the length),
 /// stepping eight bytes at a time past words `may_stop` rules out: the hot
 /// scans (callback URLs, JSON strings) run ~8× fewer iterations.
-pub(crate) fn scan(bytes: &[u8], may_stop: impl Fn(u64) -> bool, stops: impl Fn(u8) -> bool) -> usize {
+pub(crate) fn scan(
+    bytes: &[u8],
+    may_stop: impl Fn(u64) -> bool,
+    stops: impl Fn(u8) -> bool,
+) -> usize {
     let mut i = 0;
-    while let Some(word) = bytes.get(i..i + 8).and_then(|w| <[u8; 8]>::try_from(w).ok()) {
+    while let Some(word) = bytes
+        .get(i..i + 8)
+        .and_then(|w| <[u8; 8]>::try_from(w).ok())
+    {
         if may_stop(u64::from_le_bytes(word)) {
             break;
         }
@@ -213,16 +220,20 @@ pub fn append_query(url: &str, pairs: &[(&str, &str)]) -> String {
 /// `+` is space, invalid `%` escapes kept literally. `None` when a decoded
 /// name or value is not UTF-8.
 pub fn parse_form(s: &str) -> Option<Vec<(String, String)>> {
-    form_pairs(s).map(|pair| pair.map(|(k, v)| (k.into_owned(), v.into_owned()))).collect()
+    form_pairs(s)
+        .map(|pair| pair.map(|(k, v)| (k.into_owned(), v.into_owned())))
+        .collect()
 }
 
 /// The pairs of [`parse_form`], borrowed from `s` where nothing needed
 /// decoding (the usual case: no allocation); `None` for an undecodable pair.
 pub fn form_pairs(s: &str) -> impl Iterator<Item = Option<(Cow<'_, str>, Cow<'_, str>)>> {
-    split_bytes(s, b"&").filter(|piece| !piece.is_empty()).map(|piece| {
-        let (key, value) = split_byte(piece, b"=").unwrap_or((piece, ""));
-        Some((percent_decode(key)?, percent_decode(value)?))
-    })
+    split_bytes(s, b"&")
+        .filter(|piece| !piece.is_empty())
+        .map(|piece| {
+            let (key, value) = split_byte(piece, b"=").unwrap_or((piece, ""));
+            Some((percent_decode(key)?, percent_decode(value)?))
+        })
 }
 
 fn percent_decode(s: &str) -> Option<Cow<'_, str>> {
@@ -344,20 +355,32 @@ mod tests {
             x ^= x >> 7;
             x ^= x << 17;
             // Mostly bytes near the interesting values.
-            let bytes = x.to_le_bytes().map(|b| if b & 1 == 0 { b } else { b & 0x3f });
+            let bytes = x
+                .to_le_bytes()
+                .map(|b| if b & 1 == 0 { b } else { b & 0x3f });
             let word = u64::from_le_bytes(bytes);
             assert_eq!(zero_byte(word), bytes.contains(&0), "{word:x}");
-            assert_eq!(byte_below(word, 0x20), bytes.iter().any(|&b| b < 0x20), "{word:x}");
+            assert_eq!(
+                byte_below(word, 0x20),
+                bytes.iter().any(|&b| b < 0x20),
+                "{word:x}"
+            );
         }
     }
 
     #[test]
     fn find_one_agrees_with_position() {
-        let text: Vec<u8> = (0..200u32).map(|i| b"ab#?&=\x80\xff"[(i * 7 % 8) as usize]).collect();
+        let text: Vec<u8> = (0..200u32)
+            .map(|i| b"ab#?&=\x80\xff"[(i * 7 % 8) as usize])
+            .collect();
         for len in 0..text.len() {
             for c in [b'a', b'#', b'?', b'&', b'=', 0x80, 0xff, b'z'] {
                 let hay = &text[..len];
-                assert_eq!(find_one(hay, c), hay.iter().position(|&b| b == c), "len {len} c {c}");
+                assert_eq!(
+                    find_one(hay, c),
+                    hay.iter().position(|&b| b == c),
+                    "len {len} c {c}"
+                );
             }
         }
     }

@@ -1,9 +1,9 @@
 //! Endpoint URL checks: `https://` everywhere, `http://` only on loopback,
 //! and origin handling for the per-provider `origin` override.
 
-use crate::prelude::*;
 use super::encode::{concat, find_byte, head, parse_decimal, split_bytes};
 use super::error::{Error, ErrorCode, Result};
+use crate::prelude::*;
 
 /// The pieces of an absolute `http(s)://` URL that the checks need.
 struct Url<'a> {
@@ -30,7 +30,8 @@ impl<'a> Url<'a> {
         if url.chars().any(|c| c.is_whitespace() || c.is_control()) {
             return Err(invalid("URL contains whitespace or control characters"));
         }
-        let (scheme, after) = split_scheme(url).ok_or_else(|| invalid("URL must be absolute (https://…)"))?;
+        let (scheme, after) =
+            split_scheme(url).ok_or_else(|| invalid("URL must be absolute (https://…)"))?;
         let https = if scheme.eq_ignore_ascii_case("https") {
             true
         } else if scheme.eq_ignore_ascii_case("http") {
@@ -151,17 +152,26 @@ pub fn origin_of(url: &str) -> Result<String> {
 /// One trailing `/` is tolerated; `.`/`..` or empty segments, `%`, `\`, a
 /// query or a fragment are refused, so no spelling can reach another path.
 pub fn issuer_of_endpoint(iss: &str, endpoint: &str) -> bool {
-    let (Ok(server), Ok(origin)) = (Url::parse(endpoint), origin_of(endpoint)) else { return false };
-    let Some(path) = iss.strip_prefix(origin.as_str()) else { return false };
+    let (Ok(server), Ok(origin)) = (Url::parse(endpoint), origin_of(endpoint)) else {
+        return false;
+    };
+    let Some(path) = iss.strip_prefix(origin.as_str()) else {
+        return false;
+    };
     if !(path.is_empty() || path.starts_with("/")) || find_byte(path, b"?#%\\").is_some() {
         return false;
     }
     let path = path.strip_suffix("/").unwrap_or(path);
-    if split_bytes(path, b"/").skip(1).any(|segment| matches!(segment, "" | "." | "..")) {
+    if split_bytes(path, b"/")
+        .skip(1)
+        .any(|segment| matches!(segment, "" | "." | ".."))
+    {
         return false;
     }
     let endpoint_path = head(server.rest, b"?#");
-    endpoint_path.strip_prefix(path).is_some_and(|after| after.is_empty() || after.starts_with("/"))
+    endpoint_path
+        .strip_prefix(path)
+        .is_some_and(|after| after.is_empty() || after.starts_with("/"))
 }
 
 /// `origin` (optionally ending in `/`, nothing else after the host) joined

@@ -9,10 +9,10 @@
 use crate::prelude::*;
 
 use super::encode::{base64, concat, decimal, find_byte, head};
-use super::sha256::{sha256, Sha256};
 use super::endpoint::split_scheme;
 use super::error::{Error, ErrorCode, Result};
 use super::secret::Secret;
+use super::sha256::{sha256, Sha256};
 
 const BLOCK: usize = 64;
 
@@ -85,12 +85,16 @@ impl Encoding {
     pub fn encode(self, bytes: &[u8]) -> String {
         match self {
             Encoding::Base64 => base64(bytes),
-            Encoding::Hex => bytes.iter().fold(String::with_capacity(bytes.len() * 2), |mut s, b| {
-                const HEX: &[u8; 16] = b"0123456789abcdef";
-                s.push(char::from(HEX[usize::from(b >> 4)]));
-                s.push(char::from(HEX[usize::from(b & 15)]));
-                s
-            }),
+            Encoding::Hex => {
+                bytes
+                    .iter()
+                    .fold(String::with_capacity(bytes.len() * 2), |mut s, b| {
+                        const HEX: &[u8; 16] = b"0123456789abcdef";
+                        s.push(char::from(HEX[usize::from(b >> 4)]));
+                        s.push(char::from(HEX[usize::from(b & 15)]));
+                        s
+                    })
+            }
         }
     }
 }
@@ -125,7 +129,10 @@ impl HmacConfig {
     /// A signer with the documented defaults.
     pub fn new(key: Secret) -> Result<Self> {
         if key.expose().is_empty() {
-            return Err(Error::new(ErrorCode::InvalidArgument, "key must not be empty"));
+            return Err(Error::new(
+                ErrorCode::InvalidArgument,
+                "key must not be empty",
+            ));
         }
         Ok(HmacConfig {
             key,
@@ -162,12 +169,24 @@ impl HmacConfig {
     /// The signature of a request, encoded (without the prefix).
     pub fn signature(&self, method: &str, url: &str, timestamp: u64, body: &[u8]) -> String {
         let canonical = self.canonical_string(method, url, timestamp, body);
-        self.encoding.encode(&hmac_sha256(self.key.expose().as_bytes(), canonical.as_bytes()))
+        self.encoding.encode(&hmac_sha256(
+            self.key.expose().as_bytes(),
+            canonical.as_bytes(),
+        ))
     }
 
     /// The headers to add to a request.
-    pub fn headers(&self, method: &str, url: &str, timestamp: u64, body: &[u8]) -> Vec<(&str, String)> {
-        let signature = concat(&[&self.signature_prefix, &self.signature(method, url, timestamp, body)]);
+    pub fn headers(
+        &self,
+        method: &str,
+        url: &str,
+        timestamp: u64,
+        body: &[u8],
+    ) -> Vec<(&str, String)> {
+        let signature = concat(&[
+            &self.signature_prefix,
+            &self.signature(method, url, timestamp, body),
+        ]);
         let mut headers = vec![(self.timestamp_header.as_str(), decimal(timestamp))];
         if let Some(id) = &self.key_id {
             headers.push((self.key_id_header.as_str(), id.clone()));
@@ -212,7 +231,10 @@ mod tests {
         );
         // Test case 6: a key longer than the block is hashed first.
         assert_eq!(
-            hex(&hmac_sha256(&[0xaa; 131], b"Test Using Larger Than Block-Size Key - Hash Key First")),
+            hex(&hmac_sha256(
+                &[0xaa; 131],
+                b"Test Using Larger Than Block-Size Key - Hash Key First"
+            )),
             "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54"
         );
     }
@@ -221,7 +243,12 @@ mod tests {
     fn canonical_string_defaults() {
         let c = HmacConfig::new(Secret::new("k")).unwrap();
         assert_eq!(
-            c.canonical_string("post", "https://api.example/api/Contact?x=1#f", 1_700_000_000, b""),
+            c.canonical_string(
+                "post",
+                "https://api.example/api/Contact?x=1#f",
+                1_700_000_000,
+                b""
+            ),
             "POST\n/api/Contact?x=1\n1700000000\n47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU="
         );
         let headers = c.headers("GET", "https://api.example", 1, b"");
@@ -243,7 +270,10 @@ mod tests {
         c.parts = vec![Part::Timestamp, Part::Method];
         c.separator = "|".into();
         c.encoding = Encoding::Hex;
-        assert_eq!(c.canonical_string("get", "https://h/x", 5, b"body"), "5|GET");
+        assert_eq!(
+            c.canonical_string("get", "https://h/x", 5, b"body"),
+            "5|GET"
+        );
         assert_eq!(c.signature("get", "https://h/x", 5, b"").len(), 64);
         assert!(Part::parse("nonce").is_err());
         assert!(HmacConfig::new(Secret::new("")).is_err());

@@ -3,8 +3,8 @@
 //! unless they contain escapes: token answers then parse with a handful of
 //! allocations instead of one per string.
 
-use crate::prelude::*;
 use super::encode::{byte_below, scan, splat, zero_byte};
+use crate::prelude::*;
 use alloc::borrow::Cow;
 
 /// A parsed JSON value. Objects keep their members in order, duplicates included.
@@ -249,12 +249,19 @@ impl<'a> Parser<'a> {
             // The hot loop of token parsing: eight bytes per step.
             self.pos += scan(
                 self.src.as_bytes().get(start..)?,
-                |w| zero_byte(w ^ splat(b'"')) || zero_byte(w ^ splat(b'\\')) || byte_below(w, 0x20),
+                |w| {
+                    zero_byte(w ^ splat(b'"')) || zero_byte(w ^ splat(b'\\')) || byte_below(w, 0x20)
+                },
                 |b| b == b'"' || b == b'\\' || b < 0x20,
             );
             let run = self.src.get(start..self.pos)?;
             match self.bump()? {
-                b'"' => return Some(out.map_or(Cow::Borrowed(run), |mut o| { o.push_str(run); Cow::Owned(o) })),
+                b'"' => {
+                    return Some(out.map_or(Cow::Borrowed(run), |mut o| {
+                        o.push_str(run);
+                        Cow::Owned(o)
+                    }))
+                }
                 b'\\' => {
                     let o = out.get_or_insert_with(String::new);
                     o.push_str(run);
@@ -378,11 +385,22 @@ mod tests {
 
     #[test]
     fn number_values() {
-        for (text, want) in [("0", 0.0), ("-0", -0.0), ("3600", 3600.0), ("3600.5", 3600.5), ("1e3", 1000.0), ("2.5E-1", 0.25),
-            ("9007199254740991", 9_007_199_254_740_991.0), ("1700000001500", 1_700_000_001_500.0), ("0.1", 0.1)] {
+        for (text, want) in [
+            ("0", 0.0),
+            ("-0", -0.0),
+            ("3600", 3600.0),
+            ("3600.5", 3600.5),
+            ("1e3", 1000.0),
+            ("2.5E-1", 0.25),
+            ("9007199254740991", 9_007_199_254_740_991.0),
+            ("1700000001500", 1_700_000_001_500.0),
+            ("0.1", 0.1),
+        ] {
             assert_eq!(number_value(text), Some(want), "{text}");
         }
-        for bad in ["", "-", "01", "1.", ".5", "+1", "1e", "1e+", "inf", "NaN", "0x10", "1 ", "3600.0.0"] {
+        for bad in [
+            "", "-", "01", "1.", ".5", "+1", "1e", "1e+", "inf", "NaN", "0x10", "1 ", "3600.0.0",
+        ] {
             assert_eq!(number_value(bad), None, "{bad}");
         }
         assert_eq!(number_value("1e400"), Some(f64::INFINITY));

@@ -1,11 +1,11 @@
 //! PKCE with S256 (RFC 7636).
 
-use crate::prelude::*;
 use super::encode::base64url;
 use super::error::Result;
 use super::random;
 use super::secret::Secret;
 use super::sha256::sha256;
+use crate::prelude::*;
 
 /// A fresh verifier and its S256 challenge.
 #[derive(Clone, Debug, PartialEq)]

@@ -14,7 +14,10 @@ mod source {
     use wasm_bindgen::prelude::wasm_bindgen;
 
     #[cfg_attr(feature = "shipped", wasm_bindgen(raw_module = "./random.js"))]
-    #[cfg_attr(not(feature = "shipped"), wasm_bindgen(module = "/pkg-template/random.js"))]
+    #[cfg_attr(
+        not(feature = "shipped"),
+        wasm_bindgen(module = "/pkg-template/random.js")
+    )]
     extern "C" {
         /// Fills `buf` from the package's source; false when there is none.
         #[wasm_bindgen(js_name = fillRandom)]
@@ -49,7 +52,10 @@ unsafe impl Sync for Locked {}
 
 static POOL: Locked = Locked {
     busy: AtomicBool::new(false),
-    pool: UnsafeCell::new(Pool { bytes: [0; POOL_SIZE], used: POOL_SIZE }),
+    pool: UnsafeCell::new(Pool {
+        bytes: [0; POOL_SIZE],
+        used: POOL_SIZE,
+    }),
 };
 
 fn with_pool<R>(f: impl FnOnce(&mut Pool) -> R) -> R {
@@ -68,7 +74,10 @@ impl Pool {
         while !out.is_empty() {
             if self.used >= POOL_SIZE {
                 if !source::fill(&mut self.bytes) {
-                    return Err(Error::new(ErrorCode::Unsupported, "no secure random source"));
+                    return Err(Error::new(
+                        ErrorCode::Unsupported,
+                        "no secure random source",
+                    ));
                 }
                 self.used = 0;
             }

@@ -1,11 +1,11 @@
 //! Token-endpoint requests and responses as plain data: the core builds them,
 //! the `http` module sends them.
 
-use crate::prelude::*;
 use super::encode::{client_basic_auth, concat, form_encode};
 use super::error::{Error, ErrorCode, Result};
 use super::secret::Secret;
 use super::token::response_error;
+use crate::prelude::*;
 use core::fmt;
 
 /// An HTTP request to execute.
@@ -74,7 +74,10 @@ pub fn check_header_value(value: &str, what: &str) -> Result<()> {
     }
     Err(Error::new(
         ErrorCode::InvalidArgument,
-        concat(&[what, " must be printable ASCII (no CR, LF, NUL or non-ASCII characters)"]),
+        concat(&[
+            what,
+            " must be printable ASCII (no CR, LF, NUL or non-ASCII characters)",
+        ]),
     ))
 }
 

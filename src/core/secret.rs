@@ -1,8 +1,8 @@
 //! A string that must not leak: redacted `Debug`, constant-time equality and
 //! zeroed memory on drop.
 
-use crate::prelude::*;
 use super::callback::constant_time_eq;
+use crate::prelude::*;
 use core::fmt;
 use core::sync::atomic::{compiler_fence, Ordering};
 

@@ -57,7 +57,11 @@ fn ceil(x: f64) -> f64 {
         return x;
     }
     let t = x as i64 as f64;
-    if t < x { t + 1.0 } else { t }
+    if t < x {
+        t + 1.0
+    } else {
+        t
+    }
 }
 
 /// All-digit field of an allowed length.

@@ -1,13 +1,13 @@
 //! Token responses (RFC 6749 §5), lenient where providers are sloppy and
 //! strict where it matters, and the storable `TokenSet`.
 
-use crate::prelude::*;
 use super::encode::{concat, decimal, join};
 use super::error::{printable_code, Error, ErrorCode, Result};
 use super::json::{self, Value};
 use super::request::{header_safe, HttpResponse};
 use super::secret::Secret;
 use super::time::{parse_http_date, parse_retry_after};
+use crate::prelude::*;
 use core::fmt;
 
 /// The tokens a grant produced.
@@ -83,7 +83,10 @@ impl TokenSet {
     /// Reads what [`TokenSet::serialize`] wrote.
     pub fn deserialize(s: &str) -> Result<TokenSet> {
         let v = json::parse(s);
-        v.as_ref().and_then(stored_fields).map(|f| f.to_set()).ok_or_else(not_stored)
+        v.as_ref()
+            .and_then(stored_fields)
+            .map(|f| f.to_set())
+            .ok_or_else(not_stored)
     }
 }
 
@@ -184,7 +187,11 @@ pub fn epoch_ms(at: f64) -> f64 {
     // the truncating cast is exact and the fraction is exact too.
     let at = at.clamp(0.0, MAX_SAFE_INTEGER);
     let whole = at as u64 as f64;
-    if at - whole >= 0.5 { whole + 1.0 } else { whole }
+    if at - whole >= 0.5 {
+        whole + 1.0
+    } else {
+        whole
+    }
 }
 
 fn push_words(out: &mut Vec<String>, s: &str) {
@@ -225,7 +232,12 @@ fn nested_error<'v>(body: &'v Value) -> Option<(&'v str, Option<&'v str>)> {
 }
 
 /// The error a response stands for, given its body when that is a JSON object.
-fn error_for(status: u16, retry_after: Option<&str>, now_ms: f64, body: Option<&Value>) -> Option<Error> {
+fn error_for(
+    status: u16,
+    retry_after: Option<&str>,
+    now_ms: f64,
+    body: Option<&Value>,
+) -> Option<Error> {
     if status == 429 {
         let mut e =
             Error::new(ErrorCode::RateLimited, "rate limited (HTTP 429)").with_status(status);
@@ -241,7 +253,13 @@ fn error_for(status: u16, retry_after: Option<&str>, now_ms: f64, body: Option<&
     let Some((code, description)) = found else {
         return (!is_success(status)).then(|| unexpected_status(status));
     };
-    let message = concat(&["token endpoint answered ", printable_code(code), " (HTTP ", &decimal(status.into()), ")"]);
+    let message = concat(&[
+        "token endpoint answered ",
+        printable_code(code),
+        " (HTTP ",
+        &decimal(status.into()),
+        ")",
+    ]);
     let mut e = Error::new(ErrorCode::OauthError, message).with_status(status);
     e.error = Some(code.to_owned());
     e.error_description = description.map(str::to_owned);
@@ -251,7 +269,11 @@ fn error_for(status: u16, retry_after: Option<&str>, now_ms: f64, body: Option<&
 fn unexpected_status(status: u16) -> Error {
     Error::new(
         ErrorCode::InvalidResponse,
-        concat(&["unexpected HTTP ", &decimal(status.into()), " from token endpoint"]),
+        concat(&[
+            "unexpected HTTP ",
+            &decimal(status.into()),
+            " from token endpoint",
+        ]),
     )
     .with_status(status)
 }
@@ -266,7 +288,12 @@ pub fn json_object(body: &str) -> Option<Value<'_>> {
 /// error even inside HTTP 200, any other non-2xx), or `None` for a 2xx
 /// without an error member.
 pub fn response_error(resp: &HttpResponse, now_ms: f64) -> Option<Error> {
-    error_for(resp.status, resp.retry_after.as_deref(), now_ms, json_object(&resp.body).as_ref())
+    error_for(
+        resp.status,
+        resp.retry_after.as_deref(),
+        now_ms,
+        json_object(&resp.body).as_ref(),
+    )
 }
 
 /// Turns a token-endpoint response into tokens or an [`Error`]. The body is
@@ -275,7 +302,13 @@ pub fn response_error(resp: &HttpResponse, now_ms: f64) -> Option<Error> {
 /// Virtuous's `.expires` date.
 pub fn parse_token_response(resp: &HttpResponse, now_ms: f64) -> Result<TokenSet> {
     let body = json_object(&resp.body);
-    token_fields(resp.status, resp.retry_after.as_deref(), now_ms, body.as_ref()).map(|f| f.to_set())
+    token_fields(
+        resp.status,
+        resp.retry_after.as_deref(),
+        now_ms,
+        body.as_ref(),
+    )
+    .map(|f| f.to_set())
 }
 
 /// [`parse_token_response`] on a body already parsed (`None`: not a JSON
@@ -289,13 +322,16 @@ pub fn token_fields<'v>(
     if let Some(e) = error_for(status, retry_after, now_ms, body) {
         return Err(e);
     }
-    let invalid = |message: &str| Error::new(ErrorCode::InvalidResponse, message).with_status(status);
+    let invalid =
+        |message: &str| Error::new(ErrorCode::InvalidResponse, message).with_status(status);
     let body = body.ok_or_else(|| invalid("token endpoint did not answer JSON"))?;
     let access_token = first_str(body, &["access_token"])
         .filter(|t| !t.is_empty())
         .ok_or_else(|| invalid("token response has no access_token"))?;
     let expires_at = match body.get("expires_in") {
-        None | Some(Value::Null) => first_str(body, &[".expires"]).and_then(parse_http_date).map(epoch_ms),
+        None | Some(Value::Null) => first_str(body, &[".expires"])
+            .and_then(parse_http_date)
+            .map(epoch_ms),
         Some(value) => {
             let seconds = match value {
                 Value::Number(n) => Some(*n),
@@ -303,24 +339,36 @@ pub fn token_fields<'v>(
                 _ => None,
             };
             let at = seconds.filter(|s| *s >= 0.0).map(|s| now_ms + s * 1000.0);
-            Some(at.filter(|at| at.is_finite()).map(epoch_ms).ok_or_else(|| invalid("expires_in is not a number"))?)
+            Some(
+                at.filter(|at| at.is_finite())
+                    .map(epoch_ms)
+                    .ok_or_else(|| invalid("expires_in is not a number"))?,
+            )
         }
     };
     // Absent means Bearer (RFC 6750 servers often omit it); anything else
     // would be sent as Bearer while meant otherwise.
     let token_type = match body.get("token_type") {
         None | Some(Value::Null) => None,
-        Some(t) => Some(t.as_str().filter(|t| is_bearer(t)).ok_or_else(|| invalid("token_type is not Bearer"))?),
+        Some(t) => Some(
+            t.as_str()
+                .filter(|t| is_bearer(t))
+                .ok_or_else(|| invalid("token_type is not Bearer"))?,
+        ),
     };
     let fields = TokenFields {
         access_token,
         token_type,
         expires_at,
         refresh_token: first_str(body, &["refresh_token"]).filter(|t| !t.is_empty()),
-        scope: body.get("scope").filter(|s| matches!(s, Value::String(_) | Value::Array(_))),
+        scope: body
+            .get("scope")
+            .filter(|s| matches!(s, Value::String(_) | Value::Array(_))),
     };
     if !fields.header_safe() {
-        return Err(invalid("token response has a token with CR, LF, NUL or non-ASCII characters"));
+        return Err(invalid(
+            "token response has a token with CR, LF, NUL or non-ASCII characters",
+        ));
     }
     Ok(fields)
 }
@@ -373,7 +421,10 @@ mod tests {
         );
         assert_eq!(t.scopes, None);
         assert_eq!(ok(r#"{"access_token":"AT"}"#).token_type, "Bearer");
-        assert_eq!(ok(r#"{"access_token":"AT","token_type":null}"#).token_type, "Bearer");
+        assert_eq!(
+            ok(r#"{"access_token":"AT","token_type":null}"#).token_type,
+            "Bearer"
+        );
         assert_eq!(
             ok(r#"{"access_token":"AT","expires_in":"3600"}"#).expires_at,
             Some(NOW + 3_600_000.0)
@@ -637,14 +688,35 @@ mod tests {
     #[test]
     fn only_bearer_tokens() {
         for kind in ["Bearer", "bearer", "BEARER"] {
-            assert_eq!(ok(&format!(r#"{{"access_token":"AT","token_type":"{kind}"}}"#)).token_type, kind);
+            assert_eq!(
+                ok(&format!(r#"{{"access_token":"AT","token_type":"{kind}"}}"#)).token_type,
+                kind
+            );
         }
-        for kind in [r#""DPoP""#, r#""mac""#, r#""N_A""#, r#""""#, r#""Bearer ""#, "5", "[]"] {
-            let e = fail(200, &format!(r#"{{"access_token":"AT","token_type":{kind}}}"#));
-            assert_eq!((e.code, e.message.as_str()), (ErrorCode::InvalidResponse, "token_type is not Bearer"), "{kind}");
+        for kind in [
+            r#""DPoP""#,
+            r#""mac""#,
+            r#""N_A""#,
+            r#""""#,
+            r#""Bearer ""#,
+            "5",
+            "[]",
+        ] {
+            let e = fail(
+                200,
+                &format!(r#"{{"access_token":"AT","token_type":{kind}}}"#),
+            );
+            assert_eq!(
+                (e.code, e.message.as_str()),
+                (ErrorCode::InvalidResponse, "token_type is not Bearer"),
+                "{kind}"
+            );
         }
         let stored = r#"{"v":1,"access_token":"AT","token_type":"DPoP","expires_at":null,"refresh_token":null,"scope":null}"#;
-        assert_eq!(TokenSet::deserialize(stored).unwrap_err().code, ErrorCode::InvalidArgument);
+        assert_eq!(
+            TokenSet::deserialize(stored).unwrap_err().code,
+            ErrorCode::InvalidArgument
+        );
     }
 
     #[test]
@@ -661,17 +733,26 @@ mod tests {
                 assert_eq!(stored.code, ErrorCode::InvalidArgument, "{body}");
             }
         }
-        assert_eq!(ok(r#"{"access_token":"A T~!","refresh_token":"R/+="}"#).access_token.expose(), "A T~!");
+        assert_eq!(
+            ok(r#"{"access_token":"A T~!","refresh_token":"R/+="}"#)
+                .access_token
+                .expose(),
+            "A T~!"
+        );
     }
 
     /// A stored set with the fields of a token answer, unchecked.
     fn ok_stored(body: &str) -> String {
         let v = json::parse(body).unwrap();
-        let field = |k| v.get(k).and_then(Value::as_str).map_or("null".to_owned(), |t| {
-            let mut out = String::new();
-            json::write_string(&mut out, t);
-            out
-        });
+        let field = |k| {
+            v.get(k)
+                .and_then(Value::as_str)
+                .map_or("null".to_owned(), |t| {
+                    let mut out = String::new();
+                    json::write_string(&mut out, t);
+                    out
+                })
+        };
         format!(
             r#"{{"v":1,"access_token":{},"token_type":"Bearer","expires_at":null,"refresh_token":{},"scope":null}}"#,
             field("access_token"),

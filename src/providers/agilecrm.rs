@@ -17,47 +17,79 @@
 //!
 //! If your Agile CRM answers otherwise, use `OAuth2` with its endpoints.
 
-use crate::prelude::*;
 use super::code_flow::HostedFlow;
 use super::credential::{Placement, Style};
 use super::tenant::{Home, Host};
 use crate::core::error::Result;
 use crate::core::request::check_header_value;
+use crate::prelude::*;
 
 /// Provider name used in errors.
 pub const NAME: &str = "agilecrm";
 /// Where Agile CRM lives.
-pub const HOST: Host = Host { name: NAME, home: Home::Tenant("domain", "agilecrm.com"), api: "/dev/api" };
+pub const HOST: Host = Host {
+    name: NAME,
+    home: Home::Tenant("domain", "agilecrm.com"),
+    api: "/dev/api",
+};
 /// Agile CRM's OAuth paths; tokens go with `Accept: application/json`.
 /// Assumed (see the module notes): a form token body, not the article's
 /// JSON; refresh at the same URL; no revocation endpoint.
-pub const FLOW: HostedFlow =
-    HostedFlow { host: HOST, authorize: "/oauth/authorize", token: "/oauth/token", accept_json: true, scope_required: false };
+pub const FLOW: HostedFlow = HostedFlow {
+    host: HOST,
+    authorize: "/oauth/authorize",
+    token: "/oauth/token",
+    accept_json: true,
+    scope_required: false,
+};
 
 /// HTTP Basic `email:key` plus `Accept: application/json`.
 pub fn key_style(email: &str) -> Result<Style> {
     check_header_value(email, "email")?;
-    Ok(Style { placement: Placement::BasicUser(email.to_owned()), accept_json: true })
+    Ok(Style {
+        placement: Placement::BasicUser(email.to_owned()),
+        accept_json: true,
+    })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::providers::code_flow::Registration;
-    use crate::providers::tenant::Place;
     use crate::providers::credential::ApiKey;
+    use crate::providers::tenant::Place;
 
     #[test]
     fn production_urls() {
-        let registration = Registration { client_id: "c", client_secret: Some("s"), redirect_uri: "https://app.example/cb", issuer: None, scopes: &[] };
-        let place = Place { tenant: Some("acme"), ..Place::default() };
-        let flow = FLOW.code_flow(place, Ok(Placement::Bearer), registration).unwrap();
-        assert_eq!(flow.authorization_endpoint, "https://acme.agilecrm.com/oauth/authorize");
+        let registration = Registration {
+            client_id: "c",
+            client_secret: Some("s"),
+            redirect_uri: "https://app.example/cb",
+            issuer: None,
+            scopes: &[],
+        };
+        let place = Place {
+            tenant: Some("acme"),
+            ..Place::default()
+        };
+        let flow = FLOW
+            .code_flow(place, Ok(Placement::Bearer), registration)
+            .unwrap();
+        assert_eq!(
+            flow.authorization_endpoint,
+            "https://acme.agilecrm.com/oauth/authorize"
+        );
         assert_eq!(flow.token_endpoint, "https://acme.agilecrm.com/oauth/token");
         assert_eq!(flow.revocation_endpoint, None);
-        assert_eq!(flow.api_base.as_deref(), Some("https://acme.agilecrm.com/dev/api"));
+        assert_eq!(
+            flow.api_base.as_deref(),
+            Some("https://acme.agilecrm.com/dev/api")
+        );
         let body = flow.refresh_request("rt").unwrap().body.unwrap();
-        assert!(body.starts_with("grant_type=refresh_token&refresh_token=rt&"), "{body}");
+        assert!(
+            body.starts_with("grant_type=refresh_token&refresh_token=rt&"),
+            "{body}"
+        );
         let key = ApiKey::hosted(&HOST, place, Ok(key_style("me@acme.com").unwrap()), "k").unwrap();
         assert_eq!(key.api_base, "https://acme.agilecrm.com/dev/api");
     }

@@ -10,7 +10,9 @@ use crate::core::endpoint::{check_endpoint, join_origin};
 use crate::core::error::{Error, ErrorCode, Result};
 use crate::core::pkce;
 use crate::core::random;
-use crate::core::request::{self, check_header_value, Client, ClientAuth, HttpRequest, HttpResponse};
+use crate::core::request::{
+    self, check_header_value, Client, ClientAuth, HttpRequest, HttpResponse,
+};
 use crate::core::secret::Secret;
 use crate::core::token::{parse_token_response, TokenSet};
 
@@ -120,7 +122,12 @@ pub struct HostedFlow {
 impl HostedFlow {
     /// The flow for `registration` at `place`, tokens placed as `placement`
     /// (a bad one is reported after a bad tenant).
-    pub fn code_flow(&self, place: Place, placement: Result<Placement>, registration: Registration) -> Result<CodeFlow> {
+    pub fn code_flow(
+        &self,
+        place: Place,
+        placement: Result<Placement>,
+        registration: Registration,
+    ) -> Result<CodeFlow> {
         let origin = self.host.origin(place.tenant, place.origin)?;
         let placement = placement?;
         let endpoints = Endpoints {
@@ -129,8 +136,17 @@ impl HostedFlow {
             revocation: None,
             api: Some(self.host.api_base(&origin, place.api_base)?),
         };
-        let style = Style { placement, accept_json: self.accept_json };
-        let mut flow = CodeFlow::registered(self.host.name, endpoints, registration, ClientAuth::SecretPost, style)?;
+        let style = Style {
+            placement,
+            accept_json: self.accept_json,
+        };
+        let mut flow = CodeFlow::registered(
+            self.host.name,
+            endpoints,
+            registration,
+            ClientAuth::SecretPost,
+            style,
+        )?;
         flow.scope_required = self.scope_required;
         Ok(flow)
     }
@@ -147,9 +163,19 @@ impl CodeFlow {
         auth: ClientAuth,
         token_style: Style,
     ) -> Result<Self> {
-        let Endpoints { authorization: authorization_endpoint, token: token_endpoint, revocation: revocation_endpoint, api: api_base } =
-            endpoints;
-        let Registration { client_id, client_secret, redirect_uri, issuer, scopes } = registration;
+        let Endpoints {
+            authorization: authorization_endpoint,
+            token: token_endpoint,
+            revocation: revocation_endpoint,
+            api: api_base,
+        } = endpoints;
+        let Registration {
+            client_id,
+            client_secret,
+            redirect_uri,
+            issuer,
+            scopes,
+        } = registration;
         check_endpoint(&authorization_endpoint)?;
         check_endpoint(&token_endpoint)?;
         for url in revocation_endpoint.iter().chain(&api_base) {
@@ -167,7 +193,11 @@ impl CodeFlow {
             token_endpoint,
             revocation_endpoint,
             issuer: issuer.map(str::to_owned),
-            client: Client { client_id: client_id.to_owned(), client_secret: client_secret.map(Secret::from), auth },
+            client: Client {
+                client_id: client_id.to_owned(),
+                client_secret: client_secret.map(Secret::from),
+                auth,
+            },
             redirect_uri: redirect_uri.to_owned(),
             token_style,
             api_base,
@@ -187,7 +217,11 @@ impl CodeFlow {
         if let Some((name, _)) = params.iter().find(|(k, _)| RESERVED.contains(&k.as_str())) {
             return Err(invalid(concat(&["params may not set `", name, "`"])));
         }
-        let scopes = if scopes.is_empty() { &self.default_scopes } else { scopes };
+        let scopes = if scopes.is_empty() {
+            &self.default_scopes
+        } else {
+            scopes
+        };
         if scopes.is_empty() && self.scope_required {
             return Err(invalid(concat(&[
                 self.provider,
@@ -219,7 +253,11 @@ impl CodeFlow {
             query.push((k, v));
         }
         let url = append_query(&self.authorization_endpoint, &query);
-        Ok(AuthorizationRequest { url, state, code_verifier })
+        Ok(AuthorizationRequest {
+            url,
+            state,
+            code_verifier,
+        })
     }
 
     /// Parses the redirect back from the provider and checks state and
@@ -242,23 +280,48 @@ impl CodeFlow {
                 return Err(invalid("codeVerifier must be 43-128 unreserved characters"));
             }
         }
-        Ok(request::code_grant(&self.token_endpoint, &self.client, code, &self.redirect_uri, code_verifier))
+        Ok(request::code_grant(
+            &self.token_endpoint,
+            &self.client,
+            code,
+            &self.redirect_uri,
+            code_verifier,
+        ))
     }
 
     /// A resource-owner password grant with this client (RFC 6749 §4.3).
-    pub fn password_request(&self, username: &str, password: &str, scopes: &[String]) -> Result<HttpRequest> {
+    pub fn password_request(
+        &self,
+        username: &str,
+        password: &str,
+        scopes: &[String],
+    ) -> Result<HttpRequest> {
         if username.is_empty() || password.is_empty() {
             return Err(invalid("username and password must not be empty"));
         }
         let scope = join(scopes, " ");
-        let extra: &[(&str, &str)] = if scope.is_empty() { &[] } else { &[("scope", &scope)] };
-        Ok(request::password_grant(&self.token_endpoint, Some(&self.client), username, password, extra))
+        let extra: &[(&str, &str)] = if scope.is_empty() {
+            &[]
+        } else {
+            &[("scope", &scope)]
+        };
+        Ok(request::password_grant(
+            &self.token_endpoint,
+            Some(&self.client),
+            username,
+            password,
+            extra,
+        ))
     }
 
     /// The token request for a refresh.
     pub fn refresh_request(&self, refresh_token: &str) -> Result<HttpRequest> {
         check_token(refresh_token, "refreshToken")?;
-        Ok(request::refresh_grant(&self.token_endpoint, Some(&self.client), refresh_token))
+        Ok(request::refresh_grant(
+            &self.token_endpoint,
+            Some(&self.client),
+            refresh_token,
+        ))
     }
 
     /// Parses a refresh answer; a response without a new refresh token keeps
@@ -289,7 +352,11 @@ fn check_redirect_uri(uri: &str) -> Result<()> {
     let scheme = head(uri, b":").to_ascii_lowercase();
     match scheme.as_str() {
         "http" | "https" => check_endpoint(uri),
-        _ if find_byte(uri, b":").is_some() && !uri.chars().any(|c| c.is_whitespace() || c.is_control()) => Ok(()),
+        _ if find_byte(uri, b":").is_some()
+            && !uri.chars().any(|c| c.is_whitespace() || c.is_control()) =>
+        {
+            Ok(())
+        }
         _ => Err(invalid("redirectUri must be an absolute URI")),
     }
 }
@@ -318,7 +385,13 @@ mod tests {
     fn keycloak(issuer: Option<&str>) -> CodeFlow {
         let auth = concat(&[KEYCLOAK, "/auth"]);
         let token = concat(&[KEYCLOAK, "/token"]);
-        let registration = Registration { client_id: "c", client_secret: None, redirect_uri: "https://app.example/cb", issuer, scopes: &[] };
+        let registration = Registration {
+            client_id: "c",
+            client_secret: None,
+            redirect_uri: "https://app.example/cb",
+            issuer,
+            scopes: &[],
+        };
         let config = OAuth2Config {
             authorization_endpoint: &auth,
             token_endpoint: &token,
@@ -331,18 +404,36 @@ mod tests {
     }
 
     fn callback(flow: &CodeFlow, iss: &str) -> core::result::Result<String, ErrorCode> {
-        let url = append_query("https://app.example/cb", &[("code", "x"), ("state", "st"), ("iss", iss)]);
-        flow.callback_code(&url, "st").map(Cow::into_owned).map_err(|e| e.code)
+        let url = append_query(
+            "https://app.example/cb",
+            &[("code", "x"), ("state", "st"), ("iss", iss)],
+        );
+        flow.callback_code(&url, "st")
+            .map(Cow::into_owned)
+            .map_err(|e| e.code)
     }
 
     #[test]
     fn realm_issuer_without_the_option() {
         let flow = keycloak(None);
-        for iss in ["https://id.example/realms/acme", "https://id.example", "https://id.example/realms/acme/"] {
+        for iss in [
+            "https://id.example/realms/acme",
+            "https://id.example",
+            "https://id.example/realms/acme/",
+        ] {
             assert_eq!(callback(&flow, iss), Ok("x".to_owned()), "{iss}");
         }
-        for iss in ["https://id.example/realms/ac", "https://id.example/realms/other", "https://evil.example/realms/acme", "https://id.example/realms/x/../acme"] {
-            assert_eq!(callback(&flow, iss), Err(ErrorCode::InvalidCallback), "{iss}");
+        for iss in [
+            "https://id.example/realms/ac",
+            "https://id.example/realms/other",
+            "https://evil.example/realms/acme",
+            "https://id.example/realms/x/../acme",
+        ] {
+            assert_eq!(
+                callback(&flow, iss),
+                Err(ErrorCode::InvalidCallback),
+                "{iss}"
+            );
         }
     }
 
@@ -350,14 +441,28 @@ mod tests {
     fn configured_issuer_is_exact() {
         let flow = keycloak(Some("https://id.example/realms/acme"));
         assert!(callback(&flow, "https://id.example/realms/acme").is_ok());
-        for iss in ["https://id.example", "https://id.example/realms/acme/", "https://id.example/realms"] {
-            assert_eq!(callback(&flow, iss), Err(ErrorCode::InvalidCallback), "{iss}");
+        for iss in [
+            "https://id.example",
+            "https://id.example/realms/acme/",
+            "https://id.example/realms",
+        ] {
+            assert_eq!(
+                callback(&flow, iss),
+                Err(ErrorCode::InvalidCallback),
+                "{iss}"
+            );
         }
     }
 
     #[test]
     fn header_unsafe_client_ids_and_tokens() {
-        let registration = Registration { client_id: "c\r\nx", client_secret: None, redirect_uri: "https://app.example/cb", issuer: None, scopes: &[] };
+        let registration = Registration {
+            client_id: "c\r\nx",
+            client_secret: None,
+            redirect_uri: "https://app.example/cb",
+            issuer: None,
+            scopes: &[],
+        };
         let config = OAuth2Config {
             authorization_endpoint: "https://as.example/a",
             token_endpoint: "https://as.example/t",
@@ -366,12 +471,29 @@ mod tests {
             client_auth: None,
             api_base: None,
         };
-        assert_eq!(code_flow(config).unwrap_err().code, ErrorCode::InvalidArgument);
-        let flow = code_flow(OAuth2Config { registration: Registration { client_id: "c", ..registration }, ..config }).unwrap();
+        assert_eq!(
+            code_flow(config).unwrap_err().code,
+            ErrorCode::InvalidArgument
+        );
+        let flow = code_flow(OAuth2Config {
+            registration: Registration {
+                client_id: "c",
+                ..registration
+            },
+            ..config
+        })
+        .unwrap();
         for bad in ["SECRET\n", "SECRET\0", "SECRÉT"] {
             let e = flow.refresh_request(bad).unwrap_err();
-            assert!(e.code == ErrorCode::InvalidArgument && !e.message.contains("SECR"), "{}", e.message);
-            assert_eq!(flow.revoke_request(bad).unwrap_err().code, ErrorCode::InvalidArgument);
+            assert!(
+                e.code == ErrorCode::InvalidArgument && !e.message.contains("SECR"),
+                "{}",
+                e.message
+            );
+            assert_eq!(
+                flow.revoke_request(bad).unwrap_err().code,
+                ErrorCode::InvalidArgument
+            );
         }
         assert!(flow.revoke_request("ok-token").is_ok());
     }

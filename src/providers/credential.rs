@@ -1,12 +1,12 @@
 //! Where a token or API key goes on an API request: each provider has its
 //! own convention, described by a [`Style`] and applied as data.
 
-use crate::prelude::*;
-use crate::core::encode::{append_query, basic_auth, concat};
 use super::tenant::{Host, Place};
+use crate::core::encode::{append_query, basic_auth, concat};
 use crate::core::error::Result;
 use crate::core::request::check_header_value;
 use crate::core::secret::Secret;
+use crate::prelude::*;
 
 /// How a secret is attached to a request.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -36,7 +36,10 @@ pub struct Style {
 
 impl Style {
     /// The common case: `Authorization: Bearer`.
-    pub const BEARER: Style = Style { placement: Placement::Bearer, accept_json: false };
+    pub const BEARER: Style = Style {
+        placement: Placement::Bearer,
+        accept_json: false,
+    };
 }
 
 /// What applying a credential changes on a request.
@@ -56,7 +59,9 @@ impl Style {
         let mut new_url = None;
         match &self.placement {
             Placement::Bearer => headers.push(("authorization", concat(&["Bearer ", secret]))),
-            Placement::BasicPassword(user) => headers.push(("authorization", basic_auth(user, secret))),
+            Placement::BasicPassword(user) => {
+                headers.push(("authorization", basic_auth(user, secret)))
+            }
             Placement::BasicUser(user) => headers.push(("authorization", basic_auth(user, secret))),
             Placement::Header(name) => headers.push((*name, secret.to_owned())),
             Placement::Query(name) => new_url = Some(append_query(url, &[(name, secret)])),
@@ -64,7 +69,10 @@ impl Style {
         if self.accept_json {
             headers.push(("accept", "application/json".to_owned()));
         }
-        Applied { url: new_url, headers }
+        Applied {
+            url: new_url,
+            headers,
+        }
     }
 }
 
@@ -88,7 +96,12 @@ impl ApiKey {
         let origin = host.origin(place.tenant, place.origin)?;
         let style = style?;
         check_header_value(key, "apiKey")?;
-        Ok(ApiKey { provider: host.name, api_base: host.api_base(&origin, place.api_base)?, style, key: key.into() })
+        Ok(ApiKey {
+            provider: host.name,
+            api_base: host.api_base(&origin, place.api_base)?,
+            style,
+            key: key.into(),
+        })
     }
 
     /// Attaches the key to a request for `url`.
@@ -105,17 +118,51 @@ mod tests {
     fn each_placement_puts_the_secret_in_one_place() {
         let url = "https://h/api?x=1";
         let bearer = Style::BEARER.apply("T", url);
-        assert_eq!(bearer, Applied { url: None, headers: vec![("authorization", "Bearer T".into())] });
-        let flowlu = Style { placement: Placement::BasicPassword("bearer"), accept_json: false }.apply("T", url);
-        assert_eq!(flowlu.headers, vec![("authorization", "Basic YmVhcmVyOlQ=".to_owned())]);
-        let agile = Style { placement: Placement::BasicUser("a@b.c".into()), accept_json: true }.apply("k", url);
+        assert_eq!(
+            bearer,
+            Applied {
+                url: None,
+                headers: vec![("authorization", "Bearer T".into())]
+            }
+        );
+        let flowlu = Style {
+            placement: Placement::BasicPassword("bearer"),
+            accept_json: false,
+        }
+        .apply("T", url);
+        assert_eq!(
+            flowlu.headers,
+            vec![("authorization", "Basic YmVhcmVyOlQ=".to_owned())]
+        );
+        let agile = Style {
+            placement: Placement::BasicUser("a@b.c".into()),
+            accept_json: true,
+        }
+        .apply("k", url);
         assert_eq!(
             agile.headers,
-            vec![("authorization", "Basic YUBiLmM6aw==".to_owned()), ("accept", "application/json".to_owned())]
+            vec![
+                ("authorization", "Basic YUBiLmM6aw==".to_owned()),
+                ("accept", "application/json".to_owned())
+            ]
         );
-        let query = Style { placement: Placement::Query("api_key"), accept_json: false }.apply("k&=", url);
-        assert_eq!(query, Applied { url: Some("https://h/api?x=1&api_key=k%26%3D".into()), headers: vec![] });
-        let header = Style { placement: Placement::Header("apikey"), accept_json: false }.apply("k", url);
+        let query = Style {
+            placement: Placement::Query("api_key"),
+            accept_json: false,
+        }
+        .apply("k&=", url);
+        assert_eq!(
+            query,
+            Applied {
+                url: Some("https://h/api?x=1&api_key=k%26%3D".into()),
+                headers: vec![]
+            }
+        );
+        let header = Style {
+            placement: Placement::Header("apikey"),
+            accept_json: false,
+        }
+        .apply("k", url);
         assert_eq!(header.headers, vec![("apikey", "k".to_owned())]);
     }
 }

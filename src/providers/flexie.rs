@@ -24,14 +24,27 @@ use crate::core::error::Result;
 /// Provider name used in errors.
 pub const NAME: &str = "flexie";
 /// Where Flexie lives.
-pub const HOST: Host = Host { name: NAME, home: Home::Tenant("subdomain", "flexie.io"), api: "/api" };
+pub const HOST: Host = Host {
+    name: NAME,
+    home: Home::Tenant("subdomain", "flexie.io"),
+    api: "/api",
+};
 /// Flexie's OAuth paths. No revocation endpoint: revocation exists only in
 /// Flexie's UI. Assumed: standard RFC 6749 token answer fields (see above).
-pub const FLOW: HostedFlow =
-    HostedFlow { host: HOST, authorize: "/oauth2/authorize", token: "/oauth2/token", accept_json: false, scope_required: false };
+pub const FLOW: HostedFlow = HostedFlow {
+    host: HOST,
+    authorize: "/oauth2/authorize",
+    token: "/oauth2/token",
+    accept_json: false,
+    scope_required: false,
+};
 
 /// Reads `"header"` (default) or `"query"`, with the query parameter name.
-fn placement(option: Option<&str>, query_param: &'static str, header: Placement) -> Result<Placement> {
+fn placement(
+    option: Option<&str>,
+    query_param: &'static str,
+    header: Placement,
+) -> Result<Placement> {
     match option {
         None | Some("header") => Ok(header),
         Some("query") => Ok(Placement::Query(query_param)),
@@ -48,26 +61,46 @@ pub fn token_placement(option: Option<&str>) -> Result<Placement> {
 /// The `placement` option of an API key: the `apikey` header (default) or
 /// query parameter.
 pub fn key_style(option: Option<&str>) -> Result<Style> {
-    Ok(Style { placement: placement(option, "apikey", Placement::Header("apikey"))?, accept_json: false })
+    Ok(Style {
+        placement: placement(option, "apikey", Placement::Header("apikey"))?,
+        accept_json: false,
+    })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::providers::code_flow::Registration;
-    use crate::providers::tenant::Place;
     use crate::providers::credential::ApiKey;
+    use crate::providers::tenant::Place;
 
     #[test]
     fn production_urls() {
-        let registration = Registration { client_id: "c", client_secret: None, redirect_uri: "https://app.example/cb", issuer: None, scopes: &[] };
-        let place = Place { tenant: Some("Acme"), ..Place::default() };
-        let flow = FLOW.code_flow(place, token_placement(None), registration).unwrap();
-        assert_eq!(flow.authorization_endpoint, "https://acme.flexie.io/oauth2/authorize");
+        let registration = Registration {
+            client_id: "c",
+            client_secret: None,
+            redirect_uri: "https://app.example/cb",
+            issuer: None,
+            scopes: &[],
+        };
+        let place = Place {
+            tenant: Some("Acme"),
+            ..Place::default()
+        };
+        let flow = FLOW
+            .code_flow(place, token_placement(None), registration)
+            .unwrap();
+        assert_eq!(
+            flow.authorization_endpoint,
+            "https://acme.flexie.io/oauth2/authorize"
+        );
         assert_eq!(flow.token_endpoint, "https://acme.flexie.io/oauth2/token");
         assert_eq!(flow.revocation_endpoint, None);
         assert_eq!(flow.api_base.as_deref(), Some("https://acme.flexie.io/api"));
-        assert!(flow.authorization_request(&[], true, &[]).is_ok(), "Flexie does not require scope");
+        assert!(
+            flow.authorization_request(&[], true, &[]).is_ok(),
+            "Flexie does not require scope"
+        );
         let key = ApiKey::hosted(&HOST, place, key_style(None), "k").unwrap();
         assert_eq!(key.api_base, "https://acme.flexie.io/api");
     }

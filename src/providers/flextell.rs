@@ -26,7 +26,11 @@ pub const NAME: &str = "flextell";
 /// Where Flextell lives and its OAuth paths.
 pub const FLOW: HostedFlow = HostedFlow {
     // API base: Flextell's API reference (`/api/v1`); `apiBase` overrides.
-    host: Host { name: NAME, home: Home::Fixed("https://dev.flextell.ai"), api: "/api/v1" },
+    host: Host {
+        name: NAME,
+        home: Home::Fixed("https://dev.flextell.ai"),
+        api: "/api/v1",
+    },
     authorize: "/oauth/authorize",
     token: "/oauth/token",
     accept_json: false,
@@ -38,38 +42,80 @@ pub const FLOW: HostedFlow = HostedFlow {
 mod tests {
     use super::*;
     use crate::core::error::ErrorCode;
-    use crate::providers::code_flow::Registration;
-    use crate::providers::tenant::Place;
-    use crate::providers::credential::Placement;
     use crate::prelude::*;
+    use crate::providers::code_flow::Registration;
+    use crate::providers::credential::Placement;
+    use crate::providers::tenant::Place;
 
     fn registration(scopes: &[String]) -> Registration<'_> {
-        Registration { client_id: "c", client_secret: Some("s"), redirect_uri: "https://app.example/cb", issuer: None, scopes }
+        Registration {
+            client_id: "c",
+            client_secret: Some("s"),
+            redirect_uri: "https://app.example/cb",
+            issuer: None,
+            scopes,
+        }
     }
 
     #[test]
     fn production_urls() {
-        let flow = FLOW.code_flow(Place::default(), Ok(Placement::Bearer), registration(&[])).unwrap();
-        assert_eq!(flow.authorization_endpoint, "https://dev.flextell.ai/oauth/authorize");
+        let flow = FLOW
+            .code_flow(Place::default(), Ok(Placement::Bearer), registration(&[]))
+            .unwrap();
+        assert_eq!(
+            flow.authorization_endpoint,
+            "https://dev.flextell.ai/oauth/authorize"
+        );
         assert_eq!(flow.token_endpoint, "https://dev.flextell.ai/oauth/token");
         assert_eq!(flow.revocation_endpoint, None);
-        assert_eq!(flow.api_base.as_deref(), Some("https://dev.flextell.ai/api/v1"));
-        let older = Place { api_base: Some("https://dev.flextell.ai/api/v0.0.1/"), ..Place::default() };
-        let flow = FLOW.code_flow(older, Ok(Placement::Bearer), registration(&[])).unwrap();
-        assert_eq!(flow.api_base.as_deref(), Some("https://dev.flextell.ai/api/v0.0.1"));
+        assert_eq!(
+            flow.api_base.as_deref(),
+            Some("https://dev.flextell.ai/api/v1")
+        );
+        let older = Place {
+            api_base: Some("https://dev.flextell.ai/api/v0.0.1/"),
+            ..Place::default()
+        };
+        let flow = FLOW
+            .code_flow(older, Ok(Placement::Bearer), registration(&[]))
+            .unwrap();
+        assert_eq!(
+            flow.api_base.as_deref(),
+            Some("https://dev.flextell.ai/api/v0.0.1")
+        );
     }
 
     #[test]
     fn scope_is_required() {
-        let flow = FLOW.code_flow(Place::default(), Ok(Placement::Bearer), registration(&[])).unwrap();
+        let flow = FLOW
+            .code_flow(Place::default(), Ok(Placement::Bearer), registration(&[]))
+            .unwrap();
         let e = flow.authorization_request(&[], true, &[]).unwrap_err();
         assert_eq!(e.code, ErrorCode::InvalidArgument);
-        let req = flow.authorization_request(&["read".to_owned()], true, &[]).unwrap();
+        let req = flow
+            .authorization_request(&["read".to_owned()], true, &[])
+            .unwrap();
         assert!(req.url.contains("&scope=read&"), "{}", req.url);
         let defaults = ["read".to_owned(), "write".to_owned()];
-        let flow = FLOW.code_flow(Place::default(), Ok(Placement::Bearer), registration(&defaults)).unwrap();
-        assert!(flow.authorization_request(&[], true, &[]).unwrap().url.contains("&scope=read+write&"));
-        let own = flow.authorization_request(&["calls".to_owned()], true, &[]).unwrap();
-        assert!(own.url.contains("&scope=calls&"), "per-call scopes replace the defaults: {}", own.url);
+        let flow = FLOW
+            .code_flow(
+                Place::default(),
+                Ok(Placement::Bearer),
+                registration(&defaults),
+            )
+            .unwrap();
+        assert!(flow
+            .authorization_request(&[], true, &[])
+            .unwrap()
+            .url
+            .contains("&scope=read+write&"));
+        let own = flow
+            .authorization_request(&["calls".to_owned()], true, &[])
+            .unwrap();
+        assert!(
+            own.url.contains("&scope=calls&"),
+            "per-call scopes replace the defaults: {}",
+            own.url
+        );
     }
 }

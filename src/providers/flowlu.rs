@@ -19,7 +19,6 @@
 //! the default client id is the one Flowlu's Android app sends
 //! (`clientId` overrides).
 
-use crate::prelude::*;
 use super::credential::{Placement, Style};
 use super::password::{explain, PasswordFlow};
 use super::tenant::{api_base, Home, Host};
@@ -28,13 +27,21 @@ use crate::core::error::{Error, ErrorCode, Result};
 use crate::core::json;
 use crate::core::request::{check_header_value, Client, ClientAuth, HttpResponse};
 use crate::core::token::TokenSet;
+use crate::prelude::*;
 
 /// Provider name used in errors.
 pub const NAME: &str = "flowlu";
 /// Where Flowlu lives; `/{module}/{entity}/{method}` follow the API base.
-pub const HOST: Host = Host { name: NAME, home: Home::Tenant("company", "flowlu.com"), api: "/api/v1/module" };
+pub const HOST: Host = Host {
+    name: NAME,
+    home: Home::Tenant("company", "flowlu.com"),
+    api: "/api/v1/module",
+};
 /// API keys go in the `api_key` query parameter.
-pub const KEY_STYLE: Style = Style { placement: Placement::Query("api_key"), accept_json: false };
+pub const KEY_STYLE: Style = Style {
+    placement: Placement::Query("api_key"),
+    accept_json: false,
+};
 /// The client id Flowlu's own app uses; the password grant wants one.
 pub const DEFAULT_CLIENT_ID: &str = "android_app_v1";
 
@@ -55,7 +62,10 @@ pub struct FlowluConfig<'a> {
 
 fn quirk(_: &HttpResponse, parsed: Result<TokenSet>) -> Result<TokenSet> {
     parsed.map_err(|e| match e.error.as_deref() {
-        Some("invalid_request_ssl") => explain(e, "Flowlu only accepts the password grant over HTTPS (invalid_request_ssl)"),
+        Some("invalid_request_ssl") => explain(
+            e,
+            "Flowlu only accepts the password grant over HTTPS (invalid_request_ssl)",
+        ),
         _ => e,
     })
 }
@@ -85,7 +95,10 @@ pub fn password_flow(config: FlowluConfig) -> Result<PasswordFlow> {
         client_secret: None,
         auth: ClientAuth::None,
     };
-    let style = Style { placement: Placement::BasicPassword("bearer"), accept_json: false };
+    let style = Style {
+        placement: Placement::BasicPassword("bearer"),
+        accept_json: false,
+    };
     let mut flow = PasswordFlow::new(NAME, token_endpoint, api_base, Some(client), style, quirk)?;
     flow.refreshable = false; // tokens without expiry, and no refresh token
     Ok(flow)
@@ -100,15 +113,32 @@ pub fn api_error(body: &str) -> Option<Error> {
     let value = json::parse(body)?;
     let detail = value.get("error")?;
     let code = detail.get("error_code")?;
-    let code = code.as_f64().or_else(|| json::number_value(code.as_str()?.trim()))?;
+    let code = code
+        .as_f64()
+        .or_else(|| json::number_value(code.as_str()?.trim()))?;
     let (kind, error, message) = match code as i64 {
-        11 => (ErrorCode::OauthError, "invalid_token", "Flowlu refused the credentials (error 11: authorization failed)"),
-        22 => (ErrorCode::OauthError, "access_denied", "Flowlu denied access (error 22)"),
-        _ => (ErrorCode::InvalidResponse, "api_error", "Flowlu answered with an API error"),
+        11 => (
+            ErrorCode::OauthError,
+            "invalid_token",
+            "Flowlu refused the credentials (error 11: authorization failed)",
+        ),
+        22 => (
+            ErrorCode::OauthError,
+            "access_denied",
+            "Flowlu denied access (error 22)",
+        ),
+        _ => (
+            ErrorCode::InvalidResponse,
+            "api_error",
+            "Flowlu answered with an API error",
+        ),
     };
     let mut err = Error::new(kind, message).with_status(200);
     err.error = Some(error.to_owned());
-    err.error_description = detail.get("error_msg").and_then(|m| m.as_str()).map(str::to_owned);
+    err.error_description = detail
+        .get("error_msg")
+        .and_then(|m| m.as_str())
+        .map(str::to_owned);
     Some(err)
 }
 
@@ -118,31 +148,81 @@ mod tests {
 
     #[test]
     fn api_errors_inside_200() {
-        let e = api_error(r#"{"error":{"error_code":11,"error_msg":"Authorization failed"}}"#).unwrap();
-        assert_eq!((e.code, e.error.as_deref(), e.status), (ErrorCode::OauthError, Some("invalid_token"), Some(200)));
+        let e =
+            api_error(r#"{"error":{"error_code":11,"error_msg":"Authorization failed"}}"#).unwrap();
+        assert_eq!(
+            (e.code, e.error.as_deref(), e.status),
+            (ErrorCode::OauthError, Some("invalid_token"), Some(200))
+        );
         assert_eq!(e.error_description.as_deref(), Some("Authorization failed"));
-        assert_eq!(api_error(r#"{"error":{"error_code":"22"}}"#).unwrap().error.as_deref(), Some("access_denied"));
-        assert_eq!(api_error(r#"{"error":{"error_code":5}}"#).unwrap().code, ErrorCode::InvalidResponse);
+        assert_eq!(
+            api_error(r#"{"error":{"error_code":"22"}}"#)
+                .unwrap()
+                .error
+                .as_deref(),
+            Some("access_denied")
+        );
+        assert_eq!(
+            api_error(r#"{"error":{"error_code":5}}"#).unwrap().code,
+            ErrorCode::InvalidResponse
+        );
         assert!(api_error(r#"{"response":{"id":1}}"#).is_none());
         assert!(api_error("<html>").is_none());
     }
 
-    const ACME: FlowluConfig = FlowluConfig { company: Some("acme"), client_id: None, origin: None, token_endpoint: None, api_base: None };
+    const ACME: FlowluConfig = FlowluConfig {
+        company: Some("acme"),
+        client_id: None,
+        origin: None,
+        token_endpoint: None,
+        api_base: None,
+    };
 
     #[test]
     fn production_urls() {
         let flow = password_flow(ACME).unwrap();
         assert_eq!(flow.token_endpoint, "https://acme.flowlu.com/oauth/token");
-        assert_eq!(flow.api_base.as_deref(), Some("https://acme.flowlu.com/api/v1/module"));
-        assert_eq!(flow.refresh_request("rt").unwrap_err().code, ErrorCode::Unsupported);
-        let key = crate::providers::credential::ApiKey::hosted(&HOST, crate::providers::tenant::Place { tenant: Some("acme"), ..Default::default() }, Ok(KEY_STYLE), "k").unwrap();
+        assert_eq!(
+            flow.api_base.as_deref(),
+            Some("https://acme.flowlu.com/api/v1/module")
+        );
+        assert_eq!(
+            flow.refresh_request("rt").unwrap_err().code,
+            ErrorCode::Unsupported
+        );
+        let key = crate::providers::credential::ApiKey::hosted(
+            &HOST,
+            crate::providers::tenant::Place {
+                tenant: Some("acme"),
+                ..Default::default()
+            },
+            Ok(KEY_STYLE),
+            "k",
+        )
+        .unwrap();
         assert_eq!(key.api_base, "https://acme.flowlu.com/api/v1/module");
-        let custom = FlowluConfig { company: None, token_endpoint: Some("https://auth.example/t"), ..ACME };
+        let custom = FlowluConfig {
+            company: None,
+            token_endpoint: Some("https://auth.example/t"),
+            ..ACME
+        };
         assert_eq!(password_flow(custom).unwrap().api_base, None);
-        let both = FlowluConfig { api_base: Some("https://api.example/v1/"), ..custom };
-        assert_eq!(password_flow(both).unwrap().api_base.as_deref(), Some("https://api.example/v1"));
-        let bad_id = FlowluConfig { client_id: Some("app\r\nx"), ..ACME };
-        assert_eq!(password_flow(bad_id).unwrap_err().code, ErrorCode::InvalidArgument);
+        let both = FlowluConfig {
+            api_base: Some("https://api.example/v1/"),
+            ..custom
+        };
+        assert_eq!(
+            password_flow(both).unwrap().api_base.as_deref(),
+            Some("https://api.example/v1")
+        );
+        let bad_id = FlowluConfig {
+            client_id: Some("app\r\nx"),
+            ..ACME
+        };
+        assert_eq!(
+            password_flow(bad_id).unwrap_err().code,
+            ErrorCode::InvalidArgument
+        );
     }
 
     #[test]

@@ -1,12 +1,12 @@
 //! Any OAuth 2.0 server: endpoints and client authentication are given in
 //! full by the caller.
 
-use crate::prelude::*;
 use super::code_flow::{invalid, CodeFlow, Endpoints, Registration};
-use crate::core::error::Result;
-use crate::core::request::ClientAuth;
 use super::credential::Style;
 use super::tenant::api_base;
+use crate::core::error::Result;
+use crate::core::request::ClientAuth;
+use crate::prelude::*;
 
 /// Provider name used in errors.
 pub const NAME: &str = "oauth2";
@@ -44,7 +44,10 @@ pub fn client_auth(name: Option<&str>, has_secret: bool) -> Result<ClientAuth> {
 
 /// Builds the generic code flow.
 pub fn code_flow(config: OAuth2Config) -> Result<CodeFlow> {
-    let auth = client_auth(config.client_auth, config.registration.client_secret.is_some())?;
+    let auth = client_auth(
+        config.client_auth,
+        config.registration.client_secret.is_some(),
+    )?;
     if auth != ClientAuth::None && config.registration.client_secret.is_none() {
         return Err(invalid("clientSecret is required for this clientAuth"));
     }

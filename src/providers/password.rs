@@ -1,7 +1,6 @@
 //! Resource-owner password grant providers (Flowlu, Virtuous): log in with
 //! a user's credentials, no browser redirect.
 
-use crate::prelude::*;
 use super::code_flow::{check_token, invalid};
 use super::credential::Style;
 use crate::core::encode::concat;
@@ -9,6 +8,7 @@ use crate::core::endpoint::check_endpoint;
 use crate::core::error::{Error, ErrorCode, Result};
 use crate::core::request::{self, Client, HttpRequest, HttpResponse};
 use crate::core::token::{parse_token_response, TokenSet};
+use crate::prelude::*;
 
 /// Provider-specific handling of a token answer, run on the generic result.
 pub type Quirk = fn(&HttpResponse, Result<TokenSet>) -> Result<TokenSet>;
@@ -47,29 +47,60 @@ impl PasswordFlow {
         if let Some(url) = &api_base {
             check_endpoint(url)?;
         }
-        Ok(PasswordFlow { provider, token_endpoint, client, token_style, quirk, refreshable: true, api_base })
+        Ok(PasswordFlow {
+            provider,
+            token_endpoint,
+            client,
+            token_style,
+            quirk,
+            refreshable: true,
+            api_base,
+        })
     }
 
     /// The login request; `extra` carries provider fields such as `otp`.
-    pub fn login_request(&self, username: &str, password: &str, extra: &[(&str, &str)]) -> Result<HttpRequest> {
+    pub fn login_request(
+        &self,
+        username: &str,
+        password: &str,
+        extra: &[(&str, &str)],
+    ) -> Result<HttpRequest> {
         if username.is_empty() || password.is_empty() {
             return Err(invalid("username and password must not be empty"));
         }
-        Ok(request::password_grant(&self.token_endpoint, self.client.as_ref(), username, password, extra))
+        Ok(request::password_grant(
+            &self.token_endpoint,
+            self.client.as_ref(),
+            username,
+            password,
+            extra,
+        ))
     }
 
     /// The refresh request.
     pub fn refresh_request(&self, refresh_token: &str) -> Result<HttpRequest> {
         if !self.refreshable {
-            return Err(Error::new(ErrorCode::Unsupported, concat(&[self.provider, " issues no refresh tokens"])));
+            return Err(Error::new(
+                ErrorCode::Unsupported,
+                concat(&[self.provider, " issues no refresh tokens"]),
+            ));
         }
         check_token(refresh_token, "refreshToken")?;
-        Ok(request::refresh_grant(&self.token_endpoint, self.client.as_ref(), refresh_token))
+        Ok(request::refresh_grant(
+            &self.token_endpoint,
+            self.client.as_ref(),
+            refresh_token,
+        ))
     }
 
     /// Parses a token answer; with `old_refresh`, a missing refresh token
     /// keeps the old one.
-    pub fn parse(&self, resp: &HttpResponse, old_refresh: Option<&str>, now_ms: f64) -> Result<TokenSet> {
+    pub fn parse(
+        &self,
+        resp: &HttpResponse,
+        old_refresh: Option<&str>,
+        now_ms: f64,
+    ) -> Result<TokenSet> {
         let mut tokens = (self.quirk)(resp, parse_token_response(resp, now_ms))?;
         tokens.keep_refresh_token(old_refresh);
         Ok(tokens)

@@ -1,11 +1,11 @@
 //! Multi-tenant CRMs live at `https://{tenant}.{domain}`; the `origin`
 //! option replaces that for sandboxes and tests.
 
-use crate::prelude::*;
 use super::code_flow::invalid;
 use crate::core::encode::{concat, find_byte};
 use crate::core::endpoint::{check_endpoint, join_origin};
 use crate::core::error::Result;
+use crate::prelude::*;
 
 /// Where a hosted CRM lives, as data: the wasm's constructors then share one
 /// origin/API path instead of a copy per provider.
@@ -80,20 +80,37 @@ pub fn api_base(url: &str) -> Result<String> {
 
 /// The base origin: `origin` when given, else `https://{label}.{domain}`.
 /// The label must be one DNS label, so it cannot smuggle in another host.
-pub fn tenant_origin(label: Option<&str>, option: &str, domain: &str, origin: Option<&str>) -> Result<String> {
+pub fn tenant_origin(
+    label: Option<&str>,
+    option: &str,
+    domain: &str,
+    origin: Option<&str>,
+) -> Result<String> {
     if let Some(origin) = origin {
         return Ok(origin.to_owned());
     }
-    let label = label.ok_or_else(|| invalid(concat(&["`", option, "` is required (or `origin`)"])))?;
+    let label =
+        label.ok_or_else(|| invalid(concat(&["`", option, "` is required (or `origin`)"])))?;
     let valid = !label.is_empty()
         && label.len() <= 63
         && !label.starts_with("-")
         && !label.ends_with("-")
-        && label.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-');
+        && label
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-');
     if !valid {
-        return Err(invalid(concat(&["`", option, "` must be a single DNS label like \"acme\""])));
+        return Err(invalid(concat(&[
+            "`",
+            option,
+            "` must be a single DNS label like \"acme\"",
+        ])));
     }
-    Ok(concat(&["https://", &label.to_ascii_lowercase(), ".", domain]))
+    Ok(concat(&[
+        "https://",
+        &label.to_ascii_lowercase(),
+        ".",
+        domain,
+    ]))
 }
 
 #[cfg(test)]
@@ -103,21 +120,49 @@ mod tests {
 
     #[test]
     fn labels_are_checked() {
-        assert_eq!(tenant_origin(Some("Acme"), "company", "flowlu.com", None).unwrap(), "https://acme.flowlu.com");
-        assert_eq!(tenant_origin(None, "company", "flowlu.com", Some("http://127.0.0.1:1")).unwrap(), "http://127.0.0.1:1");
+        assert_eq!(
+            tenant_origin(Some("Acme"), "company", "flowlu.com", None).unwrap(),
+            "https://acme.flowlu.com"
+        );
+        assert_eq!(
+            tenant_origin(None, "company", "flowlu.com", Some("http://127.0.0.1:1")).unwrap(),
+            "http://127.0.0.1:1"
+        );
         for bad in ["", "evil.com/", "a.b", "-a", "a b", "ü"] {
-            assert!(tenant_origin(Some(bad), "company", "flowlu.com", None).is_err(), "{bad}");
+            assert!(
+                tenant_origin(Some(bad), "company", "flowlu.com", None).is_err(),
+                "{bad}"
+            );
         }
         assert!(tenant_origin(None, "company", "flowlu.com", None).is_err());
     }
 
     #[test]
     fn api_base_option() {
-        assert_eq!(api_base("https://h/api/v0.0.1/").unwrap(), "https://h/api/v0.0.1");
-        assert_eq!(api_base("http://127.0.0.1:9/api").unwrap(), "http://127.0.0.1:9/api");
-        assert_eq!(api_base("http://h/api").unwrap_err().code, ErrorCode::InsecureEndpoint);
-        for bad in ["/api/v1", "h/api", "https://h/api?x=1", "https://h/api#f", "ftp://h/api"] {
-            assert_eq!(api_base(bad).unwrap_err().code, ErrorCode::InvalidArgument, "{bad}");
+        assert_eq!(
+            api_base("https://h/api/v0.0.1/").unwrap(),
+            "https://h/api/v0.0.1"
+        );
+        assert_eq!(
+            api_base("http://127.0.0.1:9/api").unwrap(),
+            "http://127.0.0.1:9/api"
+        );
+        assert_eq!(
+            api_base("http://h/api").unwrap_err().code,
+            ErrorCode::InsecureEndpoint
+        );
+        for bad in [
+            "/api/v1",
+            "h/api",
+            "https://h/api?x=1",
+            "https://h/api#f",
+            "ftp://h/api",
+        ] {
+            assert_eq!(
+                api_base(bad).unwrap_err().code,
+                ErrorCode::InvalidArgument,
+                "{bad}"
+            );
         }
     }
 }

@@ -33,12 +33,19 @@ pub const NAME: &str = "virtuous";
 pub const ORIGIN: &str = "https://api.virtuoussoftware.com";
 /// Where Virtuous lives; API keys go as `Authorization: Bearer`. The `/api`
 /// base is our assumption (`apiBase` overrides).
-pub const HOST: Host = Host { name: NAME, home: Home::Fixed(ORIGIN), api: "/api" };
+pub const HOST: Host = Host {
+    name: NAME,
+    home: Home::Fixed(ORIGIN),
+    api: "/api",
+};
 
 fn quirk(resp: &HttpResponse, parsed: Result<TokenSet>) -> Result<TokenSet> {
     if resp.status == 202 {
-        return Err(Error::new(ErrorCode::OtpRequired, "Virtuous wants a two-factor code: log in again with `otp`")
-            .with_status(202));
+        return Err(Error::new(
+            ErrorCode::OtpRequired,
+            "Virtuous wants a two-factor code: log in again with `otp`",
+        )
+        .with_status(202));
     }
     parsed
 }
@@ -49,7 +56,14 @@ pub fn password_flow(origin: Option<&str>, api_base: Option<&str>) -> Result<Pas
     let origin = origin.unwrap_or(ORIGIN);
     let token_endpoint = join_origin(origin, "/Token")?;
     let api_base = HOST.api_base(origin, api_base)?;
-    PasswordFlow::new(NAME, token_endpoint, Some(api_base), None, Style::BEARER, quirk)
+    PasswordFlow::new(
+        NAME,
+        token_endpoint,
+        Some(api_base),
+        None,
+        Style::BEARER,
+        quirk,
+    )
 }
 
 #[cfg(test)]
@@ -60,26 +74,53 @@ mod tests {
     #[test]
     fn production_urls() {
         let flow = password_flow(None, None).unwrap();
-        assert_eq!(flow.token_endpoint, "https://api.virtuoussoftware.com/Token");
-        assert_eq!(flow.api_base.as_deref(), Some("https://api.virtuoussoftware.com/api"));
+        assert_eq!(
+            flow.token_endpoint,
+            "https://api.virtuoussoftware.com/Token"
+        );
+        assert_eq!(
+            flow.api_base.as_deref(),
+            Some("https://api.virtuoussoftware.com/api")
+        );
         assert!(flow.refresh_request("rt").is_ok());
-        let key = crate::providers::credential::ApiKey::hosted(&HOST, Default::default(), Ok(Style::BEARER), "k").unwrap();
+        let key = crate::providers::credential::ApiKey::hosted(
+            &HOST,
+            Default::default(),
+            Ok(Style::BEARER),
+            "k",
+        )
+        .unwrap();
         assert_eq!(key.api_base, "https://api.virtuoussoftware.com/api");
         let custom = password_flow(None, Some("https://api.virtuoussoftware.com/api/v2")).unwrap();
-        assert_eq!(custom.api_base.as_deref(), Some("https://api.virtuoussoftware.com/api/v2"));
+        assert_eq!(
+            custom.api_base.as_deref(),
+            Some("https://api.virtuoussoftware.com/api/v2")
+        );
     }
 
     #[test]
     fn two_factor_and_exact_body() {
         let flow = password_flow(None, None).unwrap();
-        let req = flow.login_request("ana@example.com", "p&s=w+rd ü", &[("otp", "123456")]).unwrap();
+        let req = flow
+            .login_request("ana@example.com", "p&s=w+rd ü", &[("otp", "123456")])
+            .unwrap();
         assert_eq!(req.url, "https://api.virtuoussoftware.com/Token");
         assert_eq!(
             req.body.as_deref(),
             Some("grant_type=password&username=ana%40example.com&password=p%26s%3Dw%2Brd+%C3%BC&otp=123456")
         );
-        assert!(!req.body.unwrap().contains("client_id"), "Virtuous sends no client id");
-        let accepted = HttpResponse { status: 202, retry_after: None, body: form_encode(&[]) };
-        assert_eq!(flow.parse(&accepted, None, 0.0).unwrap_err().code, ErrorCode::OtpRequired);
+        assert!(
+            !req.body.unwrap().contains("client_id"),
+            "Virtuous sends no client id"
+        );
+        let accepted = HttpResponse {
+            status: 202,
+            retry_after: None,
+            body: form_encode(&[]),
+        };
+        assert_eq!(
+            flow.parse(&accepted, None, 0.0).unwrap_err().code,
+            ErrorCode::OtpRequired
+        );
     }
 }
