@@ -18,4 +18,5 @@ for (let i = 0; i < wasm.length; i++) {
   else if (b === 0x5c) s += "\\\\";
   else s += String.fromCharCode(b);
 }
-fs.writeFileSync(output, `export default "${s}";\n`, "utf8");
+// The length tells a file decoded as UTF-8 (one char per byte) from one that was not.
+fs.writeFileSync(output, `export default "${s}";\nexport const byteLength = ${wasm.length};\n`, "utf8");
