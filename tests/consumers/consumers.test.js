@@ -103,10 +103,13 @@ async function checkPage(url) {
   }
 }
 
-/**
- * Copies tests/consumers/<name> and the shared app files it asks for ([from, to]; a `to` named
- * slim.js gets the app importing "crm-auth/slim"), then installs it.
- */
+// Variants of the shared app, by the name it is copied to.
+const VARIANTS = {
+  'slim.js': (text) => text.replace('from "crm-auth"', 'from "crm-auth/slim"'),
+  'require.js': (text) => text.replace('import { OAuth2 } from "crm-auth";', 'const { OAuth2 } = require("crm-auth");'),
+};
+
+/** Copies tests/consumers/<name> and the shared app files it asks for ([from, to]), then installs it. */
 async function install(name, shared = []) {
   const dir = path.join(WORK, name);
   fs.rmSync(dir, { recursive: true, force: true });
@@ -114,7 +117,7 @@ async function install(name, shared = []) {
   for (const [from, to] of shared) {
     fs.mkdirSync(path.dirname(path.join(dir, to)), { recursive: true });
     const text = fs.readFileSync(path.join(HERE, 'app', from), 'utf8');
-    fs.writeFileSync(path.join(dir, to), path.basename(to) === 'slim.js' ? text.replace('from "crm-auth"', 'from "crm-auth/slim"') : text);
+    fs.writeFileSync(path.join(dir, to), (VARIANTS[path.basename(to)] ?? String)(text));
   }
   await run(dir, 'npm', ['ci', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error'], { timeout: 600_000 });
   return dir;
@@ -165,10 +168,12 @@ const consumers = {
     }
     return { version: `vite ${version(dir, 'vite')}`, bytes };
   }])),
-  'webpack 5 (no config); slim entry': async () => {
-    const dir = await install('webpack', [['main.js', 'src/index.js'], ['main.js', 'src/slim.js']]);
+  'webpack 5 (no config; import and require); slim entry': async () => {
+    const dir = await install('webpack', [['main.js', 'src/index.js'], ['main.js', 'src/require.js'], ['main.js', 'src/slim.js']]);
     await run(dir, npx(dir, 'webpack'), []);
     const built = await checkBuild(dir, 'dist', '<script src="main.js"></script>');
+    await run(dir, npx(dir, 'webpack'), ['--entry', './src/require.js', '--output-path', 'dist-require']);
+    await checkBuild(dir, 'dist-require', '<script src="main.js"></script>');
     await run(dir, npx(dir, 'webpack'), ['--entry', './src/slim.js', '--output-path', 'dist-slim']);
     await checkBuild(dir, 'dist-slim', '<script src="main.js"></script>');
     return { version: `webpack ${version(dir, 'webpack')}`, bytes: built.bytes };
@@ -229,10 +234,12 @@ const consumers = {
     assert.match(await run(dir, npx(dir, 'deno'), ['run', '--allow-read', '--allow-env', 'main.js'], { env: { DENO_NO_UPDATE_CHECK: '1' } }), AUTHORIZE_URL);
     return { version: `deno ${version(dir, 'deno')}` };
   },
-  'Bun (npm bun)': async () => {
-    const dir = await install('bun', [['url.js', 'url.js']]);
+  'Bun (npm bun): run + bun build': async () => {
+    const dir = await install('bun', [['url.js', 'url.js'], ['main.js', 'src/main.js']]);
     assert.match(await run(dir, npx(dir, 'bun'), ['main.js']), AUTHORIZE_URL);
-    return { version: `bun ${version(dir, 'bun')}` };
+    await run(dir, npx(dir, 'bun'), ['build', 'src/main.js', '--outdir', 'dist']);
+    const built = await checkBuild(dir, 'dist', '<script type="module" src="main.js"></script>');
+    return { version: `bun ${version(dir, 'bun')}`, bytes: built.bytes, note: 'bun build' };
   },
 };
 
