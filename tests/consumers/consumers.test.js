@@ -133,7 +133,15 @@ async function checkBuild(dir, out, page) {
   try { return await checkPage(s.url); } finally { s.stop(); }
 }
 
-let port = 4310;
+/** A port nothing listens on now (dev servers need one up front). */
+async function freePort() {
+  const server = http.createServer();
+  await new Promise((r) => server.listen(0, '127.0.0.1', r));
+  const { port } = server.address();
+  await new Promise((r) => server.close(r));
+  return port;
+}
+
 const consumers = {
   'Node ESM + CommonJS': async () => {
     const dir = await install('node', [['url.js', 'url.js']]);
@@ -156,13 +164,13 @@ const consumers = {
     for (const config of [[], ['--config', 'vite.slim.config.js']]) {
       if (config.length) {
         fs.mkdirSync(path.join(dir, 'slim'));
-        fs.writeFileSync(path.join(dir, 'slim', 'slim.js'), fs.readFileSync(path.join(dir, 'src', 'main.js'), 'utf8').replace('from "crm-auth"', 'from "crm-auth/slim"'));
+        fs.writeFileSync(path.join(dir, 'slim', 'slim.js'), VARIANTS['slim.js'](fs.readFileSync(path.join(dir, 'src', 'main.js'), 'utf8')));
         fs.writeFileSync(path.join(dir, 'slim', 'index.html'), fs.readFileSync(path.join(dir, 'index.html'), 'utf8').replace('/src/main.js', './slim.js'));
       }
       await run(dir, npx(dir, 'vite'), ['build', ...config]);
       const built = await checkBuild(dir, config.length ? 'slim/dist' : 'dist');
       bytes ??= built.bytes;
-      const p = port++;
+      const p = await freePort();
       const stop = await serve(dir, npx(dir, 'vite'), [...config, '--port', String(p), '--strictPort', '--host', '127.0.0.1'], `http://127.0.0.1:${p}/`);
       try { await checkPage(`http://127.0.0.1:${p}/`); } finally { stop(); }
     }
@@ -194,7 +202,7 @@ const consumers = {
     let bytes;
     for (const flags of [[], ['--webpack']]) {
       await run(dir, npx(dir, 'next'), ['build', ...flags], { env, timeout: 600_000 });
-      const p = port++;
+      const p = await freePort();
       const stop = await serve(dir, npx(dir, 'next'), ['start', '-p', String(p), '-H', '127.0.0.1'], `http://127.0.0.1:${p}/`, { env });
       try {
         const page = await checkPage(`http://127.0.0.1:${p}/`);
@@ -222,7 +230,7 @@ const consumers = {
     for (const f of fs.readdirSync(path.join(dir, 'dist'))) {
       if (/\.(js|wasm)$/.test(f)) bytes += zlib.gzipSync(fs.readFileSync(path.join(dir, 'dist', f)), { level: 9 }).length;
     }
-    const p = port++;
+    const p = await freePort();
     const stop = await serve(dir, npx(dir, 'wrangler'), ['dev', '--port', String(p), '--ip', '127.0.0.1'], `http://127.0.0.1:${p}/`, { env });
     try {
       assert.match(await (await fetch(`http://127.0.0.1:${p}/`)).text(), AUTHORIZE_URL);
