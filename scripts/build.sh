@@ -47,8 +47,10 @@ bundle node.js --format=cjs --platform=node --log-override:empty-import-meta=sil
 cp "$out"/crm_auth_bg.wasm pkg-template/package.json pkg-template/*.d.ts README.md pkg/
 # CommonJS twins of the ESM types (for `require`): the same declarations,
 # relative imports pointing at the .d.cts files.
-for f in index errors; do
-  sed 's#\(from "\./[^"]*\)\.js"#\1.cjs"#' "pkg-template/$f.d.ts" > "pkg/$f.d.cts"
+# (workerd.d.ts has none: that entry is ESM only.)
+for f in pkg-template/*.d.ts; do
+  [ "$(basename "$f")" = workerd.d.ts ] && continue
+  sed 's#\(from "\./[^"]*\)\.js"#\1.cjs"#' "$f" > "pkg/$(basename "$f" .d.ts).d.cts"
 done
 cp LICENSE-MIT LICENSE-APACHE pkg/ 2>/dev/null || true
 
