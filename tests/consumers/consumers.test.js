@@ -196,6 +196,12 @@ const consumers = {
     await checkBuild(dir, 'dist-slim', '<script type="module" src="slim.js"></script>');
     return { version: `esbuild ${version(dir, 'esbuild')}`, bytes: built.bytes };
   },
+  'Rollup + node-resolve': async () => {
+    const dir = await install('rollup', [['main.js', 'src/main.js']]);
+    await run(dir, npx(dir, 'rollup'), ['-c']);
+    const built = await checkBuild(dir, 'dist', '<script type="module" src="main.js"></script>');
+    return { version: `rollup ${version(dir, 'rollup')}`, bytes: built.bytes };
+  },
   'Next.js app router (Turbopack, --webpack)': async () => {
     const dir = await install('nextjs');
     const env = { NEXT_TELEMETRY_DISABLED: '1' };
