@@ -32,7 +32,7 @@ js_tests() {
   shopt -u nullglob
   [ "${#files[@]}" -gt 0 ] || { echo "no JS test files found" >&2; return 1; }
   # Bounded: a per-test timeout, force-exit once all tests are done (a test that leaves a handle
-  # open must not hang CI), an overall timeout (the consumers take ~10 min of it: they
+  # open must not hang CI), an overall timeout (the consumers take 2-10 min of it: they
   # install and build real projects), and a process group so that anything a failed test left
   # running (e.g. a spawned server) is cleaned up.
   local rc=0 pid
