@@ -1,12 +1,13 @@
 // Bytes on the wire, and the per-function / per-crate size appendix.
 //
-// crm-auth: the files a browser downloads for the `browser` entry — crm_auth_bg.wasm and
-//   browser.js (glue + every JS module, bundled and minified) — each compressed on its own
-//   (each is a separate response) and summed.
+// crm-auth: what a browser downloads for the default entry — browser.js (glue + every JS module +
+//   the wasm inside as a Latin-1 string, one minified module) — and, in a row of its own, for
+//   `crm-auth/slim` (slim.js + crm_auth_bg.wasm, each a separate response, compressed on its own
+//   and summed).
 // Peers: bench/entries/<lib>.js (one provider: authorize URL + callback check + code
 //   exchange) bundled with esbuild --bundle --minify --format=esm (browser platform).
-//   For reference, crm-auth's JS used the same way (bench/entries/crm-auth.js) is bundled with
-//   the same flags; its wasm is added unchanged.
+//   For reference, crm-auth's default entry used the same way (bench/entries/crm-auth.js) is
+//   bundled with the same flags (the wasm is inside).
 // Compression (node:zlib): gzip level 9; brotli quality 11 (max), default window.
 //
 // Appendix: a names-kept build (the steps of scripts/build.sh with wasm-opt -g and wasm-bindgen
@@ -20,11 +21,9 @@ import { fileURLToPath } from "node:url";
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.resolve(HERE, "..");
-// What a browser downloads: the wasm and every module but the other runtimes' entries.
-export const CRM_FILES = [
-  "crm_auth_bg.wasm",
-  ...fs.readdirSync(path.join(ROOT, "pkg")).filter((f) => f.endsWith(".js") && f !== "node.js" && f !== "workerd.js").sort(),
-];
+// What a browser downloads: the default entry, and the slim entry with its wasm.
+export const CRM_FILES = ["browser.js"];
+export const CRM_SLIM_FILES = ["slim.js", "crm_auth_bg.wasm"];
 
 export function sizes(buf) {
   return {
@@ -51,19 +50,16 @@ async function bundle(entry) {
   return Buffer.from(r.outputFiles[0].contents);
 }
 
-/** Sizes of crm-auth's shipped files and of each peer's bundle. */
-export async function measureSizes() {
-  const files = {};
-  let js = ZERO;
-  for (const f of CRM_FILES) {
-    files[f] = sizes(fs.readFileSync(path.join(ROOT, "pkg", f)));
-    if (f !== "crm_auth_bg.wasm") js = add(js, files[f]);
-  }
-  const wasm = files["crm_auth_bg.wasm"];
-  const crm = { files, wasm, js, total: add(wasm, js) };
+const filesSizes = (names) => {
+  const files = Object.fromEntries(names.map((f) => [f, sizes(fs.readFileSync(path.join(ROOT, "pkg", f)))]));
+  return { files, total: Object.values(files).reduce(add, ZERO) };
+};
 
+/** Sizes of crm-auth's shipped files (default entry; slim entry) and of each peer's bundle. */
+export async function measureSizes() {
+  const crm = { ...filesSizes(CRM_FILES), slim: filesSizes(CRM_SLIM_FILES) };
   const crmBundleJs = sizes(await bundle(path.join(HERE, "entries", "crm-auth.js")));
-  crm.bundled = { js: crmBundleJs, total: add(wasm, crmBundleJs) };
+  crm.bundled = { js: crmBundleJs, total: crmBundleJs };
 
   const peers = {};
   for (const lib of ["arctic", "oauth4webapi"]) {

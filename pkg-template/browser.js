@@ -1,7 +1,9 @@
-// Browsers and bundlers: fetch + instantiate the wasm next to this file.
-import init from "./crm_auth.js";
+// Browsers and every bundler's default config: the wasm travels inside this
+// module (no file to copy, no top-level await) and is compiled synchronously.
+import { initSync } from "./crm_auth.js";
+import { wasmBytes } from "./wasm-bytes.js";
 
-await init({ module_or_path: new URL("./crm_auth_bg.wasm", import.meta.url) });
+initSync({ module: wasmBytes() });
 
 export * from "./api.js";
 export { KvStore, DurableObjectStore } from "./edge-stores.js";

@@ -624,7 +624,8 @@ export interface DurableObjectStoreOptions {
  * isolate — the others wait, re-read the store and get the new tokens. In wrangler.toml:
  * `[[durable_objects.bindings]] name = "TOKENS", class_name = "TokenStoreObject"` plus a
  * migration with `new_sqlite_classes = ["TokenStoreObject"]`, and in the Worker
- * `export { TokenStoreObject } from "crm-auth";`.
+ * `export { TokenStoreObject } from "crm-auth";` (typed by the `workerd` condition: see
+ * `TokenStoreObject` in workerd.d.ts).
  */
 export declare class DurableObjectStore implements TokenStore {
   /** Throws `invalid_argument` for a non-namespace or bad `leaseMs`/`waitMs`. */
@@ -638,24 +639,4 @@ export declare class DurableObjectStore implements TokenStore {
    * `timeout` after waiting `waitMs`, `invalid_response` when the object cannot be reached.
    */
   lock<T>(key: string, fn: () => Promise<T>): Promise<T>;
-}
-
-/**
- * **workerd only** (Cloudflare Workers; it extends `DurableObject` from `cloudflare:workers`,
- * and other runtimes' entries do not export it). The Durable Object behind
- * `DurableObjectStore`: re-export it from your Worker and bind it. Its RPC methods hold one
- * key's tokens and refresh lease; workerd runs one object's calls one at a time.
- */
-export declare class TokenStoreObject {
-  constructor(ctx: any, env: any);
-  get(): Promise<string | null>;
-  /** With `ttlSeconds`, the value reads as absent after that long and an alarm deletes it. */
-  set(value: string, ttlSeconds?: number): Promise<void>;
-  delete(): Promise<void>;
-  /** The alarm that deletes an expired value. */
-  alarm(): Promise<void>;
-  /** A lease id when no unexpired lease is held, else `null`. */
-  acquire(ttlMs: number): Promise<string | null>;
-  /** Frees the lease if `leaseId` still holds it. */
-  release(leaseId: string): Promise<boolean>;
 }

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds the npm package into pkg/: release wasm -> wasm-bindgen (web target,
 # name/producers sections stripped) -> wasm-opt -Oz (npm binaryen) -> one
-# bundled, minified ES module per runtime entry (esbuild).
+# bundled, minified module per runtime entry (esbuild).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -24,17 +24,34 @@ wasm-bindgen --target web --out-dir "$out" --out-name crm_auth \
 node_modules/.bin/wasm-opt -Oz --converge --strip-target-features "${features[@]}" \
   "$out/crm_auth_bg.wasm" -o "$out/crm_auth_bg.wasm"
 
-# Each runtime loads one self-contained module: fewer files to fetch and
-# parse at start-up, and minified. The wasm stays a separate file.
+# Each runtime loads one self-contained, minified module. The default entries
+# (browser.js, node.js, node.cjs) carry the wasm inside as a Latin-1 string, so no
+# bundler has to know about a .wasm file and nothing awaits at top level;
+# workerd.js (wrangler uploads the .wasm as a module) and slim.js (streaming
+# compile) load crm_auth_bg.wasm. --charset=utf8 keeps that string one
+# character per byte instead of \xNN escapes.
 src=target/pkg-src
 rm -rf "$src" && mkdir -p "$src" pkg
 cp pkg-template/*.js "$src"/
 cp "$out"/crm_auth.js "$src"/
-for entry in node workerd browser; do
-  node_modules/.bin/esbuild "$src/$entry.js" --bundle --format=esm --target=es2022 --minify \
-    --external:./crm_auth_bg.wasm --external:node:fs --external:cloudflare:workers --log-level=warning --outfile="pkg/$entry.js"
-done
+node scripts/wasm-latin1.js "$out"/crm_auth_bg.wasm "$src"/wasm-latin1.js
+bundle() {
+  node_modules/.bin/esbuild "$src/$1" --bundle --target=es2022 --minify --charset=utf8 --log-level=warning \
+    --external:./crm_auth_bg.wasm --external:cloudflare:workers "${@:2}"
+}
+for entry in browser node slim workerd; do bundle "$entry.js" --format=esm --outfile="pkg/$entry.js"; done
+# The same Node entry as CommonJS, for `require` where Node cannot require
+# ESM (< 20.19) and for Jest. (The glue's unused async init, dropped by tree
+# shaking, is what mentions import.meta.)
+bundle node.js --format=cjs --platform=node --log-override:empty-import-meta=silent --outfile=pkg/node.cjs
 cp "$out"/crm_auth_bg.wasm pkg-template/package.json pkg-template/*.d.ts README.md pkg/
+# CommonJS twins of the ESM types (for `require`): the same declarations,
+# relative imports pointing at the .d.cts files.
+# (workerd.d.ts has none: that entry is ESM only.)
+for f in pkg-template/*.d.ts; do
+  [ "$(basename "$f")" = workerd.d.ts ] && continue
+  sed 's#\(from "\./[^"]*\)\.js"#\1.cjs"#' "$f" > "pkg/$(basename "$f" .d.ts).d.cts"
+done
 cp LICENSE-MIT LICENSE-APACHE pkg/ 2>/dev/null || true
 
 # The package version follows Cargo.toml.
@@ -46,4 +63,5 @@ node -e '
 
 wasm_gz=$(gzip -9c pkg/crm_auth_bg.wasm | wc -c)
 js_gz=$(gzip -9c pkg/browser.js | wc -c)
-echo "build: pkg/ crm-auth@$version — wasm $(wc -c < pkg/crm_auth_bg.wasm) B ($wasm_gz B gzip -9), browser.js $js_gz B gzip -9"
+slim_gz=$(gzip -9c pkg/slim.js | wc -c)
+echo "build: pkg/ crm-auth@$version — browser.js (wasm inside) $js_gz B gzip -9; slim.js $slim_gz B + wasm $(wc -c < pkg/crm_auth_bg.wasm) B ($wasm_gz B) gzip -9"

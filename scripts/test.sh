@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # The one command that tests everything on a fresh machine:
 #   setup -> rustfmt + clippy -> native tests -> build pkg/ -> wasm tests (Node, Chromium) -> pack + lint the
-#   package -> every JS test (e2e in Node / Chromium / workerd, types, simulator) in ONE
-#   `node --test` run, so the last lines on stdout are node's TAP summary (# pass / # fail).
+#   package -> every JS test (e2e in Node / Chromium / workerd, types, simulator, and the
+#   consumer projects of tests/consumers: each bundler/runtime with its default config, installed
+#   from the npm registry by lockfile) in ONE `node --test` run, so the last lines on stdout are
+#   node's TAP summary (# pass / # fail).
 # Stage wall times go to stderr.
 set -Eeuo pipefail
 cd "$(dirname "$0")/.."
@@ -32,14 +34,15 @@ wasm_tests_browser() { WASM_BINDGEN_USE_BROWSER=1 CHROMEDRIVER=/usr/bin/chromedr
 
 js_tests() {
   shopt -s nullglob
-  local files=(tests/e2e/*.test.js tests/*.test.js www/simulator/*.test.js)
+  local files=(tests/e2e/*.test.js tests/*.test.js www/simulator/*.test.js tests/consumers/*.test.js)
   shopt -u nullglob
   [ "${#files[@]}" -gt 0 ] || { echo "no JS test files found" >&2; return 1; }
   # Bounded: a per-test timeout, force-exit once all tests are done (a test that leaves a handle
-  # open must not hang CI), an overall timeout, and a process group so that anything a failed
-  # test left running (e.g. a spawned server) is cleaned up.
+  # open must not hang CI), an overall timeout (the consumers take 2-10 min of it: they
+  # install and build real projects), and a process group so that anything a failed test left
+  # running (e.g. a spawned server) is cleaned up.
   local rc=0 pid
-  setsid timeout 1200 node --test --test-force-exit --test-timeout=180000 --test-reporter=tap "${files[@]}" &
+  setsid timeout 2400 node --test --test-force-exit --test-timeout=180000 --test-reporter=tap "${files[@]}" &
   pid=$!
   wait "$pid" || rc=$?
   kill -- -"$pid" 2>/dev/null || true

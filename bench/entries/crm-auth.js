@@ -1,5 +1,5 @@
 // Size entry (informational): the same usage with crm-auth's browser entry, bundled with the
-// same esbuild flags as the peers. The wasm is not bundled (fetched via new URL(..., import.meta.url)).
+// same esbuild flags as the peers. The wasm is inside the entry.
 import { OAuth2 } from "../../pkg/browser.js";
 
 export function client(clientId, clientSecret, redirectUri) {

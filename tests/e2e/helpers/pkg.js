@@ -2,7 +2,7 @@
 //
 // Node:     tests import `.tmp/consumer/entry.js` (`export * from "crm-auth"`), so the bare
 //           specifier is resolved by Node from inside the consumer project, through the real
-//           `exports` map of the installed tarball (conditions: node, import, default).
+//           `exports` map of the installed tarball (conditions: node, import, module-sync, default).
 // Browser:  `browserEntry()` resolves `exports["."]` with the browser conditions; the page gets
 //           an import map pointing "crm-auth" at that file (see helpers/static.js).
 // workerd:  `workerdEntry()` resolves `exports["."]` with the workerd conditions; the Worker is

@@ -1,0 +1,22 @@
+// Writes the wasm as an ES module whose default export is a string with one
+// char per byte (char code = byte), for entries that embed the wasm. In a
+// UTF-8 file bytes >= 0x80 take two bytes, yet it gzips ~8 KB smaller than
+// base64 (the wasm's own redundancy survives). Escaped: only what a string
+// literal cannot hold (NUL, CR, LF, quote, backslash).
+// Usage: node scripts/wasm-latin1.js <in.wasm> <out.js>
+import fs from "node:fs";
+
+const [input, output] = process.argv.slice(2);
+const wasm = fs.readFileSync(input);
+let s = "";
+for (let i = 0; i < wasm.length; i++) {
+  const b = wasm[i];
+  if (b === 0) s += wasm[i + 1] >= 0x30 && wasm[i + 1] <= 0x39 ? "\\x00" : "\\0"; // "\0" then a digit is octal
+  else if (b === 0x0a) s += "\\n";
+  else if (b === 0x0d) s += "\\r";
+  else if (b === 0x22) s += '\\"';
+  else if (b === 0x5c) s += "\\\\";
+  else s += String.fromCharCode(b);
+}
+// The length tells a file decoded as UTF-8 (one char per byte) from one that was not.
+fs.writeFileSync(output, `export default "${s}";\nexport const byteLength = ${wasm.length};\n`, "utf8");

@@ -1,0 +1,2 @@
+import { authorizeUrl } from "./url.js";
+console.log(authorizeUrl());

@@ -1,0 +1,5 @@
+import AuthorizeUrl from "./authorize-url";
+
+export default function Page() {
+  return <AuthorizeUrl />;
+}
