@@ -37,12 +37,12 @@ js_tests() {
   local files=(tests/e2e/*.test.js tests/*.test.js www/simulator/*.test.js tests/consumers/*.test.js)
   shopt -u nullglob
   [ "${#files[@]}" -gt 0 ] || { echo "no JS test files found" >&2; return 1; }
-  # Bounded: a per-test timeout, force-exit once all tests are done (a test that leaves a handle
-  # open must not hang CI), an overall timeout (the consumers take 2-10 min of it: they
-  # install and build real projects), and a process group so that anything a failed test left
-  # running (e.g. a spawned server) is cleaned up.
+  # Bounded: a per-test timeout (25 min, because node applies it to each test FILE too and the
+  # consumers file installs and builds real projects: 2-10 min), force-exit once all tests are
+  # done (a test that leaves a handle open must not hang CI), an overall timeout, and a process
+  # group so that anything a failed test left running (e.g. a spawned server) is cleaned up.
   local rc=0 pid
-  setsid timeout 2400 node --test --test-force-exit --test-timeout=180000 --test-reporter=tap "${files[@]}" &
+  setsid timeout 2400 node --test --test-force-exit --test-timeout=1500000 --test-reporter=tap "${files[@]}" &
   pid=$!
   wait "$pid" || rc=$?
   kill -- -"$pid" 2>/dev/null || true
