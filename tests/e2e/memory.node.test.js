@@ -11,7 +11,7 @@
 // 10,000 answers of up to 1 MiB over loopback HTTP would only measure HTTP.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { copyFileSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { copyFileSync, cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -24,14 +24,16 @@ const PAGE = 65536;
 /** A fresh wasm instance and the public API over it. */
 async function load() {
   const dir = mkdtempSync(join(tmpdir(), 'crm-auth-memory-'));
-  for (const f of readdirSync(join(ROOT, 'pkg-template'))) {
-    if (f.endsWith('.js')) copyFileSync(join(ROOT, 'pkg-template', f), join(dir, f));
+  try {
+    cpSync(join(ROOT, 'pkg-template'), dir, { recursive: true });
+    copyFileSync(join(BINDGEN, 'crm_auth.js'), join(dir, 'crm_auth.js'));
+    const glue = await import(pathToFileURL(join(dir, 'crm_auth.js')).href);
+    const { memory } = glue.initSync({ module: readFileSync(join(BINDGEN, 'crm_auth_bg.wasm')) });
+    const api = await import(pathToFileURL(join(dir, 'api.js')).href);
+    return { memory, api };
+  } finally {
+    rmSync(dir, { recursive: true, force: true }); // the modules are loaded
   }
-  copyFileSync(join(BINDGEN, 'crm_auth.js'), join(dir, 'crm_auth.js'));
-  const glue = await import(pathToFileURL(join(dir, 'crm_auth.js')).href);
-  const { memory } = glue.initSync({ module: readFileSync(join(BINDGEN, 'crm_auth_bg.wasm')) });
-  const api = await import(pathToFileURL(join(dir, 'api.js')).href);
-  return { memory, api };
 }
 
 /** How many times `text` (UTF-8) occurs in the whole linear memory. */
