@@ -1,6 +1,7 @@
 // The wasm's linear memory (issue 12), scanned from outside: no secret that
-// crossed the boundary is left in it after the calls and `free()`, and 10,000
-// token answers of 1 KiB–1 MiB keep it within a stated bound.
+// crossed the boundary is left in it after the calls and `free()` (Node and
+// headless Chromium), and 10,000 token answers of 1 KiB–1 MiB keep it within
+// a stated bound (Node).
 //
 // It loads what scripts/build.sh leaves before bundling — the wasm-bindgen glue
 // and the optimized wasm in target/bindgen — next to a copy of pkg-template's
@@ -11,22 +12,32 @@
 // 10,000 answers of up to 1 MiB over loopback HTTP would only measure HTTP.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { copyFileSync, cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, cpSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { randomBytes } from 'node:crypto';
+import { answer, secretsLeft } from './cases/memory.js';
+import { launchChromium } from './helpers/chromium.js';
+import { startStatic } from './helpers/static.js';
+import { withTimeout } from './helpers/util.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const here = (p) => fileURLToPath(new URL(p, import.meta.url));
 const BINDGEN = join(ROOT, 'target/bindgen');
 const PAGE = 65536;
 
+/** pkg-template's JS with the wasm-bindgen glue, in a fresh directory. */
+function stage() {
+  const dir = mkdtempSync(join(tmpdir(), 'crm-auth-memory-'));
+  cpSync(join(ROOT, 'pkg-template'), dir, { recursive: true });
+  copyFileSync(join(BINDGEN, 'crm_auth.js'), join(dir, 'crm_auth.js'));
+  return dir;
+}
+
 /** A fresh wasm instance and the public API over it. */
 async function load() {
-  const dir = mkdtempSync(join(tmpdir(), 'crm-auth-memory-'));
+  const dir = stage();
   try {
-    cpSync(join(ROOT, 'pkg-template'), dir, { recursive: true });
-    copyFileSync(join(BINDGEN, 'crm_auth.js'), join(dir, 'crm_auth.js'));
     const glue = await import(pathToFileURL(join(dir, 'crm_auth.js')).href);
     const { memory } = glue.initSync({ module: readFileSync(join(BINDGEN, 'crm_auth_bg.wasm')) });
     const api = await import(pathToFileURL(join(dir, 'api.js')).href);
@@ -36,110 +47,46 @@ async function load() {
   }
 }
 
-/** How many times `text` (UTF-8) occurs in the whole linear memory. */
-function copies(memory, text) {
-  const all = Buffer.from(memory.buffer);
-  const needle = Buffer.from(text);
-  let n = 0;
-  for (let at = all.indexOf(needle); at !== -1; at = all.indexOf(needle, at + 1)) n++;
-  return n;
-}
-
-const unique = (label) => `${label}-${randomBytes(12).toString('hex')}`;
+const zeros = (left) => Object.fromEntries(Object.keys(left).map((name) => [name, 0]));
 const REDIRECT = 'http://127.0.0.1/callback';
-const json = (body, status = 200) => new Response(body, { status, headers: { 'content-type': 'application/json' } });
-const answer = (access, refresh, extra = {}) =>
-  JSON.stringify({ access_token: access, token_type: 'Bearer', expires_in: 3600, refresh_token: refresh, scope: 'read', ...extra });
+const json = (body) => new Response(body, { headers: { 'content-type': 'application/json' } });
 
 describe('wasm memory (target/bindgen glue + wasm, public API)', () => {
   it('no secret that crossed the boundary is left in linear memory after the calls and free()', async () => {
     const { memory, api } = await load();
-    const { Flextell, OAuth2, Virtuous, Flexie, AgileCrm, TokenSet } = api;
-    const s = {
-      clientSecret: unique('client-secret'),
-      code: unique('code'),
-      decodedCode: unique('code/decoded'), // a '/' sent as %2F: takes the string ABI
-      access: unique('access'),
-      refresh: unique('refresh'),
-      escapedAccess: unique('access/escaped'), // written as "\/" in JSON: takes the string ABI
-      access2: unique('access2'),
-      refresh2: unique('refresh2'),
-      password: unique('password'),
-      apiKey: unique('api-key'),
-      agileKey: unique('agile-key'),
-      virtuousPassword: unique('virtuous-password'),
+    const left = await secretsLeft(api, memory, { clientSecret: true });
+    assert.ok(Object.keys(left).length >= 15);
+    assert.deepEqual(left, zeros(left));
+  });
+
+  it('Chromium: no secret that crossed the boundary is left in linear memory after the calls and free()', async () => {
+    const dir = stage();
+    const routes = {
+      '/memory.html': here('./browser/memory.html'),
+      '/cases/memory.js': here('./cases/memory.js'),
+      '/mem/crm_auth_bg.wasm': join(BINDGEN, 'crm_auth_bg.wasm'),
     };
-    const bodies = [];
-    // Token endpoints: each request's body (the code, verifier, refresh token,
-    // password, client secret) is what the wasm built; the answer is the next queued one.
-    const queue = [];
-    const fetch = async (url, init) => {
-      bodies.push(String(init.body ?? ''));
-      return queue.shift()();
-    };
-
-    const flextell = new Flextell({ clientId: 'mem-client', clientSecret: s.clientSecret, redirectUri: REDIRECT, fetch });
-    const auth = flextell.createAuthorizationRequest({ scopes: ['read'] });
-    const secrets = { ...s, state: auth.state };
-    if (auth.codeVerifier) secrets.flextellVerifier = auth.codeVerifier;
-    // Fast path (input buffer) and string ABI (a decoded code).
-    assert.equal(flextell.parseCallback(`${REDIRECT}?code=${s.code}&state=${auth.state}`, { state: auth.state }).code, s.code);
-    const slashed = s.decodedCode.replace('/', '%2F');
-    assert.equal(flextell.parseCallback(`${REDIRECT}?code=${slashed}&state=${auth.state}`, { state: auth.state }).code, s.decodedCode);
-    // Token answers: fast path, then one that needs the string ABI and the canonical JSON.
-    queue.push(() => json(answer(s.access, s.refresh)));
-    const t1 = await flextell.exchangeCode(s.code, { codeVerifier: auth.codeVerifier });
-    assert.equal(t1.accessToken, s.access);
-    queue.push(() => json(answer(s.escapedAccess, s.refresh).replace('/', '\\/')));
-    const t2 = await flextell.exchangeCode(s.decodedCode, { codeVerifier: auth.codeVerifier });
-    assert.equal(t2.accessToken, s.escapedAccess);
-    // Refresh (the string ABI: the old refresh token is an argument), an error answer.
-    queue.push(() => json(answer(s.access2, s.refresh2)));
-    const t3 = await flextell.refresh(s.refresh);
-    assert.equal(t3.refreshToken, s.refresh2);
-    queue.push(() => json(JSON.stringify({ error: 'invalid_grant' }), 400));
-    await assert.rejects(flextell.refresh(s.refresh2), { code: 'oauth_error', error: 'invalid_grant' });
-    // Credentials on an API request; token sets stored and read back both ways.
-    const placed = flextell.authorize(new Request('https://api.example.com/v1/me'), t3);
-    assert.equal(placed.headers.get('authorization'), `Bearer ${s.access2}`);
-    const stored = t3.serialize();
-    assert.equal(TokenSet.deserialize(stored).accessToken, s.access2);
-    assert.equal(TokenSet.deserialize(stored.replace(s.access2, s.access2.replace('-', '\\u002d'))).accessToken, s.access2);
-    assert.equal(new TokenSet({ accessToken: s.access, refreshToken: s.refresh, expiresAt: Date.now() + 1e6 }).refreshToken, s.refresh);
-    flextell.free();
-
-    // A public client with PKCE and the password grant.
-    const oauth2 = new OAuth2({
-      authorizationEndpoint: 'https://idp.example.com/authorize', tokenEndpoint: 'https://idp.example.com/token',
-      revocationEndpoint: 'https://idp.example.com/revoke', clientId: 'mem-public', redirectUri: REDIRECT, fetch,
-    });
-    const pkce = oauth2.createAuthorizationRequest({ scopes: ['read'] });
-    secrets.verifier = pkce.codeVerifier;
-    secrets.oauth2State = pkce.state;
-    queue.push(() => json(answer(s.access, s.refresh)));
-    await oauth2.exchangeCode(s.code, { codeVerifier: pkce.codeVerifier });
-    queue.push(() => json(answer(s.access2, s.refresh2)));
-    assert.equal((await oauth2.login({ username: 'alice', password: s.password })).accessToken, s.access2);
-    queue.push(() => new Response(null, { status: 200 }));
-    await oauth2.revoke(s.access2);
-    oauth2.free();
-
-    const virtuous = new Virtuous({ fetch });
-    queue.push(() => json(answer(s.access, s.refresh)));
-    await virtuous.login({ username: 'alice@example.com', password: s.virtuousPassword });
-    virtuous.free();
-
-    // API keys arrive in the options JSON.
-    const flexie = Flexie.apiKey({ subdomain: 'acme', apiKey: s.apiKey });
-    flexie.authorize(new Request('https://acme.flexie.io/api/contacts'));
-    flexie.free();
-    const agile = AgileCrm.apiKey({ domain: 'acme', email: 'a@example.com', apiKey: s.agileKey });
-    agile.authorize(new Request('https://acme.agilecrm.com/dev/api/contacts'));
-    agile.free();
-
-    assert.ok(bodies.some((b) => b.includes(s.code)) && bodies.some((b) => b.includes(s.password)), 'the secrets did cross');
-    const left = Object.fromEntries(Object.entries(secrets).map(([name, v]) => [name, copies(memory, v)]));
-    assert.deepEqual(left, Object.fromEntries(Object.keys(secrets).map((name) => [name, 0])));
+    for (const f of readdirSync(dir, { recursive: true })) routes[`/mem/${f}`] = join(dir, f);
+    const web = await startStatic({ config: {}, routes });
+    const { context, close } = await launchChromium('chromium-memory');
+    try {
+      const page = context.pages()[0] ?? (await context.newPage());
+      await page.goto(`${web.url}/memory.html`);
+      const left = await withTimeout(page.evaluate(async () => {
+        const glue = await import('/mem/crm_auth.js');
+        const bytes = await (await fetch('/mem/crm_auth_bg.wasm')).arrayBuffer();
+        const { memory } = glue.initSync({ module: bytes });
+        const api = await import('/mem/api.js');
+        const { secretsLeft } = await import('/cases/memory.js');
+        return secretsLeft(api, memory, { clientSecret: false });
+      }), 30_000, 'memory case in Chromium');
+      assert.ok(Object.keys(left).length >= 14);
+      assert.deepEqual(left, zeros(left));
+    } finally {
+      await close();
+      await web.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('10,000 token answers of 1 KiB–1 MiB through one instance keep linear memory ≤ 8 MiB', async () => {
