@@ -1,7 +1,8 @@
 //! The wasm's allocator: `talc` (boundary tags, so a freed block merges with
-//! free neighbours and the top of the heap is reused whole; exact sizes, no
-//! rounding up to powers of two) behind [`Wiping`], which zeroes every byte
-//! before talc may hand it out again. Strings that carried secrets across the
+//! its free neighbours; sizes round up to a word, not to a power of two)
+//! behind [`Wiping`], which zeroes every byte before talc may hand it out
+//! again. Chosen by measurement over the former power-of-two heap and `rlsf`
+//! (README, "How it is built"). Strings that carried secrets across the
 //! boundary (options JSON, codes, passwords, token answers, the request and
 //! token JSON the wasm returns, which wasm-bindgen's glue frees through
 //! `__wbindgen_free`) all end in `dealloc` or `realloc`, so wiping there
