@@ -1,249 +1,156 @@
-//! The wasm's allocator: power-of-two size classes with intrusive free lists
-//! (no headers, no coalescing), ~0.5 KB instead of dlmalloc's ~7.7 KB. A block
-//! of class `k` is `2^k` bytes aligned to `2^k`, so any `Layout` is served by
-//! the class of `max(size, align)`. Small blocks are halves of bigger ones;
-//! blocks of a page or more come straight from `memory.grow`, and the gap to
-//! their alignment is cut into blocks on the free lists, so nothing is lost.
-//! Freed blocks of any size are reused by the next request of their class.
+//! The wasm's allocator: `talc` (boundary tags, so a freed block merges with
+//! its free neighbours; sizes round up to a word, not to a power of two)
+//! behind [`Wiping`], which zeroes every byte before talc may hand it out
+//! again. Chosen by measurement over the former power-of-two heap and `rlsf`
+//! (README, "How it is built"). Strings that carried secrets across the
+//! boundary (options JSON, codes, passwords, token answers, the request and
+//! token JSON the wasm returns, which wasm-bindgen's glue frees through
+//! `__wbindgen_free`) all end in `dealloc` or `realloc`, so wiping there
+//! covers every one of them without a wipe at each call site.
 
-use core::alloc::Layout;
+use core::alloc::{GlobalAlloc, Layout};
+use core::cell::UnsafeCell;
 use core::ptr;
+use talc::base::Talc;
+use talc::source::Source;
+use talc::wasm::WasmBinning;
 
-/// Wasm page size: the unit `memory.grow` hands out.
-pub const PAGE: usize = 65536;
-const PAGE_CLASS: u32 = PAGE.trailing_zeros();
-/// The smallest block holds the free list's next pointer (and an f64).
-const MIN_CLASS: u32 = 3;
-const CLASSES: usize = usize::BITS as usize;
+/// A talc heap over `S` that zeroes blocks when they are freed or shrunk.
+pub struct Wiping<S: Source>(UnsafeCell<Talc<S, WasmBinning>>);
 
-/// The free-list index of `class` (always < CLASSES): the mask spares a
-/// bounds check, whose panic path would pull number formatting into the wasm.
-fn slot(class: u32) -> usize {
-    class as usize % CLASSES
+/// Zeroes `len` bytes at `at` (a `memory.fill` in the wasm).
+///
+/// # Safety
+/// `at..at + len` is writable memory of a block being given back.
+unsafe fn wipe(at: *mut u8, len: usize) {
+    // SAFETY: per the caller.
+    unsafe { ptr::write_bytes(at, 0, len) };
+    // The block is about to be freed: keep the optimizer from treating the
+    // zeroes as dead stores.
+    core::hint::black_box(at);
 }
 
-/// Linear memory that only grows, in pages.
-pub trait Memory {
-    /// Grows by `pages`; the address of the first new byte, `None` when full.
-    fn grow(&mut self, pages: usize) -> Option<usize>;
-    /// The address one past the last byte.
-    fn end(&self) -> usize;
-}
-
-/// The allocator's state over a memory `M`.
-pub struct Heap<M> {
-    /// Head of each class's free list (0: empty); a free block's first word
-    /// holds the next one.
-    free: [usize; CLASSES],
-    memory: M,
-}
-
-impl<M: Memory> Heap<M> {
-    /// A heap with empty free lists.
-    pub const fn new(memory: M) -> Self {
-        Heap {
-            free: [0; CLASSES],
-            memory,
-        }
-    }
-
-    /// The size class of `layout`, `None` when no block could hold it.
-    fn class(layout: Layout) -> Option<u32> {
-        let size = layout
-            .size()
-            .max(layout.align())
-            .checked_next_power_of_two()?;
-        let class = size.trailing_zeros().max(MIN_CLASS);
-        (class < usize::BITS - 1).then_some(class)
+impl<S: Source> Wiping<S> {
+    /// A heap that takes its memory from `source` when it needs more.
+    pub const fn new(source: S) -> Self {
+        Wiping(UnsafeCell::new(Talc::new(source)))
     }
 
     /// # Safety
-    /// `block` is a free, unused block of `class`, aligned to it.
-    unsafe fn push(&mut self, block: usize, class: u32) {
-        let head = &mut self.free[slot(class)];
-        // SAFETY: per the caller, the block is ours and large enough.
-        unsafe { ptr::write(block as *mut usize, *head) };
-        *head = block;
+    /// No other reference to the heap is alive (one thread, no re-entry).
+    #[allow(clippy::mut_from_ref)]
+    unsafe fn talc(&self) -> &mut Talc<S, WasmBinning> {
+        // SAFETY: per the caller.
+        unsafe { &mut *self.0.get() }
+    }
+}
+
+// SAFETY: talc hands out distinct blocks of at least the size and alignment
+// asked for; `Wiping` only writes to blocks being given back. Callers of the
+// `Sync` instance below keep to one thread, and no call re-enters another.
+unsafe impl<S: Source> GlobalAlloc for Wiping<S> {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        // SAFETY: one caller at a time (see above); `GlobalAlloc` callers pass a non-zero size.
+        unsafe { self.talc().allocate(layout) }.map_or(ptr::null_mut(), |p| p.as_ptr())
     }
 
-    /// A block of `class`, or 0 when memory is exhausted.
-    fn take(&mut self, class: u32) -> usize {
-        let head = self.free[slot(class)];
-        if head != 0 {
-            // SAFETY: free-list blocks hold the next pointer in their first word.
-            self.free[slot(class)] = unsafe { ptr::read(head as *const usize) };
-            return head;
+    unsafe fn dealloc(&self, block: *mut u8, layout: Layout) {
+        // SAFETY: the caller gives back `block`, `layout.size()` bytes it owned.
+        unsafe {
+            wipe(block, layout.size());
+            self.talc().deallocate(block, layout);
         }
-        if class < PAGE_CLASS {
-            // Halve a block of the next class: both halves keep the alignment.
-            let block = self.take(class + 1);
-            if block != 0 {
-                // SAFETY: the upper half is unused and aligned to `class`.
-                unsafe { self.push(block + (1 << class), class) };
+    }
+
+    unsafe fn realloc(&self, block: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        let size = layout.size();
+        // SAFETY: one caller at a time; `block` is the caller's, of `layout`,
+        // and `new_size` is non-zero (`GlobalAlloc::realloc`'s contract).
+        unsafe {
+            let talc = self.talc();
+            if new_size <= size {
+                wipe(block.add(new_size), size - new_size);
+                talc.shrink(block, layout, new_size);
+                return block;
             }
-            return block;
-        }
-        self.grow(1 << class)
-    }
-
-    /// `size` (a power of two ≥ a page) fresh bytes aligned to `size`.
-    fn grow(&mut self, size: usize) -> usize {
-        let start = self.memory.end();
-        let Some(aligned) = start.checked_next_multiple_of(size) else {
-            return 0;
-        };
-        let Some(pages) = (aligned - start).checked_add(size).map(|n| n / PAGE) else {
-            return 0;
-        };
-        match self.memory.grow(pages) {
-            Some(at) if at == start => {}
-            // Memory moved on without us (or is full): give up rather than guess.
-            _ => return 0,
-        }
-        // The gap is page-aligned: cut it into the largest aligned blocks.
-        let mut at = start;
-        while at < aligned {
-            let block = at & at.wrapping_neg();
-            // SAFETY: `at..at + block` is fresh memory aligned to `block`.
-            unsafe { self.push(at, block.trailing_zeros()) };
-            at += block;
-        }
-        aligned
-    }
-
-    /// Allocates for `layout`; null when out of memory.
-    pub fn alloc(&mut self, layout: Layout) -> *mut u8 {
-        match Self::class(layout) {
-            Some(class) => self.take(class) as *mut u8,
-            None => ptr::null_mut(),
-        }
-    }
-
-    /// # Safety
-    /// `block` came from this heap's `alloc`/`realloc` with `layout`.
-    pub unsafe fn dealloc(&mut self, block: *mut u8, layout: Layout) {
-        if let Some(class) = Self::class(layout) {
-            // SAFETY: per the caller, the block is ours, of this class.
-            unsafe { self.push(block as usize, class) };
-        }
-    }
-
-    /// Keeps the block when `new_size` still fits its class.
-    ///
-    /// # Safety
-    /// As `GlobalAlloc::realloc`.
-    pub unsafe fn realloc(&mut self, block: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        let Ok(new_layout) = Layout::from_size_align(new_size, layout.align()) else {
-            return ptr::null_mut();
-        };
-        if Self::class(new_layout) == Self::class(layout) {
-            return block;
-        }
-        let new = self.alloc(new_layout);
-        if !new.is_null() {
-            // SAFETY: both blocks are ours, distinct, and at least this long.
-            unsafe {
-                ptr::copy_nonoverlapping(block, new, layout.size().min(new_size));
-                self.dealloc(block, layout);
+            if talc.try_grow_in_place(block, layout, new_size) {
+                return block;
             }
+            let Some(new) =
+                talc.allocate(Layout::from_size_align_unchecked(new_size, layout.align()))
+            else {
+                return ptr::null_mut();
+            };
+            ptr::copy_nonoverlapping(block, new.as_ptr(), size);
+            wipe(block, size);
+            talc.deallocate(block, layout);
+            new.as_ptr()
         }
-        new
     }
 }
 
 #[cfg(target_arch = "wasm32")]
 mod wasm {
-    use super::{Heap, Memory, PAGE};
-    use core::alloc::{GlobalAlloc, Layout};
-    use core::arch::wasm32::{memory_grow, memory_size};
-    use core::cell::UnsafeCell;
+    use super::Wiping;
+    use talc::wasm::WasmGrowAndExtend;
 
-    /// Memory 0 of the wasm module.
-    pub struct Wasm;
-
-    impl Memory for Wasm {
-        fn grow(&mut self, pages: usize) -> Option<usize> {
-            let old = memory_grow(0, pages);
-            (old != usize::MAX).then(|| old * PAGE)
-        }
-
-        fn end(&self) -> usize {
-            memory_size(0) * PAGE
-        }
-    }
-
-    /// The global allocator.
-    pub struct Allocator(UnsafeCell<Heap<Wasm>>);
+    /// The wasm's memory as one heap, extended by `memory.grow`.
+    struct Allocator(Wiping<WasmGrowAndExtend>);
 
     // SAFETY: wasm32-unknown-unknown without the atomics feature has one thread.
     unsafe impl Sync for Allocator {}
 
-    // SAFETY: `Heap` hands out distinct blocks of at least the size and
-    // alignment asked for, and no call re-enters another.
-    unsafe impl GlobalAlloc for Allocator {
-        unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-            // SAFETY: one thread and no re-entry (see `Sync` above): this is the only
-            // reference to the heap while the call runs; the caller upholds `alloc`'s contract.
-            unsafe { (*self.0.get()).alloc(layout) }
+    // SAFETY: delegates to `Wiping`, whose one-caller-at-a-time rule the
+    // single thread keeps.
+    unsafe impl core::alloc::GlobalAlloc for Allocator {
+        unsafe fn alloc(&self, layout: core::alloc::Layout) -> *mut u8 {
+            // SAFETY: as `GlobalAlloc::alloc`, upheld by the caller.
+            unsafe { self.0.alloc(layout) }
         }
 
-        unsafe fn dealloc(&self, block: *mut u8, layout: Layout) {
-            // SAFETY: one thread and no re-entry (see `Sync` above): this is the only
-            // reference to the heap while the call runs; the caller upholds `dealloc`'s contract.
-            unsafe { (*self.0.get()).dealloc(block, layout) }
+        unsafe fn dealloc(&self, block: *mut u8, layout: core::alloc::Layout) {
+            // SAFETY: as `GlobalAlloc::dealloc`, upheld by the caller.
+            unsafe { self.0.dealloc(block, layout) }
         }
 
-        unsafe fn realloc(&self, block: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-            // SAFETY: one thread and no re-entry (see `Sync` above): this is the only
-            // reference to the heap while the call runs; the caller upholds `realloc`'s contract.
-            unsafe { (*self.0.get()).realloc(block, layout, new_size) }
+        unsafe fn realloc(
+            &self,
+            block: *mut u8,
+            layout: core::alloc::Layout,
+            new_size: usize,
+        ) -> *mut u8 {
+            // SAFETY: as `GlobalAlloc::realloc`, upheld by the caller.
+            unsafe { self.0.realloc(block, layout, new_size) }
         }
     }
 
     #[global_allocator]
-    static ALLOCATOR: Allocator = Allocator(UnsafeCell::new(Heap::new(Wasm)));
+    static ALLOCATOR: Allocator = Allocator(Wiping::new(WasmGrowAndExtend::new()));
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use std::vec::Vec;
+    use talc::source::Claim;
 
-    /// A memory inside one big host allocation aligned to its size, so that
-    /// address alignment behaves as in wasm up to that size.
-    struct Arena {
-        base: usize,
-        used: usize,
-        capacity: usize,
+    /// A heap over one leaked host allocation of `size` bytes; its bytes for scans.
+    fn heap(size: usize) -> (Wiping<Claim>, &'static [u8]) {
+        let arena: &'static mut [u8] = Vec::leak(std::vec![0u8; size]);
+        let range = arena.as_mut_ptr();
+        // SAFETY: the arena is leaked: talc alone writes it for the test's life.
+        let heap = Wiping::new(unsafe { Claim::new(range, size) });
+        // SAFETY: read only through raw bytes after talc's writes (a scan).
+        (heap, unsafe { std::slice::from_raw_parts(range, size) })
     }
 
-    impl Arena {
-        fn new(capacity: usize) -> Self {
-            let layout = Layout::from_size_align(capacity, capacity).unwrap();
-            // SAFETY: non-zero size; leaked on purpose for the test's duration.
-            let base = unsafe { std::alloc::alloc(layout) } as usize;
-            assert_ne!(base, 0);
-            // Start mid-page-run, as a wasm heap does after its data and stack.
-            Arena {
-                base,
-                used: 3 * PAGE,
-                capacity,
-            }
-        }
-    }
-
-    impl Memory for Arena {
-        fn grow(&mut self, pages: usize) -> Option<usize> {
-            let at = self.end();
-            (self.used + pages * PAGE <= self.capacity).then(|| {
-                self.used += pages * PAGE;
-                at
-            })
-        }
-
-        fn end(&self) -> usize {
-            self.base + self.used
-        }
+    fn count(arena: &[u8], needle: &[u8]) -> usize {
+        // SAFETY: the arena stays mapped; a volatile copy, since talc writes it
+        // behind the slice's back.
+        let copy: Vec<u8> = (0..arena.len())
+            .map(|i| unsafe { ptr::read_volatile(arena.as_ptr().add(i)) })
+            .collect();
+        copy.windows(needle.len()).filter(|w| *w == needle).count()
     }
 
     /// xorshift64: deterministic, no dependency.
@@ -260,68 +167,56 @@ mod tests {
         fill: u8,
     }
 
-    fn check(live: &Live) {
+    fn check(live: &Live, len: usize) {
         assert_eq!(live.ptr as usize % live.layout.align(), 0, "aligned");
-        // SAFETY: the block is live and `layout.size()` long.
-        let bytes = unsafe { std::slice::from_raw_parts(live.ptr, live.layout.size()) };
+        // SAFETY: the block is live and at least `len` long.
+        let bytes = unsafe { std::slice::from_raw_parts(live.ptr, len) };
         assert!(bytes.iter().all(|&b| b == live.fill), "contents kept");
-    }
-
-    fn write(live: &Live) {
-        // SAFETY: as above.
-        unsafe { ptr::write_bytes(live.ptr, live.fill, live.layout.size()) };
     }
 
     #[test]
     fn random_alloc_free_realloc_keep_contents_alignment_and_disjointness() {
-        let mut heap = Heap::new(Arena::new(1 << 28));
+        let (heap, _) = heap(256 << 20);
         let mut state = 0x9e37_79b9_7f4a_7c15u64;
         let mut live: Vec<Live> = Vec::new();
         for round in 0..10_000u32 {
             let r = rng(&mut state);
-            let size = match r % 100 {
-                0 => (1 << 20) + (r >> 8) as usize % (1 << 19), // request bodies of 1 MiB+
+            let size = 1 + match r % 100 {
+                0 => (1 << 20) + (r >> 8) as usize % (1 << 19),
                 1..=5 => (r >> 8) as usize % (200 * 1024),
                 _ => (r >> 8) as usize % 300,
             };
             let align = 1usize << ((r >> 40) % 8); // up to 128
-            let action = (r >> 48) % 3;
-            if action == 0 && !live.is_empty() {
-                let l = live.swap_remove((r >> 20) as usize % live.len());
-                check(&l);
-                // SAFETY: allocated above with this layout.
-                unsafe { heap.dealloc(l.ptr, l.layout) };
-            } else if action == 1 && !live.is_empty() {
-                let i = (r >> 20) as usize % live.len();
-                check(&live[i]);
-                let old = live[i].layout;
-                // SAFETY: allocated above with `old`.
-                let ptr = unsafe { heap.realloc(live[i].ptr, old, size) };
-                assert!(!ptr.is_null());
-                let layout = Layout::from_size_align(size, old.align()).unwrap();
-                let kept = Live {
-                    ptr,
-                    layout: Layout::from_size_align(old.size().min(size), old.align()).unwrap(),
-                    fill: live[i].fill,
-                };
-                check(&kept);
-                live[i] = Live {
-                    ptr,
-                    layout,
-                    fill: round as u8,
-                };
-                write(&live[i]);
-            } else {
-                let layout = Layout::from_size_align(size.max(1), align).unwrap();
-                let ptr = heap.alloc(layout);
-                assert!(!ptr.is_null());
-                let l = Live {
-                    ptr,
-                    layout,
-                    fill: round as u8,
-                };
-                write(&l);
-                live.push(l);
+            let fill = round as u8 | 1;
+            match (r >> 48) % 3 {
+                0 if !live.is_empty() => {
+                    let l = live.swap_remove((r >> 20) as usize % live.len());
+                    check(&l, l.layout.size());
+                    // SAFETY: allocated below with this layout.
+                    unsafe { heap.dealloc(l.ptr, l.layout) };
+                }
+                1 if !live.is_empty() => {
+                    let i = (r >> 20) as usize % live.len();
+                    let old = &live[i];
+                    // SAFETY: allocated with `old.layout`; `size` is non-zero.
+                    let ptr = unsafe { heap.realloc(old.ptr, old.layout, size) };
+                    assert!(!ptr.is_null());
+                    let moved = Live { ptr, ..*old };
+                    check(&moved, old.layout.size().min(size));
+                    let layout = Layout::from_size_align(size, old.layout.align()).unwrap();
+                    // SAFETY: `ptr` holds `size` bytes.
+                    unsafe { ptr.write_bytes(fill, size) };
+                    live[i] = Live { ptr, layout, fill };
+                }
+                _ => {
+                    let layout = Layout::from_size_align(size, align).unwrap();
+                    // SAFETY: non-zero size.
+                    let ptr = unsafe { heap.alloc(layout) };
+                    assert!(!ptr.is_null());
+                    // SAFETY: `ptr` holds `size` bytes.
+                    unsafe { ptr.write_bytes(fill, size) };
+                    live.push(Live { ptr, layout, fill });
+                }
             }
             if round % 1000 == 0 {
                 let mut spans: Vec<(usize, usize)> = live
@@ -330,35 +225,66 @@ mod tests {
                     .collect();
                 spans.sort_unstable();
                 assert!(spans.windows(2).all(|w| w[0].1 <= w[1].0), "no overlap");
-                live.iter().for_each(check);
+                live.iter().for_each(|l| check(l, l.layout.size()));
             }
         }
     }
 
     #[test]
-    fn freed_big_blocks_are_reused_and_huge_alignments_served() {
-        let mut heap = Heap::new(Arena::new(1 << 26));
-        let big = Layout::from_size_align(3 << 19, 8).unwrap(); // 1.5 MiB
-        let a = heap.alloc(big);
-        // SAFETY: just allocated with `big`.
-        unsafe { heap.dealloc(a, big) };
-        assert_eq!(heap.alloc(big), a, "reused");
-        let end = heap.memory.end();
-        assert_eq!(
-            heap.alloc(Layout::from_size_align(16, 8).unwrap()) as usize,
-            heap.memory.base + 3 * PAGE,
-            "small blocks come from the alignment gap"
-        );
-        assert_eq!(heap.memory.end(), end);
-        let wide = heap.alloc(Layout::from_size_align(8, 1 << 20).unwrap());
-        assert_eq!(wide as usize % (1 << 20), 0);
-        assert!(
-            heap.alloc(Layout::from_size_align(1 << 27, 8).unwrap())
-                .is_null(),
-            "full memory is null, not a panic"
-        );
-        assert!(heap
-            .alloc(Layout::from_size_align(usize::MAX / 2, 1).unwrap())
-            .is_null());
+    fn freed_moved_and_shrunk_bytes_are_zeroed() {
+        let (heap, arena) = heap(4 << 20);
+        let secret = b"client-secret-7f3a9c";
+        let put = |len: usize| {
+            let layout = Layout::from_size_align(len, 1).unwrap();
+            // SAFETY: non-zero size; filled with copies of the secret.
+            let p = unsafe { heap.alloc(layout) };
+            for i in 0..len / secret.len() {
+                // SAFETY: in bounds of the block.
+                unsafe {
+                    ptr::copy_nonoverlapping(secret.as_ptr(), p.add(i * secret.len()), secret.len())
+                };
+            }
+            (p, layout)
+        };
+        let (a, la) = put(10 * secret.len());
+        let (b, lb) = put(100 * secret.len());
+        let (_keep, _) = put(secret.len()); // holds one copy on purpose
+        assert_eq!(count(arena, secret), 111);
+        // SAFETY: `a` and `b` are ours, of these layouts.
+        unsafe {
+            heap.dealloc(a, la);
+            let b = heap.realloc(b, lb, 4 * secret.len()); // shrunk: the tail is zeroed
+            assert_eq!(count(arena, secret), 5);
+            let b = heap.realloc(
+                b,
+                Layout::from_size_align(4 * secret.len(), 1).unwrap(),
+                1 << 20,
+            );
+            assert_eq!(count(arena, secret), 5, "a move leaves no copy behind");
+            heap.dealloc(b, Layout::from_size_align(1 << 20, 1).unwrap());
+        }
+        assert_eq!(count(arena, secret), 1);
+    }
+
+    #[test]
+    fn freed_neighbours_merge_into_one_block() {
+        // Room for the two halves and a little: the whole fits only where they were.
+        let (heap, _) = heap((2 << 20) + 4096);
+        let half = Layout::from_size_align((1 << 20) + 1, 8).unwrap();
+        let whole = Layout::from_size_align(2 << 20, 8).unwrap();
+        // SAFETY: each block is freed once, with the layout it was allocated with.
+        unsafe {
+            let a = heap.alloc(half);
+            let b = heap.alloc(half);
+            assert!(!a.is_null() && !b.is_null());
+            assert!(heap.alloc(whole).is_null(), "full");
+            heap.dealloc(a, half);
+            heap.dealloc(b, half);
+            assert_eq!(
+                heap.alloc(whole),
+                a,
+                "two freed neighbours serve one bigger block"
+            );
+        }
     }
 }

@@ -1,6 +1,7 @@
 //! The crate's wasm allocator (src/heap.rs) as the global allocator of a
-//! real wasm module: random allocations, reallocations and frees through
-//! `std::alloc`, checking alignment, contents and that nothing overlaps.
+//! real wasm module: freed neighbours merge (memory stays bounded), and
+//! random allocations, reallocations and frees through `std::alloc` keep
+//! alignment and contents, and nothing overlaps.
 #![cfg(target_arch = "wasm32")]
 
 use std::alloc::{alloc, dealloc, realloc, Layout};
@@ -22,14 +23,28 @@ impl Live {
 }
 
 #[wasm_bindgen_test]
-fn the_crate_allocator_is_in_use() {
-    // Only a power-of-two size-class allocator aligns 1 MiB to 1 MiB.
-    let layout = Layout::from_size_align(1 << 20, 1).unwrap();
-    // SAFETY: non-zero size; freed right away.
-    let ptr = unsafe { alloc(layout) };
-    assert_eq!(ptr as usize % (1 << 20), 0);
-    // SAFETY: allocated just above with `layout`.
-    unsafe { dealloc(ptr, layout) };
+fn freed_neighbours_merge_and_sizes_are_not_rounded_up() {
+    // 1 MiB + 1 took a 2 MiB block of its own with the power-of-two heap, and
+    // two freed ones never served a 2 MiB request: 64+ pages per round.
+    let pages = || core::arch::wasm32::memory_size(0);
+    let half = Layout::from_size_align((1 << 20) + 1, 1).unwrap();
+    let whole = Layout::from_size_align(2 << 20, 1).unwrap();
+    let before = pages();
+    for _ in 0..50 {
+        // SAFETY: non-zero sizes; each block freed once with its layout.
+        unsafe {
+            let a = alloc(half);
+            let b = alloc(half);
+            assert!(!a.is_null() && !b.is_null());
+            dealloc(a, half);
+            dealloc(b, half);
+            let c = alloc(whole);
+            assert!(!c.is_null());
+            dealloc(c, whole);
+        }
+    }
+    let grown = pages() - before;
+    assert!(grown <= 40, "grew by {grown} pages of 64 KiB (bound: 40)");
 }
 
 #[wasm_bindgen_test]
