@@ -122,15 +122,17 @@ export function render(R) {
     "   - **apply credentials**: crm-auth `authorize(new Request(url), tokens)`; peers have no such helper: " +
       "`new Request(url, {headers: {authorization: 'Bearer ' + token}})`, what their users write.",
     `3. Median of ${R.config.nodeRuns} fresh \`node\` processes per library, interleaved. "first line → first URL" is ` +
-      "`performance.now()` from the child's first statement to the URL: dynamic `import()` of the library (crm-auth: " +
-      "`pkg/node.js`, which reads, compiles and instantiates the wasm synchronously) + building one client + one " +
+      "`performance.now()` from the child's first statement to the URL: dynamic `import()` of the library by package " +
+      "name, all three the same way (crm-auth: pkg/ installed as node_modules/crm-auth for the run; its `node` entry " +
+      "reads, compiles and instantiates the wasm synchronously) + building one client + one " +
       "authorize URL (incl. Node's lazy `globalThis.crypto` set-up, paid by every library). Wall time is spawn → exit " +
       `as seen by the parent (Node boot before the first line, crm-auth / arctic / oauth4webapi: ` +
       `${R.node ? LIBS.map((l) => ms(R.node[l].bootMs)).join(" / ") : "?"} ms). arctic is imported from "arctic", ` +
       "whose index loads every provider module, as its docs show.",
     `4. Median of ${R.config.workerdRuns} fresh Miniflare 4 instances per library. "ready" = workerd start + script ` +
       "load (crm-auth: its `workerd` entry, wasm as CompiledWasm, `initSync` at module scope); first dispatchFetch = " +
-      "handler builds one client + authorize URL, + miniflare's loopback round trip. Peers bundled by esbuild. " +
+      "handler builds one client + authorize URL, + miniflare's loopback round trip. Every worker, crm-auth's " +
+      "included, is bundled from the package name as wrangler does (esbuild, `workerd` condition, .wasm as CompiledWasm). " +
       (R.workerd ? `No-library baseline: ready ${ms(R.workerd.baseline.readyMs)} ms, first fetch ${ms(R.workerd.baseline.firstFetchMs)} ms; ` +
         `warm fetch ${LIBS.map((l) => ms(R.workerd[l].warmFetchMs)).join(" / ")} ms.` : ""),
     "5. crm-auth: the files a browser loads, as shipped: crm_auth_bg.wasm + browser.js (every provider, Session, sealed " +
@@ -138,6 +140,19 @@ export function render(R) {
       "of one provider's authorize + callback + exchange (bench/entries/). KB = 1024 bytes. gzip level 9 and " +
       "brotli quality 11 from node:zlib.",
   );
+
+  if (R.workerdParts) {
+    const p = R.workerdParts;
+    const base = p.baseline.readyMs;
+    out.push("", "### workerd \"ready\": where crm-auth's time goes, ms", "",
+      table([["variant (baseline worker + …)", "ready", "over baseline"],
+        ...Object.entries(p).map(([name, v]) => [name, ms(v.readyMs), name === "baseline" ? "—" : ms(v.readyMs - base)])]),
+      "", `Median of ${R.config.workerdRuns} fresh Miniflare 4 instances per variant, interleaved (bench/workers/parts.js): ` +
+        "`cloudflare:workers` = the import the entry makes for TokenStoreObject; wasm module = the shipped .wasm as a " +
+        "CompiledWasm module, never instantiated (workerd compiles it while loading the script); + instantiate = " +
+        "`new WebAssembly.Instance` with stub imports at module scope; crm-auth entry = the package's `workerd` entry " +
+        "by name (its JS: parse, evaluate, glue, `initSync`).");
+  }
 
   if (R.session) {
     const { rows: srows, notes } = renderSession(R.session);
