@@ -82,8 +82,14 @@ export function nodeColdStart({ n = 15 } = {}) {
   return res;
 }
 
+/** A wasm module whose only content is an empty `__wbindgen_start`: the glue's init accepts it,
+ * so a worker with it in place of the real wasm costs the entry's JS alone. */
+const STUB_WASM = Uint8Array.from([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, 0x01, 0x04, 0x01, 0x60, 0x00, 0x00,
+  0x03, 0x02, 0x01, 0x00, 0x07, 0x14, 0x01, 0x10, ..."__wbindgen_start".split("").map((c) => c.charCodeAt(0)), 0x00, 0x00,
+  0x0a, 0x04, 0x01, 0x02, 0x00, 0x0b]);
+
 /** esbuild as wrangler runs it: `workerd` condition, `.wasm` imports kept as modules next to the bundle. */
-async function bundleWorker(src, outDir) {
+async function bundleWorker(src, outDir, { wasmStub = false } = {}) {
   const esbuild = await import("esbuild");
   fs.rmSync(outDir, { recursive: true, force: true });
   fs.mkdirSync(outDir, { recursive: true });
@@ -92,7 +98,8 @@ async function bundleWorker(src, outDir) {
     setup(build) {
       build.onResolve({ filter: /\.wasm$/ }, (args) => {
         const file = path.resolve(args.resolveDir, args.path);
-        fs.copyFileSync(file, path.join(outDir, path.basename(file)));
+        if (wasmStub) fs.writeFileSync(path.join(outDir, path.basename(file)), STUB_WASM);
+        else fs.copyFileSync(file, path.join(outDir, path.basename(file)));
         return { path: `./${path.basename(file)}`, external: true };
       });
     },
@@ -152,6 +159,7 @@ async function startWorkers(scripts, n, check) {
   for (const lib of names) {
     res[lib] = {
       readyMs: median(raw[lib].ready),
+      minReadyMs: Math.min(...raw[lib].ready),
       firstFetchMs: median(raw[lib].first),
       warmFetchMs: median(raw[lib].warm),
       samples: raw[lib],
@@ -172,15 +180,16 @@ export async function workerdColdStart({ n = 5, outDir }) {
 
 /**
  * Where crm-auth's "ready" time goes in workerd: the baseline worker plus one part at a time
- * (bench/workers/parts.js, selected by a define): the `cloudflare:workers` import the entry
- * makes, the wasm as a CompiledWasm module (compiled by workerd at load, not instantiated),
- * the same module instantiated with stub imports, and the whole `workerd` entry.
+ * (bench/workers/parts.js): a DurableObject subclass from `cloudflare:workers` (the entry's
+ * TokenStoreObject), the wasm as a CompiledWasm module (compiled by workerd at load, not
+ * instantiated), the same module instantiated with stub imports and started, the `workerd`
+ * entry with an empty stub in place of its wasm (its JS alone), and the whole entry.
  */
 export async function workerdBreakdown({ n = 9, outDir }) {
   const wasm = fs.readdirSync(path.join(ROOT, "pkg")).find((f) => f.endsWith(".wasm"));
   if (!wasm) throw new Error("workerdBreakdown: pkg/ ships no .wasm file");
-  const variants = { baseline: "baseline", "cloudflare:workers": "workers", "wasm module": "compile",
-    "wasm module + instantiate": "instantiate", "crm-auth entry": "entry" };
+  const variants = { baseline: "baseline", "DurableObject subclass": "workers", "wasm module": "compile",
+    "wasm module + instantiate + start": "instantiate", "crm-auth entry, stub wasm": "js", "crm-auth entry": "entry" };
   const scripts = {};
   const src = path.join(HERE, "workers", "parts.js");
   for (const [name, part] of Object.entries(variants)) {
@@ -192,7 +201,7 @@ export async function workerdBreakdown({ n = 9, outDir }) {
       .filter((line) => !/\/\/ only: /.test(line) || line.split("// only: ")[1].split(" ").includes(part))
       .join("\n").replace(/__PART__/g, part).replace("__WASM__", path.join(ROOT, "pkg", wasm));
     fs.writeFileSync(path.join(dir, "src.js"), text);
-    scripts[name] = await bundleWorker(path.join(dir, "src.js"), path.join(dir, "out"));
+    scripts[name] = await bundleWorker(path.join(dir, "src.js"), path.join(dir, "out"), { wasmStub: part === "js" });
   }
   return startWorkers(scripts, n, () => {});
 }

@@ -145,12 +145,14 @@ export function render(R) {
     const p = R.workerdParts;
     const base = p.baseline.readyMs;
     out.push("", "### workerd \"ready\": where crm-auth's time goes, ms", "",
-      table([["variant (baseline worker + …)", "ready", "over baseline"],
-        ...Object.entries(p).map(([name, v]) => [name, ms(v.readyMs), name === "baseline" ? "—" : ms(v.readyMs - base)])]),
+      table([["variant (baseline worker + …)", "ready (median)", "over baseline", "ready (min)", "over baseline (min)"],
+        ...Object.entries(p).map(([name, v]) => [name, ms(v.readyMs), name === "baseline" ? "—" : ms(v.readyMs - base),
+          ms(v.minReadyMs), name === "baseline" ? "—" : ms(v.minReadyMs - p.baseline.minReadyMs)])]),
       "", `Median of ${R.config.workerdRuns} fresh Miniflare 4 instances per variant, interleaved (bench/workers/parts.js): ` +
-        "`cloudflare:workers` = the import the entry makes for TokenStoreObject; wasm module = the shipped .wasm as a " +
-        "CompiledWasm module, never instantiated (workerd compiles it while loading the script); + instantiate = " +
-        "`new WebAssembly.Instance` with stub imports at module scope; crm-auth entry = the package's `workerd` entry " +
+        "DurableObject subclass = what the entry does for TokenStoreObject; wasm module = the shipped .wasm as a " +
+        "CompiledWasm module, never instantiated (workerd compiles it while loading the script); + instantiate + start = " +
+        "`new WebAssembly.Instance` with stub imports and `__wbindgen_start()` at module scope; stub wasm = the entry with an empty wasm module (exporting only an empty " +
+        "`__wbindgen_start`) in place of its own: its JS alone; crm-auth entry = the package's `workerd` entry " +
         "by name (its JS: parse, evaluate, glue, `initSync`).");
   }
 
