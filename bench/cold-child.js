@@ -23,7 +23,9 @@ const C = {
 
 let url;
 if (lib === "crm-auth") {
-  const { OAuth2 } = await import("../pkg/node.js"); // what the package's `node` condition selects
+  // By name, like the peers (coldstart.js installs pkg/ as node_modules/crm-auth): Node's
+  // package lookup and the `node` export condition are part of every user's cold start.
+  const { OAuth2 } = await import("crm-auth");
   const client = new OAuth2({ ...C, clientAuth: "client_secret_basic" });
   url = client.createAuthorizationRequest({ scopes: C.scopes }).url;
 } else if (lib === "arctic") {

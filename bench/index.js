@@ -16,7 +16,7 @@ import { fileURLToPath } from "node:url";
 
 import { measure } from "./harness.js";
 import { cases, checkAll } from "./ops.js";
-import { nodeColdStart, workerdColdStart } from "./coldstart.js";
+import { nodeColdStart, withInstalledPackage, workerdBreakdown, workerdColdStart } from "./coldstart.js";
 import { measureSizes, twiggyAppendix } from "./size.js";
 import { sessionOverhead } from "./session.js";
 import { render, verdicts } from "./report.js";
@@ -68,14 +68,18 @@ if (want("ops")) {
   const res = await measure(cases().map((g) => g.map((c) => ({ ...c, batch: config.batch }))), { ...config, log });
   R.ops = Object.fromEntries(res);
 }
-if (want("cold")) {
-  log(`Node cold start (${config.nodeRuns} processes per library)…`);
-  R.node = nodeColdStart({ n: config.nodeRuns });
-}
-if (want("workerd")) {
-  log(`workerd cold start (${config.workerdRuns} Miniflare instances per library)…`);
-  R.workerd = await workerdColdStart({ n: config.workerdRuns, outDir: path.join(ROOT, "target/bench/workerd") });
-}
+await withInstalledPackage(async () => {
+  if (want("cold")) {
+    log(`Node cold start (${config.nodeRuns} processes per library)…`);
+    R.node = nodeColdStart({ n: config.nodeRuns });
+  }
+  if (want("workerd")) {
+    log(`workerd cold start (${config.workerdRuns} Miniflare instances per library)…`);
+    R.workerd = await workerdColdStart({ n: config.workerdRuns, outDir: path.join(ROOT, "target/bench/workerd") });
+    log(`workerd "ready" breakdown (${config.workerdRuns} Miniflare instances per variant)…`);
+    R.workerdParts = await workerdBreakdown({ n: config.workerdRuns, outDir: path.join(ROOT, "target/bench/workerd-parts") });
+  }
+});
 if (want("size")) {
   log("sizes…");
   R.size = await measureSizes();

@@ -127,15 +127,17 @@ export function render(R) {
     "   - **apply credentials**: crm-auth `authorize(new Request(url), tokens)`; peers have no such helper: " +
       "`new Request(url, {headers: {authorization: 'Bearer ' + token}})`, what their users write.",
     `3. Median of ${R.config.nodeRuns} fresh \`node\` processes per library, interleaved. "first line → first URL" is ` +
-      "`performance.now()` from the child's first statement to the URL: dynamic `import()` of the library (crm-auth: " +
-      "`pkg/node.js`, which decodes its embedded wasm, compiles and instantiates it synchronously) + building one client + one " +
+      "`performance.now()` from the child's first statement to the URL: dynamic `import()` of the library by package " +
+      "name, all three the same way (crm-auth: pkg/ installed as node_modules/crm-auth for the run; its `node` entry " +
+      "decodes its embedded wasm, compiles and instantiates it synchronously) + building one client + one " +
       "authorize URL (incl. Node's lazy `globalThis.crypto` set-up, paid by every library). Wall time is spawn → exit " +
       `as seen by the parent (Node boot before the first line, crm-auth / arctic / oauth4webapi: ` +
       `${R.node ? LIBS.map((l) => ms(R.node[l].bootMs)).join(" / ") : "?"} ms). arctic is imported from "arctic", ` +
       "whose index loads every provider module, as its docs show.",
     `4. Median of ${R.config.workerdRuns} fresh Miniflare 4 instances per library. "ready" = workerd start + script ` +
       "load (crm-auth: its `workerd` entry, wasm as CompiledWasm, `initSync` at module scope); first dispatchFetch = " +
-      "handler builds one client + authorize URL, + miniflare's loopback round trip. Peers bundled by esbuild. " +
+      "handler builds one client + authorize URL, + miniflare's loopback round trip. Every worker, crm-auth's " +
+      "included, is bundled from the package name as wrangler does (esbuild, `workerd` condition, .wasm as CompiledWasm). " +
       (R.workerd ? `No-library baseline: ready ${ms(R.workerd.baseline.readyMs)} ms, first fetch ${ms(R.workerd.baseline.firstFetchMs)} ms; ` +
         `warm fetch ${LIBS.map((l) => ms(R.workerd[l].warmFetchMs)).join(" / ")} ms.` : ""),
     "5. crm-auth: what a browser loads for the default entry, as shipped: browser.js (every provider, Session, sealed " +
@@ -144,6 +146,23 @@ export function render(R) {
       "of one provider's authorize + callback + exchange (bench/entries/). KB = 1024 bytes. gzip level 9 and " +
       "brotli quality 11 from node:zlib.",
   );
+
+  if (R.workerdParts) {
+    const p = R.workerdParts;
+    const base = p.baseline.readyMs;
+    out.push("", "### workerd \"ready\": where crm-auth's time goes, ms", "",
+      table([["variant (baseline worker + …)", "ready (median)", "over baseline", "ready (min)", "of which miniflare in Node, CPU"],
+        ...Object.entries(p).map(([name, v]) => [name, ms(v.readyMs), name === "baseline" ? "—" : ms(v.readyMs - base),
+          ms(v.minReadyMs), ms(v.readyNodeCpuMs)])]),
+      "", `Median of ${R.config.workerdRuns} fresh Miniflare 4 instances per variant, interleaved (bench/workers/parts.js): ` +
+        "DurableObject subclass = what the entry does for TokenStoreObject; wasm module = the shipped .wasm as a " +
+        "CompiledWasm module, never instantiated (workerd compiles it while loading the script); + instantiate + start = " +
+        "`new WebAssembly.Instance` with stub imports and `__wbindgen_start()` at module scope; stub wasm = the entry with an empty wasm module (exporting only an empty " +
+        "`__wbindgen_start`) in place of its own: its JS alone; crm-auth entry = the package's `workerd` entry " +
+        "by name (its JS: parse, evaluate, glue, `initSync`). The last column is CPU time of the benchmark's own Node " +
+        "process from `new Miniflare` to ready: miniflare parses each JS module (acorn) to collect its imports before " +
+        "workerd sees it, a cost that grows with the entry's JS and that a deployed Worker does not pay.");
+  }
 
   if (R.session) {
     const { rows: srows, notes } = renderSession(R.session);

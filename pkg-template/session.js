@@ -18,6 +18,7 @@
 // - With `encryptionKey`, the store holds "e1." + AES-GCM(serialized set).
 import { AgileCrm, ApiKeyCredentials, Flexie, Flextell, Flowlu, OAuth2, Virtuous } from "./api.js";
 import { decrypt, deriveKey, encrypt } from "./aead.js";
+import { retryAfterSeconds as parseRetryAfter } from "./crm_auth.js";
 import { CrmAuthError, fail } from "./errors.js";
 import { HTTP, fetchResponse, httpOptions } from "./http.js";
 import { PLACEMENT, TokenSet } from "./tokens.js";
@@ -65,14 +66,8 @@ function isTransient(e) {
     (e.code === "invalid_response" && e.status >= 500);
 }
 
-/** `Retry-After` as seconds (delta or HTTP date), or null. */
-function retryAfterSeconds(value) {
-  if (value === null) return null;
-  const v = value.trim();
-  if (/^\d+$/.test(v)) return Number(v);
-  const at = Date.parse(v);
-  return Number.isNaN(at) ? null : Math.max(0, Math.ceil((at - Date.now()) / 1000));
-}
+/** `Retry-After` of an API answer as seconds, or null: parsed by the core (src/core/time.rs). */
+const retryAfter = (response) => parseRetryAfter(response.headers.get("retry-after") ?? "", Date.now()) ?? null;
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -189,13 +184,13 @@ export class Session {
       response = await this.#send(original, body, tokens, signal);
     }
     if (response.status === 429) {
-      const wait = retryAfterSeconds(response.headers.get("retry-after"));
+      const wait = retryAfter(response);
       await discard(response);
       if (wait === null || wait > this.#maxRetryAfter) throw this.#rateLimited(wait);
       await sleep(wait * 1000);
       response = await this.#send(original, body, tokens, signal);
       if (response.status === 429) {
-        const again = retryAfterSeconds(response.headers.get("retry-after"));
+        const again = retryAfter(response);
         await discard(response);
         throw this.#rateLimited(again);
       }

@@ -1,5 +1,6 @@
-// workerd cold-start worker: crm-auth. bench/coldstart.js copies the package next to this file
-// and rewrites the "crm-auth" import to the package's `workerd` entry (compiled-wasm import).
+// workerd cold-start worker: crm-auth. bench/coldstart.js bundles it like the peers' workers,
+// from the package name (pkg/ installed as node_modules/crm-auth; `workerd` condition, .wasm
+// imports kept as CompiledWasm modules), as wrangler would.
 // Randomness is only allowed inside a handler in workerd: the client is built per request.
 import { OAuth2 } from "crm-auth";
 

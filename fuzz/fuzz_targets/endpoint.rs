@@ -26,7 +26,7 @@ fuzz_target!(|data: &[u8]| {
         assert!(check_endpoint(&joined).is_ok());
         assert!(joined.ends_with(path));
     }
-    if let Some(ms) = parse_http_date(text) {
+    if let Some(ms) = parse_http_date(text, 1.7e12) {
         assert!(ms.is_finite() && ms % 1000.0 == 0.0);
     }
     if let Some(s) = parse_retry_after(text, 1.7e12) {

@@ -5,6 +5,7 @@
 pub mod abi;
 mod code_flow;
 mod credential;
+mod formats;
 mod hmac;
 mod password;
 mod spans;
@@ -12,6 +13,7 @@ mod token_set;
 
 pub use code_flow::{is_loopback, CodeFlowCore};
 pub use credential::ApiKeyCore;
+pub use formats::{base64url_decode, base64url_encode, retry_after_seconds};
 pub use hmac::HmacCore;
 pub use password::{flowlu_api_error, PasswordCore};
 pub use spans::{input_buffer, spans_pointer, wasm_memory};

@@ -330,7 +330,7 @@ pub fn token_fields<'v>(
         .ok_or_else(|| invalid("token response has no access_token"))?;
     let expires_at = match body.get("expires_in") {
         None | Some(Value::Null) => first_str(body, &[".expires"])
-            .and_then(parse_http_date)
+            .and_then(|date| parse_http_date(date, now_ms))
             .map(epoch_ms),
         Some(value) => {
             let seconds = match value {

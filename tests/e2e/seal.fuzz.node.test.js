@@ -186,11 +186,10 @@ describe('sealed state, randomized', () => {
     assert.ok(counts.refused > 100 && counts.sealed > 100, JSON.stringify(counts));
   });
 
-  // Finding (open): seal.js's fromBase64url goes through atob, which ignores
-  // the unused low bits of the last character, so a cookie whose last
-  // character differs can decode to the same bytes and open. Not a forgery
-  // (same sealed state), but the text is malleable, and seal.node.test.js's
-  // "tampering any character" can flake when the last character is A–D.
+  // Finding (fixed): decoding through atob ignored the unused low bits of
+  // the last character, so a cookie whose last character differed could
+  // decode to the same bytes and open (malleable text, not a forgery). The
+  // core's decoder (src/core/encode.rs) accepts only the canonical spelling.
   it('a cookie whose text differs from the sealed one never opens (canonical base64url)', async () => {
     const B = B64;
     const p = new Flextell({ clientId: 'test-client', clientSecret: 'test-secret', redirectUri: REDIRECT, origin: 'http://127.0.0.1:9' });

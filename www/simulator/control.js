@@ -33,14 +33,15 @@ const routes = {
   },
 
   'POST /__sim/fault': (sim, ps, b) => {
-    const { endpoint, kind, delayMs = 5000, times = 1, retryAfter = 7, location = null, status = 302 } = b;
+    const { endpoint, kind, delayMs = 5000, times = 1, retryAfter = 7, retryAfterHeader = null, location = null, status = 302 } = b;
     if (!ENDPOINTS.includes(endpoint)) return bad(`endpoint must be one of ${ENDPOINTS.join(', ')}`);
     if (!FAULT_KINDS.includes(kind)) return bad(`kind must be one of ${FAULT_KINDS.join(', ')}`);
     if (!isNum(delayMs) || !Number.isInteger(times) || times < 1) return bad('delayMs must be >= 0 and times an integer >= 1');
     if (!Number.isInteger(retryAfter) || retryAfter < 0) return bad('retryAfter must be an integer >= 0 (seconds)');
+    if (retryAfterHeader !== null && typeof retryAfterHeader !== 'string') return bad('retryAfterHeader must be a string (sent as is)');
     if (location !== null && typeof location !== 'string') return bad('location must be a string (redirect_to)');
     if (![301, 302, 303, 307, 308].includes(status)) return bad('status must be a redirect status (redirect_to)');
-    queueFault(ps, { endpoint, kind, delayMs, times, retryAfter, location, status });
+    queueFault(ps, { endpoint, kind, delayMs, times, retryAfter, retryAfterHeader, location, status });
     return json(200, { ok: true });
   },
 

@@ -12,8 +12,8 @@ export const FAULT_KINDS = [
 const HUGE_BYTES = 50 * 1024 * 1024; // 50 MB
 const CHUNK = Buffer.alloc(64 * 1024, 0x20); // spaces: still "JSON" whitespace after the '{'
 
-export function queueFault(ps, { endpoint, kind, delayMs = 5000, times = 1, retryAfter = 7, location = null, status = 302 }) {
-  ps.faults[endpoint].push({ kind, delayMs, retryAfter, location, status, remaining: times });
+export function queueFault(ps, { endpoint, kind, delayMs = 5000, times = 1, retryAfter = 7, retryAfterHeader = null, location = null, status = 302 }) {
+  ps.faults[endpoint].push({ kind, delayMs, retryAfter, retryAfterHeader, location, status, remaining: times });
 }
 
 function takeFault(ps, endpoint) {
@@ -30,8 +30,10 @@ const replacements = {
   html500: () => htmlPage(500, 'Internal Server Error', '<h1>500 Internal Server Error</h1>\n<p>The server encountered an unexpected condition.</p>'),
   // Some servers report OAuth errors with HTTP 200.
   error_in_200: () => json(200, { error: 'invalid_grant', error_description: 'The grant is invalid (reported with HTTP 200)' }),
-  // Retry-After in seconds: 7 unless the fault says otherwise (`retryAfter`).
-  rate_limit: (ctx, fault) => json(429, { error: 'rate_limited', error_description: 'Too many requests' }, { 'retry-after': String(fault.retryAfter ?? 7) }),
+  // Retry-After in seconds: 7 unless the fault says otherwise (`retryAfter`), or
+  // `retryAfterHeader` verbatim (HTTP dates, garbage).
+  rate_limit: (ctx, fault) => json(429, { error: 'rate_limited', error_description: 'Too many requests' },
+    { 'retry-after': fault.retryAfterHeader ?? String(fault.retryAfter ?? 7) }),
   no_access_token: () => json(200, { token_type: 'Bearer' }),
   truncated_json: () => ({ status: 200, headers: { 'content-type': 'application/json' }, body: `{"access_token":"${random()}","token_ty` }),
   // Well-formed JSON, every field of the wrong type.

@@ -278,6 +278,48 @@ add('429 with Retry-After over maxRetryAfterSeconds: rate_limited at once, no re
   eq((await me(session)).email, ALICE, 'the next call goes through');
 });
 
+/** `at` (ms) in the three HTTP-date forms of RFC 9110 §5.6.7. */
+function httpDates(at) {
+  const d = new Date(at);
+  const [wd, dd, mon, yyyy, time] = d.toUTCString().replace(',', '').split(' ');
+  const long = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'][d.getUTCDay()];
+  return {
+    imf: d.toUTCString(),
+    rfc850: `${long}, ${dd}-${mon}-${yyyy.slice(2)} ${time} GMT`,
+    asctime: `${wd} ${mon} ${String(d.getUTCDate()).padStart(2, ' ')} ${time} ${yyyy}`,
+  };
+}
+
+add('429 with Retry-After as an HTTP-date (IMF-fixdate, RFC 850, asctime) is read by the core; negative or non-HTTP dates → rate_limited, no retry', ALL, async (crm, env) => {
+  const s = sim(env);
+  await s.reset();
+  const p = oauth2(crm, env);
+  const store = new crm.MemoryStore();
+  await store.set(KEY, (await login(env, p)).serialize());
+  const session = new crm.Session({ provider: p, store, key: KEY, maxRetryAfterSeconds: 3 });
+
+  // One or two seconds ahead (HTTP dates have whole seconds): waited for, then retried.
+  const soon = httpDates(Math.ceil(Date.now() / 1000) * 1000 + 1000).imf;
+  await s.fault('oauth2', 'api', 'rate_limit', { retryAfterHeader: soon });
+  eq((await me(session)).email, ALICE, `API answer after Retry-After: ${soon}`);
+  eq((await s.counts('oauth2')).api, 2, 'the 429 and the retry');
+
+  // An hour ahead, in each form: over maxRetryAfterSeconds, so rate_limited with the seconds.
+  for (const [form, date] of Object.entries(httpDates(Date.now() + 3600_000))) {
+    await s.fault('oauth2', 'api', 'rate_limit', { retryAfterHeader: date });
+    const e = await rejects(crm, () => session.fetch('/userinfo'), 'rate_limited', { status: 429 }, `${form}: ${date}`);
+    ok(e.retryAfter >= 3595 && e.retryAfter <= 3601, `${form}: retryAfter ${e.retryAfter} ≈ 3600`);
+  }
+  // Neither delay-seconds nor an HTTP-date (Date.parse reads "-1" and "1.5" as days of 2001: retry at once).
+  for (const bad of ['-1', '1.5', 'soon', '2030-01-01T00:00:00Z', 'Dec 2 2030']) {
+    const before = (await s.counts('oauth2')).api;
+    await s.fault('oauth2', 'api', 'rate_limit', { retryAfterHeader: bad });
+    const e = await rejects(crm, () => session.fetch('/userinfo'), 'rate_limited', { status: 429 }, `Retry-After: ${bad}`);
+    eq(e.retryAfter, undefined, `Retry-After: ${bad} → no retryAfter`);
+    eq((await s.counts('oauth2')).api - before, 1, `Retry-After: ${bad} → no retry`);
+  }
+});
+
 add('revoked refresh token → oauth_error invalid_grant and the store key is deleted', ALL, async (crm, env) => {
   const s = sim(env);
   await s.reset();
