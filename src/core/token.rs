@@ -38,13 +38,6 @@ impl fmt::Debug for TokenSet {
 }
 
 impl TokenSet {
-    /// Whether the token expires within `skew_seconds` of `now_ms`; a token
-    /// without a known expiry never counts as expired.
-    pub fn is_expired(&self, now_ms: f64, skew_seconds: f64) -> bool {
-        self.expires_at
-            .is_some_and(|at| at - skew_seconds * 1000.0 <= now_ms)
-    }
-
     /// Refresh responses may omit `refresh_token`, meaning "keep using the old
     /// one"; a rotated one that did come back always wins.
     pub fn keep_refresh_token(&mut self, old: Option<&str>) {
@@ -640,12 +633,9 @@ mod tests {
     }
 
     #[test]
-    fn expiry_and_refresh_token_keeping() {
+    fn refresh_token_keeping() {
         let mut t = ok(r#"{"access_token":"AT","expires_in":120}"#);
-        assert!(!t.is_expired(NOW, 60.0));
-        assert!(t.is_expired(NOW + 60_000.0, 60.0));
-        assert!(t.is_expired(NOW + 120_000.0, 0.0));
-        assert!(!t.is_expired(NOW + 119_999.0, 0.0));
+        assert_eq!(t.expires_at, Some(NOW + 120_000.0));
         t.keep_refresh_token(Some("OLD"));
         assert_eq!(t.refresh_token.as_ref().map(Secret::expose), Some("OLD"));
         let mut rotated = ok(r#"{"access_token":"AT","refresh_token":"NEW"}"#);
@@ -657,7 +647,6 @@ mod tests {
         let mut none = ok(r#"{"access_token":"AT"}"#);
         none.keep_refresh_token(Some(""));
         assert_eq!(none.refresh_token, None);
-        assert!(!none.is_expired(f64::MAX, 60.0));
     }
 
     #[test]

@@ -342,7 +342,7 @@ impl CodeFlow {
             ));
         };
         check_token(token, "token")?;
-        Ok(request::revoke_request(endpoint, &self.client, token, None))
+        Ok(request::revoke_request(endpoint, &self.client, token))
     }
 }
 
