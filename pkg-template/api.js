@@ -1,10 +1,10 @@
 // The public classes. Each is a thin shell over a wasm core that does the
 // protocol work (validation, request building, response parsing); this
 // layer converts arguments, runs fetch (http.js) and builds JS objects.
-import { CodeFlowCore, PasswordCore, ApiKeyCore, HmacCore, flowluApiError } from "./crm_auth.js";
-import { CrmAuthError, fail, fromWasm, wasm } from "./errors.js";
+import { CodeFlowCore, PasswordCore, ApiKeyCore, HmacCore } from "./crm_auth.js";
+import { CrmAuthError, fail, providerApiError, wasm } from "./errors.js";
 import { HTTP, httpOptions, send } from "./http.js";
-import { PLACEMENT, TokenSet, accessTokenOf, fromCanonical, fromSpans, toJson } from "./tokens.js";
+import { PLACEMENT, PROVIDER, TokenSet, accessTokenOf, fromCanonical, fromSpans, toJson } from "./tokens.js";
 import { firstSpan, writeAscii } from "./spans.js";
 import { open, seal, sealOptions } from "./seal.js";
 
@@ -159,6 +159,10 @@ class TokenFlow {
     return this.#http;
   }
 
+  get [PROVIDER]() {
+    return this.#name;
+  }
+
   /** Base URL of the provider's API, or null when unknown. */
   get apiBase() {
     return this.#core.apiBase ?? null;
@@ -277,6 +281,10 @@ export class ApiKeyCredentials {
     return this.#http;
   }
 
+  get [PROVIDER]() {
+    return this.#provider;
+  }
+
   toJSON() {
     return { provider: this.#provider, apiBase: this.apiBase, apiKey: "[redacted]" };
   }
@@ -332,16 +340,7 @@ export class Flowlu extends PasswordProvider {
     return new ApiKeyCredentials(INTERNAL, "flowlu", options);
   }
   static apiError(body) {
-    let json = typeof body === "string" ? body : undefined;
-    if (json === undefined) {
-      try {
-        json = JSON.stringify(body) ?? "";
-      } catch {
-        json = "";
-      }
-    }
-    const error = flowluApiError(json);
-    return error === "" ? null : fromWasm(error);
+    return providerApiError("flowlu", body);
   }
 }
 

@@ -141,6 +141,9 @@ export class TokenSet {
  */
 export const PLACEMENT = Symbol("crm-auth placement");
 
+/** Internal (api.js, Session): `provider[PROVIDER]` is its registry name (src/providers/mod.rs). */
+export const PROVIDER = Symbol("crm-auth provider");
+
 /** The access token of a TokenSet (or any object with a string `accessToken`). */
 export function accessTokenOf(provider, tokens) {
   const token = tokens?.accessToken;

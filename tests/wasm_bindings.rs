@@ -4,8 +4,8 @@
 #![cfg(target_arch = "wasm32")]
 
 use crm_auth::bindings::{
-    flowlu_api_error, token_set_deserialize, token_set_from_init, ApiKeyCore, CodeFlowCore,
-    HmacCore, PasswordCore,
+    api_error, has_api_errors, token_set_deserialize, token_set_from_init, ApiKeyCore,
+    CodeFlowCore, HmacCore, PasswordCore,
 };
 use crm_auth::core::json::{parse, Value};
 use wasm_bindgen_test::*;
@@ -277,10 +277,14 @@ fn token_sets_and_helpers() {
         "invalid_argument"
     );
     assert_eq!(
-        code_of(&flowlu_api_error(r#"{"error":{"error_code":11}}"#)),
+        code_of(&api_error("flowlu", r#"{"error":{"error_code":11}}"#)),
         "oauth_error"
     );
-    assert_eq!(flowlu_api_error(r#"{"response":{}}"#), "");
+    assert_eq!(api_error("flowlu", r#"{"response":{}}"#), "");
+    // Only providers that report errors inside 2xx answers have them.
+    assert!(has_api_errors("flowlu"));
+    assert!(!has_api_errors("virtuous"));
+    assert_eq!(api_error("virtuous", r#"{"error":{"error_code":11}}"#), "");
     let signer = HmacCore::new(r#"{"key":"k","encoding":"hex"}"#).unwrap();
     assert_eq!(signer.signature("GET", "https://h/x", 1.0, b"").len(), 64);
     assert_eq!(

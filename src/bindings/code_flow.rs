@@ -14,38 +14,11 @@ use crate::core::request::{parse_revoke_response, HttpRequest, HttpResponse};
 use crate::core::secret::Secret;
 use crate::core::token::{json_object, parse_token_response, token_fields};
 use crate::providers::code_flow::{invalid, CodeFlow, Registration};
-use crate::providers::credential::Placement;
-use crate::providers::{agilecrm, flexie, flextell, oauth2};
+use crate::providers::{self, Provider};
 
-fn build(provider: &str, o: &Options, registration: Registration) -> Result<CodeFlow> {
-    let hosted = match provider {
-        flextell::NAME => &flextell::FLOW,
-        flexie::NAME => &flexie::FLOW,
-        agilecrm::NAME => &agilecrm::FLOW,
-        _ => {
-            return oauth2::code_flow(oauth2::OAuth2Config {
-                authorization_endpoint: o.required("authorizationEndpoint")?,
-                token_endpoint: o.required("tokenEndpoint")?,
-                revocation_endpoint: o.str("revocationEndpoint")?,
-                registration,
-                client_auth: o.str("clientAuth")?,
-                api_base: o.str("apiBase")?,
-            })
-        }
-    };
-    let placement = if provider == flexie::NAME {
-        flexie::token_placement(o.str("tokenPlacement")?)
-    } else {
-        Ok(Placement::Bearer)
-    };
-    hosted.code_flow(o.place(&hosted.host)?, placement, registration)
-}
-
-/// Provider names this class serves.
-fn provider_name(provider: &str) -> Option<&'static str> {
-    [flextell::NAME, flexie::NAME, agilecrm::NAME, oauth2::NAME]
-        .into_iter()
-        .find(|n| *n == provider)
+/// The registry entry `name` if it has a code flow.
+fn provider(name: &str) -> Option<&'static Provider> {
+    providers::find(name).filter(|p| p.code_flow.is_some())
 }
 
 /// Refuses a client secret in a browser page unless the caller opted in.
@@ -69,9 +42,9 @@ pub fn response(status: u16, retry_after: &str, body: String) -> HttpResponse {
     }
 }
 
-/// `passwordRequest`'s request; generic OAuth 2.0 servers only.
+/// `passwordRequest`'s request, where the registry allows it.
 fn password_grant(flow: &CodeFlow, options: &str) -> Result<HttpRequest> {
-    if flow.provider != oauth2::NAME {
+    if !provider(flow.provider).is_some_and(|p| p.code_flow_password_grant) {
         return Err(Error::new(
             ErrorCode::Unsupported,
             "this provider has no password grant",
@@ -93,20 +66,20 @@ pub struct CodeFlowCore {
 
 #[wasm_bindgen]
 impl CodeFlowCore {
-    /// `provider`: `"flextell"`, `"flexie"`, `"agilecrm"` or `"oauth2"`;
-    /// `options`: the constructor options as JSON; `in_browser`: whether
-    /// this runs in a page (for the client-secret guard).
+    /// `provider`: a registry name with a code flow; `options`: the
+    /// constructor options as JSON; `in_browser`: whether this runs in a
+    /// page (for the client-secret guard).
     #[wasm_bindgen(constructor)]
     pub fn new(
         provider: &str,
         options: &str,
         in_browser: bool,
     ) -> core::result::Result<CodeFlowCore, String> {
-        let name = provider_name(provider).unwrap_or("crm-auth");
-        run(name, || {
-            if provider_name(provider).is_none() {
-                return Err(invalid("unknown provider"));
-            }
+        let entry = self::provider(provider);
+        run(entry.map_or("crm-auth", |p| p.name), || {
+            let build = entry
+                .and_then(|p| p.code_flow)
+                .ok_or_else(|| invalid("unknown provider"))?;
             let o = Options::parse(options, "options", false)?;
             let client_secret = o.secret("clientSecret")?;
             guard_secret(&o, client_secret, in_browser)?;
@@ -119,7 +92,7 @@ impl CodeFlowCore {
                 scopes: &scopes,
             };
             Ok(CodeFlowCore {
-                flow: build(name, &o, registration)?,
+                flow: build(&o, registration)?,
             })
         })
     }

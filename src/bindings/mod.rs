@@ -13,6 +13,6 @@ mod token_set;
 pub use code_flow::{is_loopback, CodeFlowCore};
 pub use credential::ApiKeyCore;
 pub use hmac::HmacCore;
-pub use password::{flowlu_api_error, PasswordCore};
+pub use password::{api_error, has_api_errors, PasswordCore};
 pub use spans::{input_buffer, spans_pointer, wasm_memory};
 pub use token_set::{token_set_deserialize, token_set_deserialize_at, token_set_from_init};

@@ -16,10 +16,12 @@
 //! docs do not list them. The parser is lenient where that matters: no
 //! `expires_in` means no known expiry, no `refresh_token` means none.
 
-use super::code_flow::{invalid, HostedFlow};
-use super::credential::{Placement, Style};
+use super::code_flow::{invalid, CodeFlow, HostedFlow, Registration};
+use super::credential::{ApiKey, Placement, Style};
 use super::tenant::{Home, Host};
+use super::Provider;
 use crate::core::error::Result;
+use crate::core::options::Options;
 
 /// Provider name used in errors.
 pub const NAME: &str = "flexie";
@@ -65,6 +67,26 @@ pub fn key_style(option: Option<&str>) -> Result<Style> {
         placement: placement(option, "apikey", Placement::Header("apikey"))?,
         accept_json: false,
     })
+}
+
+/// Flexie in the registry: a code flow (`tokenPlacement`) and API keys
+/// (`placement`).
+pub const PROVIDER: Provider = Provider {
+    name: NAME,
+    code_flow: Some(code_flow),
+    api_key: Some(api_key),
+    ..Provider::NONE
+};
+
+fn code_flow(o: &Options, registration: Registration) -> Result<CodeFlow> {
+    let placement = token_placement(o.str("tokenPlacement")?);
+    FLOW.code_flow(HOST.place(o)?, placement, registration)
+}
+
+fn api_key(o: &Options) -> Result<ApiKey> {
+    let key = o.required("apiKey")?;
+    let style = key_style(o.str("placement")?);
+    ApiKey::hosted(&HOST, HOST.place(o)?, style, key)
 }
 
 #[cfg(test)]

@@ -19,12 +19,14 @@
 //! the default client id is the one Flowlu's Android app sends
 //! (`clientId` overrides).
 
-use super::credential::{Placement, Style};
+use super::credential::{ApiKey, Placement, Style};
 use super::password::{explain, PasswordFlow};
 use super::tenant::{api_base, Home, Host};
+use super::Provider;
 use crate::core::endpoint::{check_endpoint, join_origin};
 use crate::core::error::{Error, ErrorCode, Result};
 use crate::core::json;
+use crate::core::options::Options;
 use crate::core::request::{check_header_value, Client, ClientAuth, HttpResponse};
 use crate::core::token::TokenSet;
 use crate::prelude::*;
@@ -140,6 +142,29 @@ pub fn api_error(body: &str) -> Option<Error> {
         .and_then(|m| m.as_str())
         .map(str::to_owned);
     Some(err)
+}
+
+/// Flowlu in the registry: a password grant, API keys, and API errors
+/// inside HTTP 200 (its API docs: "often with HTTP 200").
+pub const PROVIDER: Provider = Provider {
+    name: NAME,
+    password_flow: Some(|o| {
+        password_flow(FlowluConfig {
+            company: o.str("company")?,
+            client_id: o.str("clientId")?,
+            origin: o.str("origin")?,
+            token_endpoint: o.str("tokenEndpoint")?,
+            api_base: o.str("apiBase")?,
+        })
+    }),
+    api_key: Some(api_key),
+    api_error: Some(api_error),
+    ..Provider::NONE
+};
+
+fn api_key(o: &Options) -> Result<ApiKey> {
+    let key = o.required("apiKey")?;
+    ApiKey::hosted(&HOST, HOST.place(o)?, Ok(KEY_STYLE), key)
 }
 
 #[cfg(test)]

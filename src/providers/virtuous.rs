@@ -19,11 +19,13 @@
 //! described for tokens), and the API base is `/api` on the same origin
 //! (`apiBase` overrides).
 
-use super::credential::Style;
+use super::credential::{ApiKey, Style};
 use super::password::PasswordFlow;
 use super::tenant::{Home, Host};
+use super::Provider;
 use crate::core::endpoint::join_origin;
 use crate::core::error::{Error, ErrorCode, Result};
+use crate::core::options::Options;
 use crate::core::request::HttpResponse;
 use crate::core::token::TokenSet;
 
@@ -64,6 +66,19 @@ pub fn password_flow(origin: Option<&str>, api_base: Option<&str>) -> Result<Pas
         Style::BEARER,
         quirk,
     )
+}
+
+/// Virtuous in the registry: a password grant and API keys (Bearer).
+pub const PROVIDER: Provider = Provider {
+    name: NAME,
+    password_flow: Some(|o| password_flow(o.str("origin")?, o.str("apiBase")?)),
+    api_key: Some(api_key),
+    ..Provider::NONE
+};
+
+fn api_key(o: &Options) -> Result<ApiKey> {
+    let key = o.required("apiKey")?;
+    ApiKey::hosted(&HOST, HOST.place(o)?, Ok(Style::BEARER), key)
 }
 
 #[cfg(test)]
