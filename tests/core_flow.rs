@@ -11,7 +11,8 @@ use crm_auth::core::request::{
     ClientAuth, HttpRequest, HttpResponse,
 };
 use crm_auth::core::secret::Secret;
-use crm_auth::core::token::{parse_token_response, TokenSet};
+use crm_auth::core::token::{parse_token_response, Answers, TokenSet};
+use crm_auth::providers::{flowlu, virtuous};
 
 /// The checked code of a callback URL (`callback_code`, owned).
 fn parse_callback(url: &str, state: &str, issuer: Option<&str>) -> Result<String, Error> {
@@ -116,7 +117,7 @@ fn authorization_code_flow_with_pkce() {
     // 4. Token response (text/plain JSON is fine: the content type is ignored).
     let tokens = parse_token_response(
         &ok(r#"{"access_token":"at-1","token_type":"Bearer","expires_in":3600,"refresh_token":"rt-1","scope":"contacts.read deals.write"}"#),
-        NOW,
+        NOW, &Answers::STANDARD,
     )
     .unwrap();
     assert_eq!(tokens.expires_at, Some(NOW + 3_600_000.0));
@@ -135,8 +136,12 @@ fn authorization_code_flow_with_pkce() {
             "grant_type=refresh_token&refresh_token=rt-1&client_id=crm-app&client_secret=s3cr%26t"
         )
     );
-    let mut refreshed =
-        parse_token_response(&ok(r#"{"access_token":"at-2","expires_in":"3600"}"#), NOW).unwrap();
+    let mut refreshed = parse_token_response(
+        &ok(r#"{"access_token":"at-2","expires_in":"3600"}"#),
+        NOW,
+        &Answers::STANDARD,
+    )
+    .unwrap();
     refreshed.keep_refresh_token(Some(rt));
     assert_eq!(refreshed.refresh_token, Some(Secret::from("rt-1")));
 
@@ -155,7 +160,7 @@ fn authorization_code_flow_with_pkce() {
         header(&req, "authorization"),
         Some(basic_auth("crm-app", "s3cr%26t").as_str())
     );
-    parse_revoke_response(&ok(""), NOW).unwrap();
+    parse_revoke_response(&ok(""), NOW, &Answers::STANDARD).unwrap();
 }
 
 #[test]
@@ -212,8 +217,12 @@ fn flowlu_password_grant() {
         req.body.as_deref(),
         Some("grant_type=password&username=me%40acme.io&password=p%26s%3Dw%2Brd+%C3%BC&client_id=android_app_v1")
     );
-    let tokens =
-        parse_token_response(&ok(r#"{"access_token":"tok","token_type":"bearer"}"#), NOW).unwrap();
+    let tokens = parse_token_response(
+        &ok(r#"{"access_token":"tok","token_type":"bearer"}"#),
+        NOW,
+        &Answers::STANDARD,
+    )
+    .unwrap();
     assert_eq!(
         (tokens.token_type.as_str(), tokens.expires_at),
         ("bearer", None)
@@ -225,6 +234,7 @@ fn flowlu_password_grant() {
     let e = parse_token_response(
         &ok(r#"{"error":"invalid_grant","error_descrption":"Wrong login or password"}"#),
         NOW,
+        &flowlu::ANSWERS,
     )
     .unwrap_err();
     assert_eq!((e.code, e.status), (ErrorCode::OauthError, Some(200)));
@@ -249,7 +259,7 @@ fn virtuous_password_grant_without_client() {
         Some("grant_type=password&username=u&password=p&otp=123456")
     );
     let body = r#"{"access_token":"a","token_type":"bearer","refresh_token":"r","userName":"u",".issued":"Tue, 14 Nov 2023 22:13:20 GMT",".expires":"Tue, 28 Nov 2023 22:13:20 GMT"}"#;
-    let tokens = parse_token_response(&ok(body), NOW).unwrap();
+    let tokens = parse_token_response(&ok(body), NOW, &virtuous::ANSWERS).unwrap();
     assert_eq!(tokens.expires_at, Some(NOW + 14.0 * 86_400_000.0));
 }
 
@@ -270,7 +280,7 @@ fn errors_never_leak_secrets() {
             retry_after: Some("Tue, 14 Nov 2023 22:14:20 GMT".into()),
             body: body.into(),
         };
-        let e = parse_token_response(&resp, NOW).unwrap_err();
+        let e = parse_token_response(&resp, NOW, &Answers::STANDARD).unwrap_err();
         for secret in ["hunter2", "at-1", "s3cr"] {
             assert!(!e.message.contains(secret), "{}", e.message);
         }

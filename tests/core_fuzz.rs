@@ -8,7 +8,7 @@ use crm_auth::core::error::Error;
 use crm_auth::core::json;
 use crm_auth::core::request::{parse_revoke_response, HttpResponse};
 use crm_auth::core::time::parse_retry_after;
-use crm_auth::core::token::{parse_token_response, TokenSet};
+use crm_auth::core::token::{parse_token_response, Answers, TokenSet};
 
 /// The checked code of a callback URL (`callback_code`, owned).
 fn parse_callback(url: &str, state: &str, issuer: Option<&str>) -> Result<String, Error> {
@@ -101,12 +101,12 @@ fn exercise(input: &str, status: u16) -> [bool; 3] {
         retry_after: Some(input.to_owned()),
         body: input.to_owned(),
     };
-    let parsed = parse_token_response(&resp, 1e12);
+    let parsed = parse_token_response(&resp, 1e12, &Answers::STANDARD);
     let token_ok = parsed.is_ok();
     if let Ok(tokens) = parsed {
         assert_eq!(TokenSet::deserialize(&tokens.serialize()), Ok(tokens));
     }
-    let _ = parse_revoke_response(&resp, 1e12);
+    let _ = parse_revoke_response(&resp, 1e12, &Answers::STANDARD);
     if let Ok(tokens) = TokenSet::deserialize(input) {
         assert_eq!(TokenSet::deserialize(&tokens.serialize()), Ok(tokens));
     }

@@ -12,7 +12,7 @@ use crm_auth::core::json::{self, number_value};
 use crm_auth::core::request::HttpResponse;
 use crm_auth::core::secret::Secret;
 use crm_auth::core::time::{parse_http_date, parse_retry_after};
-use crm_auth::core::token::{epoch_ms, parse_token_response, TokenSet};
+use crm_auth::core::token::{epoch_ms, parse_token_response, Answers, TokenSet};
 use proptest::prelude::*;
 
 /// The checked code of a callback URL (`callback_code`, owned).
@@ -79,7 +79,7 @@ proptest! {
     fn parsers_never_panic(s in structured(), t in structured(), status in prop::sample::select(vec![200u16, 400, 401, 429, 500, 302, 0, 999])) {
         let _ = parse_callback(&s, &t, None);
         let _ = parse_callback(&s, "st", Some(&t));
-        let _ = parse_token_response(&token_response(status, &s, Some(&t)), NOW_MS);
+        let _ = parse_token_response(&token_response(status, &s, Some(&t)), NOW_MS, &Answers::STANDARD);
         let _ = TokenSet::deserialize(&s);
         let _ = parse_form(&s);
         let _ = json::parse(&s);
@@ -198,7 +198,7 @@ proptest! {
         if let Some(e) = expires_in { body.push_str(&format!(",\"expires_in\":{e}")); }
         if let Some(s) = &scope { body.push_str(",\"scope\":"); json::write_string(&mut body, s); }
         body.push('}');
-        let t = parse_token_response(&token_response(200, &body, None), NOW_MS).expect("parses");
+        let t = parse_token_response(&token_response(200, &body, None), NOW_MS, &Answers::STANDARD).expect("parses");
         prop_assert_eq!(t.access_token.expose(), access.as_str());
         prop_assert_eq!(t.refresh_token.as_ref().map(Secret::expose), refresh.as_deref());
         prop_assert_eq!(t.token_type.as_str(), token_type.as_deref().unwrap_or("Bearer"));
@@ -221,13 +221,13 @@ proptest! {
         json::write_string(&mut body, if in_refresh { "AT" } else { &token });
         if in_refresh { body.push_str(",\"refresh_token\":"); json::write_string(&mut body, &token); }
         body.push('}');
-        let e = parse_token_response(&token_response(200, &body, None), NOW_MS).unwrap_err();
+        let e = parse_token_response(&token_response(200, &body, None), NOW_MS, &Answers::STANDARD).unwrap_err();
         prop_assert_eq!(e.code, ErrorCode::InvalidResponse);
         prop_assert!(!e.message.contains("SECRET"));
         let mut typed = String::from("{\"access_token\":\"AT\",\"token_type\":");
         json::write_string(&mut typed, &token_type);
         typed.push('}');
-        prop_assert_eq!(parse_token_response(&token_response(200, &typed, None), NOW_MS).unwrap_err().code, ErrorCode::InvalidResponse);
+        prop_assert_eq!(parse_token_response(&token_response(200, &typed, None), NOW_MS, &Answers::STANDARD).unwrap_err().code, ErrorCode::InvalidResponse);
     }
 
     /// A callback built from arbitrary code and state (query or fragment)
@@ -281,7 +281,7 @@ fn regression_number_value_huge_negative_exponent() {
         r#"{"access_token":"a","expires_in":0.5e-99999999999}"#,
         None,
     );
-    let tokens = parse_token_response(&resp, NOW_MS).unwrap();
+    let tokens = parse_token_response(&resp, NOW_MS, &Answers::STANDARD).unwrap();
     assert_eq!(tokens.expires_at, Some(NOW_MS));
 }
 
@@ -293,7 +293,9 @@ fn regression_number_value_zero_with_huge_exponent() {
     assert!(number_value("-0e+1311").is_some_and(|x| x == 0.0));
     let resp = token_response(200, r#"{"access_token":"a","expires_in":0e999}"#, None);
     assert_eq!(
-        parse_token_response(&resp, NOW_MS).unwrap().expires_at,
+        parse_token_response(&resp, NOW_MS, &Answers::STANDARD)
+            .unwrap()
+            .expires_at,
         Some(NOW_MS)
     );
 }

@@ -12,7 +12,7 @@ use crate::core::encode::concat;
 use crate::core::error::{Error, ErrorCode, Result};
 use crate::core::request::{parse_revoke_response, HttpRequest, HttpResponse};
 use crate::core::secret::Secret;
-use crate::core::token::{json_object, parse_token_response, token_fields};
+use crate::core::token::{json_object, token_fields};
 use crate::providers::code_flow::{invalid, CodeFlow, Registration};
 use crate::providers::{self, Provider};
 
@@ -187,13 +187,12 @@ impl CodeFlowCore {
         old_refresh: &str,
         now_ms: f64,
     ) -> core::result::Result<String, String> {
-        let resp = response(status, retry_after, body);
-        let parsed = if old_refresh.is_empty() {
-            parse_token_response(&resp, now_ms)
-        } else {
-            self.flow.parse_refresh(&resp, old_refresh, now_ms)
-        };
-        tokens(self.flow.provider, parsed)
+        let old = (!old_refresh.is_empty()).then_some(old_refresh);
+        tokens(
+            self.flow.provider,
+            self.flow
+                .parse(&response(status, retry_after, body), old, now_ms),
+        )
     }
 
     /// `parseToken` for a 2xx answer to a code exchange whose body (`len`
@@ -203,7 +202,7 @@ impl CodeFlowCore {
     pub fn parse_token_at(&self, status: u16, len: usize, now_ms: f64) -> bool {
         with_input(len, |body| {
             let value = json_object(body);
-            token_fields(status, None, now_ms, value.as_ref())
+            token_fields(status, None, now_ms, value.as_ref(), self.flow.answers)
                 .is_ok_and(|fields| write_token_spans(body, &fields))
         })
     }
@@ -218,7 +217,11 @@ impl CodeFlowCore {
         now_ms: f64,
     ) -> core::result::Result<(), String> {
         run(self.flow.provider, || {
-            parse_revoke_response(&response(status, retry_after, body), now_ms)
+            parse_revoke_response(
+                &response(status, retry_after, body),
+                now_ms,
+                self.flow.answers,
+            )
         })
     }
 

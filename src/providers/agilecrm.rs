@@ -24,6 +24,7 @@ use super::Provider;
 use crate::core::error::Result;
 use crate::core::options::Options;
 use crate::core::request::check_header_value;
+use crate::core::token::Answers;
 use crate::prelude::*;
 
 /// Provider name used in errors.
@@ -43,6 +44,7 @@ pub const FLOW: HostedFlow = HostedFlow {
     token: "/oauth/token",
     accept_json: true,
     scope_required: false,
+    answers: &Answers::STANDARD,
 };
 
 /// HTTP Basic `email:key` plus `Accept: application/json`.

@@ -23,6 +23,7 @@ use super::tenant::{Home, Host};
 use super::Provider;
 use crate::core::error::Result;
 use crate::core::options::Options;
+use crate::core::token::Answers;
 
 /// Provider name used in errors.
 pub const NAME: &str = "flextell";
@@ -40,6 +41,7 @@ pub const FLOW: HostedFlow = HostedFlow {
     accept_json: false,
     // Flextell's docs: `scope` is required on the authorize request.
     scope_required: true,
+    answers: &Answers::STANDARD,
 };
 
 /// Flextell in the registry: a code flow with Bearer tokens.

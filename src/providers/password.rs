@@ -7,7 +7,7 @@ use crate::core::encode::concat;
 use crate::core::endpoint::check_endpoint;
 use crate::core::error::{Error, ErrorCode, Result};
 use crate::core::request::{self, Client, HttpRequest, HttpResponse};
-use crate::core::token::{parse_token_response, TokenSet};
+use crate::core::token::{parse_token_response, Answers, TokenSet};
 use crate::prelude::*;
 
 /// Provider-specific handling of a token answer, run on the generic result.
@@ -24,6 +24,8 @@ pub struct PasswordFlow {
     pub client: Option<Client>,
     /// How access tokens are attached to API requests.
     pub token_style: Style,
+    /// How its token answers depart from RFC 6749 (set by the provider).
+    pub answers: &'static Answers,
     /// Provider quirks in token answers.
     pub quirk: Quirk,
     /// Whether the provider issues refresh tokens at all.
@@ -52,6 +54,7 @@ impl PasswordFlow {
             token_endpoint,
             client,
             token_style,
+            answers: &Answers::STANDARD,
             quirk,
             refreshable: true,
             api_base,
@@ -101,7 +104,7 @@ impl PasswordFlow {
         old_refresh: Option<&str>,
         now_ms: f64,
     ) -> Result<TokenSet> {
-        let mut tokens = (self.quirk)(resp, parse_token_response(resp, now_ms))?;
+        let mut tokens = (self.quirk)(resp, parse_token_response(resp, now_ms, self.answers))?;
         tokens.keep_refresh_token(old_refresh);
         Ok(tokens)
     }

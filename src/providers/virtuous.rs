@@ -27,7 +27,7 @@ use crate::core::endpoint::join_origin;
 use crate::core::error::{Error, ErrorCode, Result};
 use crate::core::options::Options;
 use crate::core::request::HttpResponse;
-use crate::core::token::TokenSet;
+use crate::core::token::{Answers, TokenSet};
 
 /// Provider name used in errors.
 pub const NAME: &str = "virtuous";
@@ -39,6 +39,13 @@ pub const HOST: Host = Host {
     name: NAME,
     home: Home::Fixed(ORIGIN),
     api: "/api",
+};
+
+/// Virtuous's token answers (its docs' sample) add `.issued` and `.expires`
+/// (RFC 1123 dates); `.expires` is read when `expires_in` is missing.
+pub const ANSWERS: Answers = Answers {
+    expires_date: Some(".expires"),
+    ..Answers::STANDARD
 };
 
 fn quirk(resp: &HttpResponse, parsed: Result<TokenSet>) -> Result<TokenSet> {
@@ -58,14 +65,16 @@ pub fn password_flow(origin: Option<&str>, api_base: Option<&str>) -> Result<Pas
     let origin = origin.unwrap_or(ORIGIN);
     let token_endpoint = join_origin(origin, "/Token")?;
     let api_base = HOST.api_base(origin, api_base)?;
-    PasswordFlow::new(
+    let mut flow = PasswordFlow::new(
         NAME,
         token_endpoint,
         Some(api_base),
         None,
         Style::BEARER,
         quirk,
-    )
+    )?;
+    flow.answers = &ANSWERS;
+    Ok(flow)
 }
 
 /// Virtuous in the registry: a password grant and API keys (Bearer).
