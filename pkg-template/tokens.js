@@ -1,7 +1,9 @@
-// TokenSet: tokens as JS sees them. The wasm validates every token set
-// (from a token answer, a stored string or an init object) and hands over
-// its canonical JSON; reading fields is then free.
-import { tokenSetDeserialize, tokenSetDeserializeAt, tokenSetFromInit } from "./crm_auth.js";
+// TokenSet: tokens as JS sees them. The wasm owns the stored format: it
+// validates every token set (from a token answer, a stored string or an init
+// object), hands over its canonical JSON (or the fields' spans), and writes
+// `serialize()`; reading fields is then free. Expiry (`isExpired`) is JS's
+// alone: it needs the clock.
+import { tokenSetDeserialize, tokenSetDeserializeAt, tokenSetFromInit, tokenSetSerialize } from "./crm_auth.js";
 import { fail, wasm } from "./errors.js";
 import { tokenSpans, writeAscii } from "./spans.js";
 
@@ -94,16 +96,9 @@ export class TokenSet {
     return this.#expiresAt !== null && this.#expiresAt - skewSeconds * 1000 <= Date.now();
   }
 
-  /** A string for storage (it holds the tokens: store it like a password). */
+  /** A string for storage (it holds the tokens: store it like a password). The wasm owns the format. */
   serialize() {
-    return JSON.stringify({
-      v: 1,
-      access_token: this.#accessToken,
-      token_type: this.#tokenType,
-      expires_at: this.#expiresAt,
-      refresh_token: this.#refreshToken,
-      scope: this.#scope,
-    });
+    return tokenSetSerialize(this.#accessToken, this.#tokenType, this.#expiresAt, this.#refreshToken, this.#scope);
   }
 
   /** Reads a `serialize()` string; anything else is `invalid_argument`. */

@@ -10,7 +10,7 @@ use crate::core::error::{Error, ErrorCode};
 use crate::core::json;
 use crate::core::request::check_header_value;
 use crate::core::secret::Secret;
-use crate::core::token::{epoch_ms, is_bearer, stored_fields, TokenSet};
+use crate::core::token::{epoch_ms, is_bearer, serialize_fields, stored_fields, TokenSet};
 
 const LIBRARY: &str = "crm-auth";
 
@@ -32,6 +32,27 @@ pub fn token_set_deserialize_at(len: usize) -> bool {
             .and_then(stored_fields)
             .is_some_and(|fields| write_token_spans(stored, &fields))
     })
+}
+
+/// `TokenSet.serialize()`: the stored form is written here only (the JS
+/// TokenSet holds checked fields; `expires_at` whole milliseconds, `scope`
+/// canonical words).
+#[wasm_bindgen(js_name = tokenSetSerialize, skip_typescript)]
+pub fn token_set_serialize(
+    access_token: &str,
+    token_type: &str,
+    expires_at: Option<f64>,
+    refresh_token: Option<String>,
+    scope: Option<String>,
+) -> String {
+    let refresh_token = refresh_token.map(Secret::new); // wiped when dropped
+    serialize_fields(
+        access_token,
+        token_type,
+        expires_at,
+        refresh_token.as_ref().map(Secret::expose),
+        scope.as_deref(),
+    )
 }
 
 /// Builds a serialized token set from `{accessToken, tokenType?, expiresAt?,

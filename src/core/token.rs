@@ -48,29 +48,14 @@ impl TokenSet {
 
     /// Compact JSON for storage; read back with [`TokenSet::deserialize`].
     pub fn serialize(&self) -> String {
-        let mut out = String::from("{\"v\":1,\"access_token\":");
-        json::write_string(&mut out, self.access_token.expose());
-        out.push_str(",\"token_type\":");
-        json::write_string(&mut out, &self.token_type);
-        out.push_str(",\"expires_at\":");
-        match self.expires_at.filter(|at| at.is_finite()) {
-            // Whole milliseconds: integer formatting keeps float printing
-            // (~15 KB of wasm) out of the binary.
-            Some(at) => out.push_str(&decimal(epoch_ms(at) as u64)),
-            None => out.push_str("null"),
-        }
-        out.push_str(",\"refresh_token\":");
-        match &self.refresh_token {
-            Some(token) => json::write_string(&mut out, token.expose()),
-            None => out.push_str("null"),
-        }
-        out.push_str(",\"scope\":");
-        match &self.scopes {
-            Some(scopes) => json::write_string(&mut out, &join(scopes, " ")),
-            None => out.push_str("null"),
-        }
-        out.push('}');
-        out
+        let scope = self.scopes.as_ref().map(|s| join(s, " "));
+        serialize_fields(
+            self.access_token.expose(),
+            &self.token_type,
+            self.expires_at,
+            self.refresh_token.as_ref().map(Secret::expose),
+            scope.as_deref(),
+        )
     }
 
     /// Reads what [`TokenSet::serialize`] wrote.
@@ -81,6 +66,40 @@ impl TokenSet {
             .map(|f| f.to_set())
             .ok_or_else(not_stored)
     }
+}
+
+/// The stored form (`{"v":1,…}`), the one writer of it: `scope` is the
+/// scopes joined by single spaces.
+pub fn serialize_fields(
+    access_token: &str,
+    token_type: &str,
+    expires_at: Option<f64>,
+    refresh_token: Option<&str>,
+    scope: Option<&str>,
+) -> String {
+    let mut out = String::from("{\"v\":1,\"access_token\":");
+    json::write_string(&mut out, access_token);
+    out.push_str(",\"token_type\":");
+    json::write_string(&mut out, token_type);
+    out.push_str(",\"expires_at\":");
+    match expires_at.filter(|at| at.is_finite()) {
+        // Whole milliseconds: integer formatting keeps float printing
+        // (~15 KB of wasm) out of the binary.
+        Some(at) => out.push_str(&decimal(epoch_ms(at) as u64)),
+        None => out.push_str("null"),
+    }
+    for (key, value) in [
+        (",\"refresh_token\":", refresh_token),
+        (",\"scope\":", scope),
+    ] {
+        out.push_str(key);
+        match value {
+            Some(v) => json::write_string(&mut out, v),
+            None => out.push_str("null"),
+        }
+    }
+    out.push('}');
+    out
 }
 
 /// The strings of a token set, borrowed from parsed JSON: the wasm bindings
