@@ -225,6 +225,9 @@ fn is_success(status: u16) -> bool {
 /// description)`.
 pub type ErrorShape = for<'v> fn(&'v Value<'v>) -> Option<(&'v str, Option<&'v str>)>;
 
+/// Turns an answer's status and error into the provider's own error.
+pub type FixError = fn(u16, Option<Error>) -> Option<Error>;
+
 /// How a provider's token answers depart from RFC 6749 §5. The core knows
 /// no CRM: each provider's file sets these, citing its source.
 #[derive(Clone, Copy, Debug)]
@@ -237,6 +240,9 @@ pub struct Answers {
     /// A member holding the expiry as an HTTP date, read when `expires_in`
     /// is absent.
     pub expires_date: Option<&'static str>,
+    /// Turns the answer's status and error (`None`: none found) into the
+    /// provider's own (a 2xx that means "send a code", a clearer message).
+    pub fix_error: Option<FixError>,
 }
 
 impl Answers {
@@ -245,6 +251,7 @@ impl Answers {
         description_alias: None,
         error_shape: None,
         expires_date: None,
+        fix_error: None,
     };
 
     /// The standard `{error, error_description}` shape.
@@ -351,7 +358,11 @@ pub fn token_fields<'v>(
     body: Option<&'v Value<'v>>,
     answers: &Answers,
 ) -> Result<TokenFields<'v>> {
-    if let Some(e) = error_for(status, retry_after, now_ms, body, answers) {
+    let mut error = error_for(status, retry_after, now_ms, body, answers);
+    if let Some(fix) = answers.fix_error {
+        error = fix(status, error);
+    }
+    if let Some(e) = error {
         return Err(e);
     }
     let invalid =
@@ -517,6 +528,7 @@ mod tests {
         description_alias: Some("error_text"),
         error_shape: Some(problem),
         expires_date: Some("valid_until"),
+        fix_error: None,
     };
 
     #[test]

@@ -27,8 +27,8 @@ use crate::core::endpoint::{check_endpoint, join_origin};
 use crate::core::error::{Error, ErrorCode, Result};
 use crate::core::json::{self, Value};
 use crate::core::options::Options;
-use crate::core::request::{check_header_value, Client, ClientAuth, HttpResponse};
-use crate::core::token::{first_str, Answers, TokenSet};
+use crate::core::request::{check_header_value, Client, ClientAuth};
+use crate::core::token::{first_str, Answers};
 use crate::prelude::*;
 
 /// Provider name used in errors.
@@ -51,6 +51,7 @@ pub const ANSWERS: Answers = Answers {
     description_alias: Some("error_descrption"),
     error_shape: Some(error_object),
     expires_date: None,
+    fix_error: Some(explain_ssl),
 };
 
 fn error_object<'v>(body: &'v Value<'v>) -> Option<(&'v str, Option<&'v str>)> {
@@ -80,8 +81,8 @@ pub struct FlowluConfig<'a> {
     pub api_base: Option<&'a str>,
 }
 
-fn quirk(_: &HttpResponse, parsed: Result<TokenSet>) -> Result<TokenSet> {
-    parsed.map_err(|e| match e.error.as_deref() {
+fn explain_ssl(_: u16, error: Option<Error>) -> Option<Error> {
+    error.map(|e| match e.error.as_deref() {
         Some("invalid_request_ssl") => explain(
             e,
             "Flowlu only accepts the password grant over HTTPS (invalid_request_ssl)",
@@ -119,7 +120,7 @@ pub fn password_flow(config: FlowluConfig) -> Result<PasswordFlow> {
         placement: Placement::BasicPassword("bearer"),
         accept_json: false,
     };
-    let mut flow = PasswordFlow::new(NAME, token_endpoint, api_base, Some(client), style, quirk)?;
+    let mut flow = PasswordFlow::new(NAME, token_endpoint, api_base, Some(client), style)?;
     flow.refreshable = false; // tokens without expiry, and no refresh token
     flow.answers = &ANSWERS;
     Ok(flow)
@@ -189,6 +190,7 @@ fn api_key(o: &Options) -> Result<ApiKey> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::core::request::HttpResponse;
 
     #[test]
     fn api_errors_inside_200() {

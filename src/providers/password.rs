@@ -10,9 +10,6 @@ use crate::core::request::{self, Client, HttpRequest, HttpResponse};
 use crate::core::token::{parse_token_response, Answers, TokenSet};
 use crate::prelude::*;
 
-/// Provider-specific handling of a token answer, run on the generic result.
-pub type Quirk = fn(&HttpResponse, Result<TokenSet>) -> Result<TokenSet>;
-
 /// A configured password-grant client.
 #[derive(Clone, Debug)]
 pub struct PasswordFlow {
@@ -26,8 +23,6 @@ pub struct PasswordFlow {
     pub token_style: Style,
     /// How its token answers depart from RFC 6749 (set by the provider).
     pub answers: &'static Answers,
-    /// Provider quirks in token answers.
-    pub quirk: Quirk,
     /// Whether the provider issues refresh tokens at all.
     pub refreshable: bool,
     /// Base URL of the provider's API, when known.
@@ -43,7 +38,6 @@ impl PasswordFlow {
         api_base: Option<String>,
         client: Option<Client>,
         token_style: Style,
-        quirk: Quirk,
     ) -> Result<Self> {
         check_endpoint(&token_endpoint)?;
         if let Some(url) = &api_base {
@@ -55,7 +49,6 @@ impl PasswordFlow {
             client,
             token_style,
             answers: &Answers::STANDARD,
-            quirk,
             refreshable: true,
             api_base,
         })
@@ -104,15 +97,10 @@ impl PasswordFlow {
         old_refresh: Option<&str>,
         now_ms: f64,
     ) -> Result<TokenSet> {
-        let mut tokens = (self.quirk)(resp, parse_token_response(resp, now_ms, self.answers))?;
+        let mut tokens = parse_token_response(resp, now_ms, self.answers)?;
         tokens.keep_refresh_token(old_refresh);
         Ok(tokens)
     }
-}
-
-/// The quirk of providers without any.
-pub fn no_quirk(_: &HttpResponse, parsed: Result<TokenSet>) -> Result<TokenSet> {
-    parsed
 }
 
 /// Replaces an error's message, keeping its code and details.

@@ -26,8 +26,7 @@ use super::Provider;
 use crate::core::endpoint::join_origin;
 use crate::core::error::{Error, ErrorCode, Result};
 use crate::core::options::Options;
-use crate::core::request::HttpResponse;
-use crate::core::token::{Answers, TokenSet};
+use crate::core::token::Answers;
 
 /// Provider name used in errors.
 pub const NAME: &str = "virtuous";
@@ -45,18 +44,22 @@ pub const HOST: Host = Host {
 /// (RFC 1123 dates); `.expires` is read when `expires_in` is missing.
 pub const ANSWERS: Answers = Answers {
     expires_date: Some(".expires"),
+    fix_error: Some(otp_required),
     ..Answers::STANDARD
 };
 
-fn quirk(resp: &HttpResponse, parsed: Result<TokenSet>) -> Result<TokenSet> {
-    if resp.status == 202 {
-        return Err(Error::new(
-            ErrorCode::OtpRequired,
-            "Virtuous wants a two-factor code: log in again with `otp`",
-        )
-        .with_status(202));
+/// Virtuous answers 202 when the user has two-factor login: repeat with `otp`.
+fn otp_required(status: u16, error: Option<Error>) -> Option<Error> {
+    if status == 202 {
+        return Some(
+            Error::new(
+                ErrorCode::OtpRequired,
+                "Virtuous wants a two-factor code: log in again with `otp`",
+            )
+            .with_status(202),
+        );
     }
-    parsed
+    error
 }
 
 /// Builds the Virtuous password flow at `origin` (default production) with
@@ -65,14 +68,7 @@ pub fn password_flow(origin: Option<&str>, api_base: Option<&str>) -> Result<Pas
     let origin = origin.unwrap_or(ORIGIN);
     let token_endpoint = join_origin(origin, "/Token")?;
     let api_base = HOST.api_base(origin, api_base)?;
-    let mut flow = PasswordFlow::new(
-        NAME,
-        token_endpoint,
-        Some(api_base),
-        None,
-        Style::BEARER,
-        quirk,
-    )?;
+    let mut flow = PasswordFlow::new(NAME, token_endpoint, Some(api_base), None, Style::BEARER)?;
     flow.answers = &ANSWERS;
     Ok(flow)
 }
@@ -94,6 +90,7 @@ fn api_key(o: &Options) -> Result<ApiKey> {
 mod tests {
     use super::*;
     use crate::core::encode::form_encode;
+    use crate::core::request::HttpResponse;
 
     #[test]
     fn production_urls() {
