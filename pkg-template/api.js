@@ -5,7 +5,7 @@ import { CodeFlowCore, PasswordCore, ApiKeyCore, HmacCore } from "./crm_auth.js"
 import { CrmAuthError, fail, providerApiError, wasm } from "./errors.js";
 import { HTTP, httpOptions, send } from "./http.js";
 import { PLACEMENT, PROVIDER, TokenSet, accessTokenOf, fromCanonical, fromSpans, toJson } from "./tokens.js";
-import { firstSpan, writeAscii } from "./spans.js";
+import { answered, firstSpan, input, writeInput } from "./spans.js";
 import { open, seal, sealOptions } from "./seal.js";
 
 export { CrmAuthError, TokenSet };
@@ -98,10 +98,12 @@ function scrubbed(e, requestJson) {
   return e;
 }
 
+const decoded = (code) => code;
+
 /** The checked code of a callback URL: sliced from `href` when it needed no decoding. */
 function callbackCode(core, href, state) {
-  if (writeAscii(href, state) && core.parseCallbackAt(href.length, state.length)) return firstSpan(href);
-  return wasm(() => core.parseCallback(href, state));
+  writeInput(href, state);
+  return answered(core.parseCallbackAt(input.lengths[0], input.lengths[1], input.ascii), firstSpan, decoded);
 }
 
 /** What the flow subclasses read of their base; set by TokenFlow's static block. */
@@ -129,12 +131,9 @@ class TokenFlow {
     const core = this.#core;
     try {
       const r = await send(request, this.#http);
-      // A code-flow 2xx answer to a first grant takes the fast path (spans.js).
-      if (oldRefresh === "" && core.parseTokenAt && r.status >= 200 && r.status < 300 && writeAscii(r.body) &&
-        core.parseTokenAt(r.status, r.body.length, Date.now())) {
-        return fromSpans(r.body);
-      }
-      return fromCanonical(wasm(() => core.parseToken(r.status, r.retryAfter, r.body, oldRefresh, Date.now())));
+      writeInput(r.body, oldRefresh, r.retryAfter);
+      const [body, old, retryAfter] = input.lengths;
+      return answered(core.parseTokenAt(r.status, body, old, retryAfter, input.ascii, Date.now()), fromSpans, fromCanonical);
     } catch (e) {
       throw scrubbed(e, request);
     }

@@ -3,9 +3,9 @@
 // object), hands over its canonical JSON (or the fields' spans), and writes
 // `serialize()`; reading fields is then free. Expiry (`isExpired`) is JS's
 // alone: it needs the clock.
-import { tokenSetDeserialize, tokenSetDeserializeAt, tokenSetFromInit, tokenSetSerialize } from "./crm_auth.js";
+import { tokenSetDeserializeAt, tokenSetFromInit, tokenSetSerialize } from "./crm_auth.js";
 import { fail, wasm } from "./errors.js";
-import { tokenSpans, writeAscii } from "./spans.js";
+import { answered, input, tokenSpans, writeInput } from "./spans.js";
 
 const LIBRARY = "crm-auth";
 const REDACTED = "[redacted]";
@@ -104,8 +104,8 @@ export class TokenSet {
   /** Reads a `serialize()` string; anything else is `invalid_argument`. */
   static deserialize(value) {
     if (typeof value !== "string") throw fail(LIBRARY, "invalid_argument", "expected a serialized TokenSet string");
-    if (writeAscii(value) && tokenSetDeserializeAt(value.length)) return fromSpans(value);
-    return fromCanonical(wasm(() => tokenSetDeserialize(value)));
+    writeInput(value);
+    return answered(tokenSetDeserializeAt(input.lengths[0], input.ascii), fromSpans, fromCanonical);
   }
 
   /** A redacted view, safe to log. */

@@ -4,8 +4,8 @@
 //! `CrmAuthError`. Strings are the cheapest values to cross the boundary and
 //! keep the wasm free of JS object plumbing.
 
-use crate::core::encode::{concat, decimal};
-use crate::core::error::{Error, ErrorCode, Result};
+use crate::core::encode::decimal;
+use crate::core::error::{Error, Result};
 use crate::core::json::write_string;
 pub use crate::core::options::Options;
 use crate::core::request::HttpRequest;
@@ -137,15 +137,4 @@ pub fn authorization(
         check_token(access_token, "accessToken")?;
         Ok(applied_json(&style.apply(access_token, url)))
     })
-}
-
-/// A string argument that must be non-empty.
-pub fn required_arg(value: &str, name: &str) -> Result<()> {
-    if value.is_empty() {
-        return Err(Error::new(
-            ErrorCode::InvalidArgument,
-            concat(&[name, " must be a non-empty string"]),
-        ));
-    }
-    Ok(())
 }

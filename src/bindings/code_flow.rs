@@ -6,13 +6,14 @@ use crate::prelude::*;
 use alloc::borrow::Cow;
 use wasm_bindgen::prelude::*;
 
-use super::abi::{authorization, requested, required_arg, run, tokens, Options};
-use super::spans::{with_input, write_span, write_token_spans};
+use super::abi::{authorization, requested, run, Options};
+use super::spans::{
+    answer_error, answer_text, token_answer, with_input, write_span, TokenInput, AT_SPANS, AT_TEXT,
+};
 use crate::core::encode::concat;
 use crate::core::error::{Error, ErrorCode, Result};
 use crate::core::request::{parse_revoke_response, HttpRequest, HttpResponse};
 use crate::core::secret::Secret;
-use crate::core::token::{json_object, token_fields};
 use crate::providers::code_flow::{invalid, CodeFlow, Registration};
 use crate::providers::{self, Provider};
 
@@ -112,34 +113,21 @@ impl CodeFlowCore {
         })
     }
 
-    /// The code from a callback URL, after the state and `iss` checks.
-    #[wasm_bindgen(js_name = parseCallback)]
-    pub fn parse_callback(&self, url: &str, state: &str) -> core::result::Result<String, String> {
-        run(self.flow.provider, || {
-            required_arg(state, "state")?;
-            Ok(self.flow.callback_code(url, state)?.into_owned())
-        })
-    }
-
-    /// `parseCallback` over the input buffer (the URL's `url_len` bytes, then
-    /// the state's `state_len`): true when the code's span was written;
-    /// false for anything else (an escaped code, an error), which JS then
-    /// hands to `parseCallback` for the decoded code or the error. A plain
-    /// number back is the cheapest answer the boundary has.
+    /// The code of a callback URL (its `url_len` bytes in the input buffer,
+    /// then the expected state's `state_len`), after the state and `iss`
+    /// checks: its span when `ascii` and it needed no decoding, else the
+    /// decoded code as text, or the error (see `spans.rs`).
     #[wasm_bindgen(js_name = parseCallbackAt)]
-    pub fn parse_callback_at(&self, url_len: usize, state_len: usize) -> bool {
+    pub fn parse_callback_at(&self, url_len: usize, state_len: usize, ascii: bool) -> u8 {
         with_input(url_len + state_len, |input| {
             let (url, state) = (
                 input.get(..url_len).unwrap_or_default(),
                 input.get(url_len..).unwrap_or_default(),
             );
             match self.flow.callback_code(url, state) {
-                Ok(Cow::Borrowed(code)) => write_span(input, code),
-                Ok(Cow::Owned(decoded)) => {
-                    drop(Secret::new(decoded)); // wiped: JS decodes it again
-                    false
-                }
-                _ => false,
+                Ok(Cow::Borrowed(code)) if ascii && write_span(input, code) => AT_SPANS,
+                Ok(code) => answer_text(code.into_owned(), AT_TEXT),
+                Err(e) => answer_error(&e, self.flow.provider),
             }
         })
     }
@@ -176,35 +164,26 @@ impl CodeFlowCore {
         requested(self.flow.provider, self.flow.revoke_request(token))
     }
 
-    /// Parses a token answer into a serialized token set; with a non-empty
-    /// `old_refresh`, a missing refresh token keeps the old one.
-    #[wasm_bindgen(js_name = parseToken)]
-    pub fn parse_token(
+    /// Reads a token answer from the input buffer (body, refresh token
+    /// sent or none, `Retry-After` or none: their byte lengths): spans, the
+    /// stored form as text, or the error (see `spans.rs`).
+    #[wasm_bindgen(js_name = parseTokenAt)]
+    pub fn parse_token_at(
         &self,
         status: u16,
-        retry_after: &str,
-        body: String,
-        old_refresh: &str,
+        body_len: usize,
+        old_refresh_len: usize,
+        retry_after_len: usize,
+        ascii: bool,
         now_ms: f64,
-    ) -> core::result::Result<String, String> {
-        let old = (!old_refresh.is_empty()).then_some(old_refresh);
-        tokens(
-            self.flow.provider,
-            self.flow
-                .parse(&response(status, retry_after, body), old, now_ms),
-        )
-    }
-
-    /// `parseToken` for a 2xx answer to a code exchange whose body (`len`
-    /// bytes) is in the input buffer: true when the token spans were written;
-    /// false for anything else, which JS then hands to `parseToken`.
-    #[wasm_bindgen(js_name = parseTokenAt)]
-    pub fn parse_token_at(&self, status: u16, len: usize, now_ms: f64) -> bool {
-        with_input(len, |body| {
-            let value = json_object(body);
-            token_fields(status, None, now_ms, value.as_ref(), self.flow.answers)
-                .is_ok_and(|fields| write_token_spans(body, &fields))
-        })
+    ) -> u8 {
+        let parts = TokenInput {
+            body: body_len,
+            old_refresh: old_refresh_len,
+            retry_after: retry_after_len,
+        };
+        let flow = &self.flow;
+        token_answer(flow.provider, flow.answers, status, parts, ascii, now_ms)
     }
 
     /// Checks a revocation answer.

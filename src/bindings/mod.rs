@@ -15,6 +15,4 @@ pub use credential::ApiKeyCore;
 pub use hmac::HmacCore;
 pub use password::{api_error, has_api_errors, PasswordCore};
 pub use spans::{input_buffer, spans_pointer, wasm_memory};
-pub use token_set::{
-    token_set_deserialize, token_set_deserialize_at, token_set_from_init, token_set_serialize,
-};
+pub use token_set::{token_set_deserialize_at, token_set_from_init, token_set_serialize};

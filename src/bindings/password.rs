@@ -4,8 +4,8 @@
 use crate::prelude::*;
 use wasm_bindgen::prelude::*;
 
-use super::abi::{authorization, error_json, requested, run, tokens, Options};
-use super::code_flow::response;
+use super::abi::{authorization, error_json, requested, run, Options};
+use super::spans::{token_answer, TokenInput};
 use crate::core::error::Result;
 use crate::core::request::HttpRequest;
 use crate::providers;
@@ -56,23 +56,25 @@ impl PasswordCore {
         requested(self.flow.provider, self.flow.refresh_request(refresh_token))
     }
 
-    /// Parses a token answer (provider quirks included) into a serialized
-    /// token set.
-    #[wasm_bindgen(js_name = parseToken)]
-    pub fn parse_token(
+    /// Reads a token answer from the input buffer, like
+    /// `CodeFlowCore.parseTokenAt`.
+    #[wasm_bindgen(js_name = parseTokenAt)]
+    pub fn parse_token_at(
         &self,
         status: u16,
-        retry_after: &str,
-        body: String,
-        old_refresh: &str,
+        body_len: usize,
+        old_refresh_len: usize,
+        retry_after_len: usize,
+        ascii: bool,
         now_ms: f64,
-    ) -> core::result::Result<String, String> {
-        let old = (!old_refresh.is_empty()).then_some(old_refresh);
-        tokens(
-            self.flow.provider,
-            self.flow
-                .parse(&response(status, retry_after, body), old, now_ms),
-        )
+    ) -> u8 {
+        let parts = TokenInput {
+            body: body_len,
+            old_refresh: old_refresh_len,
+            retry_after: retry_after_len,
+        };
+        let flow = &self.flow;
+        token_answer(flow.provider, flow.answers, status, parts, ascii, now_ms)
     }
 
     /// Where the access token goes on a request to `url` (JSON).

@@ -5,7 +5,7 @@ use crate::prelude::*;
 use wasm_bindgen::prelude::*;
 
 use super::abi::{tokens, Options};
-use super::spans::{with_input, write_token_spans};
+use super::spans::{answer_error, answer_text, with_input, write_token_spans, AT_SPANS, AT_TEXT};
 use crate::core::error::{Error, ErrorCode};
 use crate::core::json;
 use crate::core::request::check_header_value;
@@ -14,23 +14,21 @@ use crate::core::token::{epoch_ms, is_bearer, serialize_fields, stored_fields, T
 
 const LIBRARY: &str = "crm-auth";
 
-/// Checks a `serialize()` string and returns it in canonical form.
-#[wasm_bindgen(js_name = tokenSetDeserialize, skip_typescript)]
-pub fn token_set_deserialize(stored: &str) -> Result<String, String> {
-    tokens(LIBRARY, TokenSet::deserialize(stored))
-}
-
-/// `tokenSetDeserialize` over the input buffer (`len` bytes): true when the
-/// token spans were written; false for anything else, which JS then hands to
-/// `tokenSetDeserialize` (for the fallback or the error).
+/// `TokenSet.deserialize` of the input buffer's `len` bytes: spans (when
+/// `ascii`), the canonical stored form as text, or the error (see
+/// `spans.rs`).
 #[wasm_bindgen(js_name = tokenSetDeserializeAt, skip_typescript)]
-pub fn token_set_deserialize_at(len: usize) -> bool {
+pub fn token_set_deserialize_at(len: usize, ascii: bool) -> u8 {
     with_input(len, |stored| {
         let value = json::parse(stored);
-        value
-            .as_ref()
-            .and_then(stored_fields)
-            .is_some_and(|fields| write_token_spans(stored, &fields))
+        match value.as_ref().and_then(stored_fields) {
+            Some(fields) if ascii && write_token_spans(stored, &fields) => AT_SPANS,
+            Some(fields) => answer_text(fields.to_set().serialize(), AT_TEXT),
+            None => match TokenSet::deserialize(stored) {
+                Err(e) => answer_error(&e, LIBRARY),
+                Ok(set) => answer_text(set.serialize(), AT_TEXT),
+            },
+        }
     })
 }
 
