@@ -72,10 +72,16 @@ pub fn wasm_memory() -> JsValue {
 }
 
 /// Runs `f` on the first `len` input bytes as text, then wipes them (they may
-/// hold a code or tokens). Invalid UTF-8 (JS only writes ASCII) reads as "".
+/// hold a code or tokens). Invalid UTF-8 (JS writes it with encodeInto, so
+/// never) reads as "". The previous answer's text, read by now, is dropped
+/// first (wiped), and a large one is not kept.
 pub fn with_input<R>(len: usize, f: impl FnOnce(&str) -> R) -> R {
     // SAFETY: as in `input_buffer`.
-    let input = unsafe { &mut *SHARED.input.get() };
+    let (input, output) = unsafe { (&mut *SHARED.input.get(), &mut *SHARED.output.get()) };
+    wipe(output);
+    if output.len() > KEEP_BYTES {
+        *output = Vec::new();
+    }
     let used = input.get_mut(..len).unwrap_or_default();
     let result = f(core::str::from_utf8(used).unwrap_or_default());
     wipe(used);
