@@ -14,24 +14,12 @@ use crate::core::encode::concat;
 use crate::core::error::{Error, ErrorCode, Result};
 use crate::core::request::{parse_revoke_response, HttpRequest, HttpResponse};
 use crate::core::secret::Secret;
-use crate::providers::code_flow::{invalid, CodeFlow, Registration};
+use crate::providers::code_flow::{guard_secret, invalid, CodeFlow, Registration};
 use crate::providers::{self, Provider};
 
 /// The registry entry `name` if it has a code flow.
 fn provider(name: &str) -> Option<&'static Provider> {
     providers::find(name).filter(|p| p.code_flow.is_some())
-}
-
-/// Refuses a client secret in a browser page unless the caller opted in.
-pub fn guard_secret(o: &Options, secret: Option<&str>, in_browser: bool) -> Result<()> {
-    if secret.is_some() && in_browser && o.bool("dangerouslyAllowBrowser")? != Some(true) {
-        return Err(Error::new(
-            ErrorCode::SecretInBrowser,
-            "a clientSecret must not be shipped to a browser; exchange codes on a server \
-             (or pass dangerouslyAllowBrowser: true)",
-        ));
-    }
-    Ok(())
 }
 
 /// An HTTP answer as the JS layer hands it over.
@@ -83,7 +71,11 @@ impl CodeFlowCore {
                 .ok_or_else(|| invalid("unknown provider"))?;
             let o = Options::parse(options, "options", false)?;
             let client_secret = o.secret("clientSecret")?;
-            guard_secret(&o, client_secret, in_browser)?;
+            guard_secret(
+                client_secret,
+                in_browser,
+                o.bool("dangerouslyAllowBrowser")?,
+            )?;
             let scopes = o.strings("scopes")?;
             let registration = Registration {
                 client_id: o.required("clientId")?,

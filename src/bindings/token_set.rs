@@ -6,11 +6,9 @@ use wasm_bindgen::prelude::*;
 
 use super::abi::{tokens, Options};
 use super::spans::{answer_error, answer_text, with_input, write_token_spans, AT_SPANS, AT_TEXT};
-use crate::core::error::{Error, ErrorCode};
 use crate::core::json;
-use crate::core::request::check_header_value;
 use crate::core::secret::Secret;
-use crate::core::token::{epoch_ms, is_bearer, serialize_fields, stored_fields, TokenSet};
+use crate::core::token::{serialize_fields, stored_fields, TokenSet};
 
 const LIBRARY: &str = "crm-auth";
 
@@ -57,31 +55,8 @@ pub fn token_set_serialize(
 /// refreshToken?, scopes?}` (JSON).
 #[wasm_bindgen(js_name = tokenSetFromInit, skip_typescript)]
 pub fn token_set_from_init(init: &str) -> Result<String, String> {
-    tokens(LIBRARY, from_init(init))
-}
-
-/// The token set a `TokenSetInit` (JSON) describes.
-fn from_init(init: &str) -> crate::core::error::Result<TokenSet> {
-    let o = Options::parse(init, "TokenSet init", false)?;
-    let scopes = o.strings("scopes")?;
-    let access_token = o.required("accessToken")?;
-    check_header_value(access_token, "accessToken")?;
-    let refresh_token = o.secret("refreshToken")?;
-    if let Some(token) = refresh_token {
-        check_header_value(token, "refreshToken")?;
-    }
-    let token_type = o.str("tokenType")?.unwrap_or("Bearer");
-    if !is_bearer(token_type) {
-        return Err(Error::new(
-            ErrorCode::InvalidArgument,
-            "tokenType must be \"Bearer\"",
-        ));
-    }
-    Ok(TokenSet {
-        access_token: Secret::from(access_token),
-        token_type: token_type.to_owned(),
-        expires_at: o.number("expiresAt")?.map(epoch_ms),
-        refresh_token: refresh_token.map(Secret::from),
-        scopes: (!scopes.is_empty()).then_some(scopes),
-    })
+    tokens(
+        LIBRARY,
+        Options::parse(init, "TokenSet init", false).and_then(|o| TokenSet::from_init(&o)),
+    )
 }

@@ -4,7 +4,8 @@
 use super::encode::{concat, decimal, join};
 use super::error::{printable_code, Error, ErrorCode, Result};
 use super::json::{self, Value};
-use super::request::{header_safe, HttpResponse};
+use super::options::Options;
+use super::request::{check_header_value, header_safe, HttpResponse};
 use super::secret::Secret;
 use super::time::{parse_http_date, parse_retry_after};
 use crate::prelude::*;
@@ -56,6 +57,33 @@ impl TokenSet {
             self.refresh_token.as_ref().map(Secret::expose),
             scope.as_deref(),
         )
+    }
+
+    /// The token set a `TokenSetInit` describes (`{accessToken, tokenType?,
+    /// expiresAt?, refreshToken?, scopes?}`): tokens that fit in a header,
+    /// Bearer only.
+    pub fn from_init(o: &Options) -> Result<TokenSet> {
+        let scopes = o.strings("scopes")?;
+        let access_token = o.required("accessToken")?;
+        check_header_value(access_token, "accessToken")?;
+        let refresh_token = o.secret("refreshToken")?;
+        if let Some(token) = refresh_token {
+            check_header_value(token, "refreshToken")?;
+        }
+        let token_type = o.str("tokenType")?.unwrap_or("Bearer");
+        if !is_bearer(token_type) {
+            return Err(Error::new(
+                ErrorCode::InvalidArgument,
+                "tokenType must be \"Bearer\"",
+            ));
+        }
+        Ok(TokenSet {
+            access_token: Secret::from(access_token),
+            token_type: token_type.to_owned(),
+            expires_at: o.number("expiresAt")?.map(epoch_ms),
+            refresh_token: refresh_token.map(Secret::from),
+            scopes: (!scopes.is_empty()).then_some(scopes),
+        })
     }
 
     /// Reads what [`TokenSet::serialize`] wrote.

@@ -19,6 +19,19 @@ use crate::core::token::{parse_token_response, Answers, TokenSet};
 use super::credential::{Placement, Style};
 use super::tenant::{Host, Place};
 
+/// Refuses a client secret in a browser page unless the caller opted in
+/// (`dangerouslyAllowBrowser`).
+pub fn guard_secret(secret: Option<&str>, in_browser: bool, allowed: Option<bool>) -> Result<()> {
+    if secret.is_some() && in_browser && allowed != Some(true) {
+        return Err(Error::new(
+            ErrorCode::SecretInBrowser,
+            "a clientSecret must not be shipped to a browser; exchange codes on a server \
+             (or pass dangerouslyAllowBrowser: true)",
+        ));
+    }
+    Ok(())
+}
+
 /// Parameters the flow sets itself; callers may not override them.
 const RESERVED: [&str; 7] = [
     "response_type",
