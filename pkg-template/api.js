@@ -5,7 +5,7 @@ import { CodeFlowCore, PasswordCore, ApiKeyCore, HmacCore } from "./crm_auth.js"
 import { CrmAuthError, fail, providerApiError, wasm } from "./errors.js";
 import { HTTP, httpOptions, send } from "./http.js";
 import { PLACEMENT, PROVIDER, TokenSet, accessTokenOf, fromCanonical, fromSpans, toJson } from "./tokens.js";
-import { answered, firstSpan, input, writeInput } from "./spans.js";
+import { AT_SPANS, answered, firstSpan, input, writeInput } from "./spans.js";
 import { open, seal, sealOptions } from "./seal.js";
 
 export { CrmAuthError, TokenSet };
@@ -98,12 +98,11 @@ function scrubbed(e, requestJson) {
   return e;
 }
 
-const decoded = (code) => code;
-
 /** The checked code of a callback URL: sliced from `href` when it needed no decoding. */
 function callbackCode(core, href, state) {
   writeInput(href, state);
-  return answered(core.parseCallbackAt(input.lengths[0], input.lengths[1], input.ascii), firstSpan, decoded);
+  const kind = core.parseCallbackAt(input.lengths[0], input.lengths[1], input.ascii);
+  return kind === AT_SPANS ? firstSpan(href) : answered(kind);
 }
 
 /** What the flow subclasses read of their base; set by TokenFlow's static block. */
@@ -133,7 +132,8 @@ class TokenFlow {
       const r = await send(request, this.#http);
       writeInput(r.body, oldRefresh, r.retryAfter);
       const [body, old, retryAfter] = input.lengths;
-      return answered(core.parseTokenAt(r.status, body, old, retryAfter, input.ascii, Date.now()), fromSpans, fromCanonical);
+      const kind = core.parseTokenAt(r.status, body, old, retryAfter, input.ascii, Date.now());
+      return kind === AT_SPANS ? fromSpans(input.text) : fromCanonical(answered(kind));
     } catch (e) {
       throw scrubbed(e, request);
     }

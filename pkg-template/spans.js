@@ -7,7 +7,8 @@
 import { inputBuffer, spansPointer, wasmMemory } from "./crm_auth.js";
 import { fromWasm } from "./errors.js";
 
-const AT_SPANS = 0;
+/** An `…At` call's answer: the results are spans in `input.text` (else see `answered`). */
+export const AT_SPANS = 0;
 const AT_ERROR = 2;
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
@@ -29,7 +30,7 @@ export const input = { text: "", lengths: [0, 0, 0], ascii: true };
 
 /** Writes `parts` one after the other into the input buffer (see `input`). */
 export function writeInput(a, b = "", c = "") {
-  const s = b === "" && c === "" ? a : a + b + c; // one encodeInto beats several
+  const s = c === "" ? (b === "" ? a : a + b) : a + b + c; // one encodeInto beats several
   let at = inputBuffer(s.length);
   views();
   input.text = s;
@@ -55,19 +56,18 @@ export function writeInput(a, b = "", c = "") {
 }
 
 /**
- * The result of an `…At` call that answered `kind`: `onSpans(input.text)`
- * reads the spans, `onText(text)` the text the wasm left (then zeroed: it
- * may be a code or tokens); an error is thrown as CrmAuthError.
+ * The text an `…At` call that did not answer AT_SPANS left in the output
+ * buffer (then zeroed: it may be a code or tokens); an error is thrown as
+ * CrmAuthError.
  */
-export function answered(kind, onSpans, onText) {
-  if (kind === AT_SPANS) return onSpans(input.text);
+export function answered(kind) {
   views();
   const at = spans[0];
   const end = at + spans[1];
   const text = decoder.decode(bytes.subarray(at, end));
   bytes.fill(0, at, end);
   if (kind === AT_ERROR) throw fromWasm(text);
-  return onText(text);
+  return text;
 }
 
 /** `text` sliced at the first span the wasm wrote. */

@@ -5,7 +5,7 @@
 // alone: it needs the clock.
 import { tokenSetDeserializeAt, tokenSetFromInit, tokenSetSerialize } from "./crm_auth.js";
 import { fail, wasm } from "./errors.js";
-import { answered, input, tokenSpans, writeInput } from "./spans.js";
+import { AT_SPANS, answered, input, tokenSpans, writeInput } from "./spans.js";
 
 const LIBRARY = "crm-auth";
 const REDACTED = "[redacted]";
@@ -105,7 +105,8 @@ export class TokenSet {
   static deserialize(value) {
     if (typeof value !== "string") throw fail(LIBRARY, "invalid_argument", "expected a serialized TokenSet string");
     writeInput(value);
-    return answered(tokenSetDeserializeAt(input.lengths[0], input.ascii), fromSpans, fromCanonical);
+    const kind = tokenSetDeserializeAt(input.lengths[0], input.ascii);
+    return kind === AT_SPANS ? fromSpans(value) : fromCanonical(answered(kind));
   }
 
   /** A redacted view, safe to log. */

@@ -78,9 +78,12 @@ pub fn wasm_memory() -> JsValue {
 pub fn with_input<R>(len: usize, f: impl FnOnce(&str) -> R) -> R {
     // SAFETY: as in `input_buffer`.
     let (input, output) = unsafe { (&mut *SHARED.input.get(), &mut *SHARED.output.get()) };
-    wipe(output);
-    if output.len() > KEEP_BYTES {
-        *output = Vec::new();
+    if !output.is_empty() {
+        wipe(output);
+        output.clear();
+        if output.capacity() > KEEP_BYTES {
+            *output = Vec::new();
+        }
     }
     let used = input.get_mut(..len).unwrap_or_default();
     let result = f(core::str::from_utf8(used).unwrap_or_default());
