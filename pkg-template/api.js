@@ -1,11 +1,11 @@
 // The public classes. Each is a thin shell over a wasm core that does the
 // protocol work (validation, request building, response parsing); this
 // layer converts arguments, runs fetch (http.js) and builds JS objects.
-import { CodeFlowCore, PasswordCore, ApiKeyCore, HmacCore, flowluApiError } from "./crm_auth.js";
-import { CrmAuthError, fail, fromWasm, wasm } from "./errors.js";
+import { CodeFlowCore, PasswordCore, ApiKeyCore, HmacCore } from "./crm_auth.js";
+import { CrmAuthError, fail, providerApiError, wasm } from "./errors.js";
 import { HTTP, httpOptions, send } from "./http.js";
-import { PLACEMENT, TokenSet, accessTokenOf, fromCanonical, fromSpans, toJson } from "./tokens.js";
-import { firstSpan, writeAscii } from "./spans.js";
+import { PLACEMENT, PROVIDER, TokenSet, accessTokenOf, fromCanonical, fromSpans, toJson } from "./tokens.js";
+import { AT_SPANS, answered, firstSpan, input, writeInput } from "./spans.js";
 import { open, seal, sealOptions } from "./seal.js";
 
 export { CrmAuthError, TokenSet };
@@ -100,8 +100,9 @@ function scrubbed(e, requestJson) {
 
 /** The checked code of a callback URL: sliced from `href` when it needed no decoding. */
 function callbackCode(core, href, state) {
-  if (writeAscii(href, state) && core.parseCallbackAt(href.length, state.length)) return firstSpan(href);
-  return wasm(() => core.parseCallback(href, state));
+  writeInput(href, state);
+  const kind = core.parseCallbackAt(input.lengths[0], input.lengths[1], input.ascii);
+  return kind === AT_SPANS ? firstSpan(href) : answered(kind);
 }
 
 /** What the flow subclasses read of their base; set by TokenFlow's static block. */
@@ -129,12 +130,10 @@ class TokenFlow {
     const core = this.#core;
     try {
       const r = await send(request, this.#http);
-      // A code-flow 2xx answer to a first grant takes the fast path (spans.js).
-      if (oldRefresh === "" && core.parseTokenAt && r.status >= 200 && r.status < 300 && writeAscii(r.body) &&
-        core.parseTokenAt(r.status, r.body.length, Date.now())) {
-        return fromSpans(r.body);
-      }
-      return fromCanonical(wasm(() => core.parseToken(r.status, r.retryAfter, r.body, oldRefresh, Date.now())));
+      writeInput(r.body, oldRefresh, r.retryAfter);
+      const [body, old, retryAfter] = input.lengths;
+      const kind = core.parseTokenAt(r.status, body, old, retryAfter, input.ascii, Date.now());
+      return kind === AT_SPANS ? fromSpans(input.text) : fromCanonical(answered(kind));
     } catch (e) {
       throw scrubbed(e, request);
     }
@@ -157,6 +156,10 @@ class TokenFlow {
 
   get [HTTP]() {
     return this.#http;
+  }
+
+  get [PROVIDER]() {
+    return this.#name;
   }
 
   /** Base URL of the provider's API, or null when unknown. */
@@ -277,6 +280,10 @@ export class ApiKeyCredentials {
     return this.#http;
   }
 
+  get [PROVIDER]() {
+    return this.#provider;
+  }
+
   toJSON() {
     return { provider: this.#provider, apiBase: this.apiBase, apiKey: "[redacted]" };
   }
@@ -332,16 +339,7 @@ export class Flowlu extends PasswordProvider {
     return new ApiKeyCredentials(INTERNAL, "flowlu", options);
   }
   static apiError(body) {
-    let json = typeof body === "string" ? body : undefined;
-    if (json === undefined) {
-      try {
-        json = JSON.stringify(body) ?? "";
-      } catch {
-        json = "";
-      }
-    }
-    const error = flowluApiError(json);
-    return error === "" ? null : fromWasm(error);
+    return providerApiError("flowlu", body);
   }
 }
 

@@ -1,3 +1,5 @@
+import { apiError, hasApiErrors } from "./crm_auth.js";
+
 /** The one error type crm-auth throws; `code` is stable, messages are not. */
 export class CrmAuthError extends Error {
   constructor(message, props = {}) {
@@ -31,3 +33,23 @@ export function wasm(f) {
     throw typeof e === "string" ? fromWasm(e) : e; // anything else (a trap) is a bug: let it surface
   }
 }
+
+/**
+ * The error a provider reports inside a 2xx API answer (Flowlu's
+ * `{error: {error_code, error_msg}}`), or null; `body` is its text or parsed JSON.
+ */
+export function providerApiError(name, body) {
+  let json = typeof body === "string" ? body : undefined;
+  if (json === undefined) {
+    try {
+      json = JSON.stringify(body) ?? "";
+    } catch {
+      json = "";
+    }
+  }
+  const error = apiError(name, json);
+  return error === "" ? null : fromWasm(error);
+}
+
+/** Whether `providerApiError` can find anything for this provider (the registry says). */
+export const providerHasApiErrors = (name) => hasApiErrors(name);

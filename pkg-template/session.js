@@ -16,12 +16,12 @@
 //   `timeoutMs`); redirects are followed here, never with credentials to
 //   another origin.
 // - With `encryptionKey`, the store holds "e1." + AES-GCM(serialized set).
-import { AgileCrm, ApiKeyCredentials, Flexie, Flextell, Flowlu, OAuth2, Virtuous } from "./api.js";
+import { ApiKeyCredentials } from "./api.js";
 import { decrypt, deriveKey, encrypt } from "./aead.js";
 import { retryAfterSeconds as parseRetryAfter } from "./crm_auth.js";
-import { CrmAuthError, fail } from "./errors.js";
+import { CrmAuthError, fail, providerApiError, providerHasApiErrors } from "./errors.js";
 import { HTTP, fetchResponse, httpOptions } from "./http.js";
-import { PLACEMENT, TokenSet } from "./tokens.js";
+import { PLACEMENT, PROVIDER, TokenSet } from "./tokens.js";
 
 const LIBRARY = "crm-auth";
 const COOLDOWN_FIRST_MS = 1000;
@@ -37,20 +37,6 @@ const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 const BODY_HEADERS = ["content-encoding", "content-language", "content-location", "content-type"];
 const ENCRYPTED = "e1.";
 const MIN_ENCRYPTION_KEY = 32;
-function providerName(provider) {
-  if (provider instanceof ApiKeyCredentials) return provider.provider;
-  // Built here, not at load time: api.js (which re-exports this module) may not have run yet.
-  const names = [
-    [Flextell, "flextell"],
-    [Flexie, "flexie"],
-    [AgileCrm, "agilecrm"],
-    [OAuth2, "oauth2"],
-    [Flowlu, "flowlu"],
-    [Virtuous, "virtuous"],
-  ];
-  return names.find(([cls]) => provider instanceof cls)?.[1] ?? LIBRARY;
-}
-
 function seconds(value, name, fallback) {
   if (value === undefined) return fallback;
   if (typeof value !== "number" || !(value >= 0) || !Number.isFinite(value)) {
@@ -94,6 +80,8 @@ export class Session {
   #maxRetryAfter;
   #apiKey;
   #canRefresh;
+  /** The provider reports authorization failures inside HTTP 200 too (registry data: Flowlu). */
+  #apiErrors;
   #http;
   /** Encryption keys (first encrypts), or null: sets are stored in plain text. */
   #keys;
@@ -116,7 +104,7 @@ export class Session {
     if (provider === null || typeof provider !== "object" || typeof provider[PLACEMENT] !== "function") {
       throw fail(LIBRARY, "invalid_argument", "`provider` must be a crm-auth provider or ApiKeyCredentials");
     }
-    const name = providerName(provider);
+    const name = provider[PROVIDER] ?? LIBRARY;
     if (store === null || typeof store !== "object" ||
         !["get", "set", "delete"].every((m) => typeof store[m] === "function")) {
       throw fail(name, "invalid_argument", "`store` must have get(key), set(key, value) and delete(key)");
@@ -130,6 +118,7 @@ export class Session {
     this.#key = key;
     this.#apiKey = provider instanceof ApiKeyCredentials;
     this.#canRefresh = !this.#apiKey && typeof provider.refresh === "function";
+    this.#apiErrors = name !== LIBRARY && providerHasApiErrors(name);
     this.#http = provider[HTTP] ?? httpOptions(name, {});
     this.#keys = encryptionKeys(name, options.encryptionKey);
   }
@@ -495,17 +484,17 @@ export class Session {
     }
   }
 
-  /** 401, or Flowlu's authorization failure inside an HTTP 200. */
+  /** 401, or an authorization failure inside an HTTP 200 (providers whose registry entry reads API errors). */
   async #unauthorized(response) {
     if (response.status === 401) return true;
-    if (this.#name !== "flowlu" || response.status !== 200) return false;
-    let json;
+    if (!this.#apiErrors || response.status !== 200) return false;
+    let body;
     try {
-      json = await response.clone().json();
+      body = await response.clone().text();
     } catch {
       return false;
     }
-    return Flowlu.apiError(json)?.error === "invalid_token";
+    return providerApiError(this.#name, body)?.error === "invalid_token";
   }
 
   #rateLimited(retryAfter) {

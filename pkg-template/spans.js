@@ -1,9 +1,17 @@
-// The fast path for the hot calls (src/bindings/spans.rs): ASCII strings go
-// into the wasm's input buffer with one encodeInto, and results come back as
-// positions in them, so JS slices the strings it already has.
+// The one way across the boundary for the calls that read untrusted text
+// (src/bindings/spans.rs): the strings go into the wasm's input buffer with
+// encodeInto, and the call answers with a number. AT_SPANS: the results are
+// positions in those strings (ASCII input: byte positions are string
+// indices), so JS slices the strings it already has. AT_TEXT / AT_ERROR: the
+// result or the error's JSON waits in the wasm's output buffer.
 import { inputBuffer, spansPointer, wasmMemory } from "./crm_auth.js";
+import { fromWasm } from "./errors.js";
 
+/** An `…At` call's answer: the results are spans in `input.text` (else see `answered`). */
+export const AT_SPANS = 0;
+const AT_ERROR = 2;
 const encoder = new TextEncoder();
+const decoder = new TextDecoder();
 let memory = null;
 let bytes = null;
 let spans = null;
@@ -17,17 +25,49 @@ function views() {
   }
 }
 
-/**
- * Writes `a` then `b` into the input buffer; false (and nothing left behind)
- * when either is not ASCII: encodeInto then cannot fit it in one byte per unit.
- */
-export function writeAscii(a, b = "") {
-  const s = b === "" ? a : a + b; // one encodeInto beats two (~190 vs ~310 ns)
-  const at = inputBuffer(s.length);
+/** What `writeInput` wrote: the strings joined, each one's UTF-8 byte length, and whether all were ASCII. */
+export const input = { text: "", lengths: [0, 0, 0], ascii: true };
+
+/** Writes `parts` one after the other into the input buffer (see `input`). */
+export function writeInput(a, b = "", c = "") {
+  const s = c === "" ? (b === "" ? a : a + b) : a + b + c; // one encodeInto beats several
+  let at = inputBuffer(s.length);
   views();
-  const ascii = encoder.encodeInto(s, bytes.subarray(at, at + s.length)).read === s.length;
-  if (!ascii) bytes.fill(0, at, at + s.length);
-  return ascii;
+  input.text = s;
+  if (encoder.encodeInto(s, bytes.subarray(at, at + s.length)).read === s.length) {
+    input.ascii = true;
+    input.lengths[0] = a.length;
+    input.lengths[1] = b.length;
+    input.lengths[2] = c.length;
+    return;
+  }
+  // Not ASCII: up to 3 bytes per UTF-16 unit, and each part's byte length.
+  bytes.fill(0, at, at + s.length); // what was written may be a secret's start
+  const room = s.length * 3;
+  at = inputBuffer(room);
+  views();
+  let end = at;
+  [a, b, c].forEach((part, i) => {
+    const written = encoder.encodeInto(part, bytes.subarray(end, at + room)).written;
+    input.lengths[i] = written;
+    end += written;
+  });
+  input.ascii = false;
+}
+
+/**
+ * The text an `…At` call that did not answer AT_SPANS left in the output
+ * buffer (then zeroed: it may be a code or tokens); an error is thrown as
+ * CrmAuthError.
+ */
+export function answered(kind) {
+  views();
+  const at = spans[0];
+  const end = at + spans[1];
+  const text = decoder.decode(bytes.subarray(at, end));
+  bytes.fill(0, at, end);
+  if (kind === AT_ERROR) throw fromWasm(text);
+  return text;
 }
 
 /** `text` sliced at the first span the wasm wrote. */

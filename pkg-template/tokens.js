@@ -1,9 +1,11 @@
-// TokenSet: tokens as JS sees them. The wasm validates every token set
-// (from a token answer, a stored string or an init object) and hands over
-// its canonical JSON; reading fields is then free.
-import { tokenSetDeserialize, tokenSetDeserializeAt, tokenSetFromInit } from "./crm_auth.js";
+// TokenSet: tokens as JS sees them. The wasm owns the stored format: it
+// validates every token set (from a token answer, a stored string or an init
+// object), hands over its canonical JSON (or the fields' spans), and writes
+// `serialize()`; reading fields is then free. Expiry (`isExpired`) is JS's
+// alone: it needs the clock.
+import { tokenSetDeserializeAt, tokenSetFromInit, tokenSetSerialize } from "./crm_auth.js";
 import { fail, wasm } from "./errors.js";
-import { tokenSpans, writeAscii } from "./spans.js";
+import { AT_SPANS, answered, input, tokenSpans, writeInput } from "./spans.js";
 
 const LIBRARY = "crm-auth";
 const REDACTED = "[redacted]";
@@ -94,23 +96,17 @@ export class TokenSet {
     return this.#expiresAt !== null && this.#expiresAt - skewSeconds * 1000 <= Date.now();
   }
 
-  /** A string for storage (it holds the tokens: store it like a password). */
+  /** A string for storage (it holds the tokens: store it like a password). The wasm owns the format. */
   serialize() {
-    return JSON.stringify({
-      v: 1,
-      access_token: this.#accessToken,
-      token_type: this.#tokenType,
-      expires_at: this.#expiresAt,
-      refresh_token: this.#refreshToken,
-      scope: this.#scope,
-    });
+    return tokenSetSerialize(this.#accessToken, this.#tokenType, this.#expiresAt, this.#refreshToken, this.#scope);
   }
 
   /** Reads a `serialize()` string; anything else is `invalid_argument`. */
   static deserialize(value) {
     if (typeof value !== "string") throw fail(LIBRARY, "invalid_argument", "expected a serialized TokenSet string");
-    if (writeAscii(value) && tokenSetDeserializeAt(value.length)) return fromSpans(value);
-    return fromCanonical(wasm(() => tokenSetDeserialize(value)));
+    writeInput(value);
+    const kind = tokenSetDeserializeAt(input.lengths[0], input.ascii);
+    return kind === AT_SPANS ? fromSpans(value) : fromCanonical(answered(kind));
   }
 
   /** A redacted view, safe to log. */
@@ -140,6 +136,9 @@ export class TokenSet {
  * credential goes — `{ url: string | null, headers }` — without building Requests.
  */
 export const PLACEMENT = Symbol("crm-auth placement");
+
+/** Internal (api.js, Session): `provider[PROVIDER]` is its registry name (src/providers/mod.rs). */
+export const PROVIDER = Symbol("crm-auth provider");
 
 /** The access token of a TokenSet (or any object with a string `accessToken`). */
 export function accessTokenOf(provider, tokens) {

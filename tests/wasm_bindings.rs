@@ -4,8 +4,8 @@
 #![cfg(target_arch = "wasm32")]
 
 use crm_auth::bindings::{
-    flowlu_api_error, token_set_deserialize, token_set_from_init, ApiKeyCore, CodeFlowCore,
-    HmacCore, PasswordCore,
+    api_error, has_api_errors, input_buffer, spans_pointer, token_set_deserialize_at,
+    token_set_from_init, ApiKeyCore, CodeFlowCore, HmacCore, PasswordCore,
 };
 use crm_auth::core::json::{parse, Value};
 use wasm_bindgen_test::*;
@@ -18,6 +18,59 @@ fn flextell(origin: &str) -> Result<CodeFlowCore, String> {
         ),
         false,
     )
+}
+
+/// Writes `parts` into the input buffer as the JS layer does; their lengths.
+fn write_input(parts: &[&str]) -> Vec<usize> {
+    let at = input_buffer(parts.iter().map(|p| p.len()).sum());
+    let mut offset = 0;
+    for part in parts {
+        // SAFETY: `input_buffer` made room for every part, and nothing else
+        // touches the buffer until the call that reads it.
+        unsafe { core::ptr::copy_nonoverlapping(part.as_ptr(), at.add(offset), part.len()) };
+        offset += part.len();
+    }
+    parts.iter().map(|p| p.len()).collect()
+}
+
+/// An `…At` call's text answer (1) or error JSON (2), read from the output
+/// buffer like `spans.js` does. The calls below pass `ascii: false`, so the
+/// answer is text (the spans path is covered by tests/e2e/spans.node.test.js).
+fn answer(kind: u8) -> Result<String, String> {
+    // SAFETY: the spans are 9 f64 in static memory; the output buffer lives
+    // until the next answer.
+    let text = unsafe {
+        let spans = core::slice::from_raw_parts(spans_pointer(), 2);
+        let bytes = core::slice::from_raw_parts(spans[0] as usize as *const u8, spans[1] as usize);
+        String::from_utf8(bytes.to_vec()).unwrap()
+    };
+    match kind {
+        1 => Ok(text),
+        2 => Err(text),
+        other => panic!("unexpected answer {other}"),
+    }
+}
+
+fn parse_token(
+    p: &CodeFlowCore,
+    status: u16,
+    retry_after: &str,
+    body: String,
+    old_refresh: &str,
+    now_ms: f64,
+) -> Result<String, String> {
+    let l = write_input(&[&body, old_refresh, retry_after]);
+    answer(p.parse_token_at(status, l[0], l[1], l[2], false, now_ms))
+}
+
+fn parse_callback(p: &CodeFlowCore, url: &str, state: &str) -> Result<String, String> {
+    let l = write_input(&[url, state]);
+    answer(p.parse_callback_at(l[0], l[1], false))
+}
+
+fn token_set_deserialize(stored: &str) -> Result<String, String> {
+    let l = write_input(&[stored]);
+    answer(token_set_deserialize_at(l[0], false))
 }
 
 /// The `code` of an error JSON (and checks it is valid JSON with a provider).
@@ -127,7 +180,7 @@ fn header_values_are_checked_without_echo() {
         assert!(!err.contains("SECRET"), "{err}");
     }
     let answer = format!(r#"{{"access_token":"{bad}","token_type":"Bearer"}}"#);
-    let err = p.parse_token(200, "", answer, "", 0.0).unwrap_err();
+    let err = parse_token(&p, 200, "", answer, "", 0.0).unwrap_err();
     assert!(
         code_of(&err) == "invalid_response" && !err.contains("SECRET"),
         "{err}"
@@ -138,30 +191,30 @@ fn header_values_are_checked_without_echo() {
 fn only_bearer_token_types() {
     let p = flextell("https://sandbox.flextell.test").unwrap();
     for kind in ["DPoP", "mac", "N_A"] {
-        let err = p
-            .parse_token(
-                200,
-                "",
-                format!(r#"{{"access_token":"at","token_type":"{kind}"}}"#),
-                "",
-                0.0,
-            )
-            .unwrap_err();
+        let err = parse_token(
+            &p,
+            200,
+            "",
+            format!(r#"{{"access_token":"at","token_type":"{kind}"}}"#),
+            "",
+            0.0,
+        )
+        .unwrap_err();
         assert_eq!(code_of(&err), "invalid_response", "{kind}");
         let err = token_set_from_init(&format!(r#"{{"accessToken":"at","tokenType":"{kind}"}}"#))
             .unwrap_err();
         assert_eq!(code_of(&err), "invalid_argument", "{kind}");
     }
-    assert!(p
-        .parse_token(
-            200,
-            "",
-            r#"{"access_token":"at","token_type":"bearer"}"#.into(),
-            "",
-            0.0
-        )
-        .unwrap()
-        .contains(r#""token_type":"bearer""#));
+    assert!(parse_token(
+        &p,
+        200,
+        "",
+        r#"{"access_token":"at","token_type":"bearer"}"#.into(),
+        "",
+        0.0
+    )
+    .unwrap()
+    .contains(r#""token_type":"bearer""#));
     assert!(token_set_from_init(r#"{"accessToken":"at","tokenType":"BEARER"}"#).is_ok());
 }
 
@@ -169,8 +222,7 @@ fn only_bearer_token_types() {
 fn callback_is_checked() {
     let p = flextell("https://sandbox.flextell.test").unwrap();
     assert_eq!(
-        p.parse_callback("https://app.example/cb?code=c1&state=s1", "s1")
-            .unwrap(),
+        parse_callback(&p, "https://app.example/cb?code=c1&state=s1", "s1").unwrap(),
         "c1"
     );
     for (url, code) in [
@@ -186,7 +238,7 @@ fn callback_is_checked() {
         ),
     ] {
         assert_eq!(
-            code_of(&p.parse_callback(url, "s1").unwrap_err()),
+            code_of(&parse_callback(&p, url, "s1").unwrap_err()),
             code,
             "{url}"
         );
@@ -246,10 +298,10 @@ fn requests_and_answers_cross_as_json() {
         Some("https://sandbox.flextell.test/oauth/token")
     );
     let body = r#"{"access_token":"at-secret","token_type":"Bearer","expires_in":"3600","refresh_token":"rt"}"#;
-    let tokens = p.parse_token(200, "", body.into(), "", 1_000.0).unwrap();
+    let tokens = parse_token(&p, 200, "", body.into(), "", 1_000.0).unwrap();
     assert_eq!(token_set_deserialize(&tokens).unwrap(), tokens);
     assert!(tokens.contains(r#""expires_at":3601000"#), "{tokens}");
-    let limited = p.parse_token(429, "7", String::new(), "", 0.0).unwrap_err();
+    let limited = parse_token(&p, 429, "7", String::new(), "", 0.0).unwrap_err();
     assert!(
         limited.contains(r#""retryAfter":7"#) && code_of(&limited) == "rate_limited",
         "{limited}"
@@ -277,10 +329,14 @@ fn token_sets_and_helpers() {
         "invalid_argument"
     );
     assert_eq!(
-        code_of(&flowlu_api_error(r#"{"error":{"error_code":11}}"#)),
+        code_of(&api_error("flowlu", r#"{"error":{"error_code":11}}"#)),
         "oauth_error"
     );
-    assert_eq!(flowlu_api_error(r#"{"response":{}}"#), "");
+    assert_eq!(api_error("flowlu", r#"{"response":{}}"#), "");
+    // Only providers that report errors inside 2xx answers have them.
+    assert!(has_api_errors("flowlu"));
+    assert!(!has_api_errors("virtuous"));
+    assert_eq!(api_error("virtuous", r#"{"error":{"error_code":11}}"#), "");
     let signer = HmacCore::new(r#"{"key":"k","encoding":"hex"}"#).unwrap();
     assert_eq!(signer.signature("GET", "https://h/x", 1.0, b"").len(), 64);
     assert_eq!(

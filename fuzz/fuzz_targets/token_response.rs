@@ -7,7 +7,7 @@ use crm_auth::core::error::ErrorCode;
 use crm_auth::core::request::HttpResponse;
 use crm_auth::core::secret::Secret;
 use crm_auth::core::time::parse_retry_after;
-use crm_auth::core::token::{parse_token_response, response_error, TokenSet};
+use crm_auth::core::token::{parse_token_response, response_error, Answers, TokenSet};
 use libfuzzer_sys::fuzz_target;
 
 const STATUSES: [u16; 8] = [200, 201, 400, 401, 403, 429, 500, 302];
@@ -54,8 +54,8 @@ fuzz_target!(|data: &[u8]| {
         retry_after: retry_after.clone(),
         body: body.to_owned(),
     };
-    let parsed = parse_token_response(&resp, NOW_MS);
-    let error = response_error(&resp, NOW_MS);
+    let parsed = parse_token_response(&resp, NOW_MS, &Answers::STANDARD);
+    let error = response_error(&resp, NOW_MS, &Answers::STANDARD);
     match &parsed {
         Ok(t) => {
             assert!(error.is_none());

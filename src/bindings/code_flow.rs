@@ -6,58 +6,20 @@ use crate::prelude::*;
 use alloc::borrow::Cow;
 use wasm_bindgen::prelude::*;
 
-use super::abi::{authorization, requested, required_arg, run, tokens, Options};
-use super::spans::{with_input, write_span, write_token_spans};
+use super::abi::{authorization, requested, run, Options};
+use super::spans::{
+    answer_error, answer_text, token_answer, with_input, write_span, TokenInput, AT_SPANS, AT_TEXT,
+};
 use crate::core::encode::concat;
 use crate::core::error::{Error, ErrorCode, Result};
 use crate::core::request::{parse_revoke_response, HttpRequest, HttpResponse};
 use crate::core::secret::Secret;
-use crate::core::token::{json_object, parse_token_response, token_fields};
-use crate::providers::code_flow::{invalid, CodeFlow, Registration};
-use crate::providers::credential::Placement;
-use crate::providers::{agilecrm, flexie, flextell, oauth2};
+use crate::providers::code_flow::{guard_secret, invalid, CodeFlow, Registration};
+use crate::providers::{self, Provider};
 
-fn build(provider: &str, o: &Options, registration: Registration) -> Result<CodeFlow> {
-    let hosted = match provider {
-        flextell::NAME => &flextell::FLOW,
-        flexie::NAME => &flexie::FLOW,
-        agilecrm::NAME => &agilecrm::FLOW,
-        _ => {
-            return oauth2::code_flow(oauth2::OAuth2Config {
-                authorization_endpoint: o.required("authorizationEndpoint")?,
-                token_endpoint: o.required("tokenEndpoint")?,
-                revocation_endpoint: o.str("revocationEndpoint")?,
-                registration,
-                client_auth: o.str("clientAuth")?,
-                api_base: o.str("apiBase")?,
-            })
-        }
-    };
-    let placement = if provider == flexie::NAME {
-        flexie::token_placement(o.str("tokenPlacement")?)
-    } else {
-        Ok(Placement::Bearer)
-    };
-    hosted.code_flow(o.place(&hosted.host)?, placement, registration)
-}
-
-/// Provider names this class serves.
-fn provider_name(provider: &str) -> Option<&'static str> {
-    [flextell::NAME, flexie::NAME, agilecrm::NAME, oauth2::NAME]
-        .into_iter()
-        .find(|n| *n == provider)
-}
-
-/// Refuses a client secret in a browser page unless the caller opted in.
-pub fn guard_secret(o: &Options, secret: Option<&str>, in_browser: bool) -> Result<()> {
-    if secret.is_some() && in_browser && o.bool("dangerouslyAllowBrowser")? != Some(true) {
-        return Err(Error::new(
-            ErrorCode::SecretInBrowser,
-            "a clientSecret must not be shipped to a browser; exchange codes on a server \
-             (or pass dangerouslyAllowBrowser: true)",
-        ));
-    }
-    Ok(())
+/// The registry entry `name` if it has a code flow.
+fn provider(name: &str) -> Option<&'static Provider> {
+    providers::find(name).filter(|p| p.code_flow.is_some())
 }
 
 /// An HTTP answer as the JS layer hands it over.
@@ -69,9 +31,9 @@ pub fn response(status: u16, retry_after: &str, body: String) -> HttpResponse {
     }
 }
 
-/// `passwordRequest`'s request; generic OAuth 2.0 servers only.
+/// `passwordRequest`'s request, where the registry allows it.
 fn password_grant(flow: &CodeFlow, options: &str) -> Result<HttpRequest> {
-    if flow.provider != oauth2::NAME {
+    if !provider(flow.provider).is_some_and(|p| p.code_flow_password_grant) {
         return Err(Error::new(
             ErrorCode::Unsupported,
             "this provider has no password grant",
@@ -93,23 +55,27 @@ pub struct CodeFlowCore {
 
 #[wasm_bindgen]
 impl CodeFlowCore {
-    /// `provider`: `"flextell"`, `"flexie"`, `"agilecrm"` or `"oauth2"`;
-    /// `options`: the constructor options as JSON; `in_browser`: whether
-    /// this runs in a page (for the client-secret guard).
+    /// `provider`: a registry name with a code flow; `options`: the
+    /// constructor options as JSON; `in_browser`: whether this runs in a
+    /// page (for the client-secret guard).
     #[wasm_bindgen(constructor)]
     pub fn new(
         provider: &str,
         options: &str,
         in_browser: bool,
     ) -> core::result::Result<CodeFlowCore, String> {
-        let name = provider_name(provider).unwrap_or("crm-auth");
-        run(name, || {
-            if provider_name(provider).is_none() {
-                return Err(invalid("unknown provider"));
-            }
+        let entry = self::provider(provider);
+        run(entry.map_or("crm-auth", |p| p.name), || {
+            let build = entry
+                .and_then(|p| p.code_flow)
+                .ok_or_else(|| invalid("unknown provider"))?;
             let o = Options::parse(options, "options", false)?;
             let client_secret = o.secret("clientSecret")?;
-            guard_secret(&o, client_secret, in_browser)?;
+            guard_secret(
+                client_secret,
+                in_browser,
+                o.bool("dangerouslyAllowBrowser")?,
+            )?;
             let scopes = o.strings("scopes")?;
             let registration = Registration {
                 client_id: o.required("clientId")?,
@@ -119,7 +85,7 @@ impl CodeFlowCore {
                 scopes: &scopes,
             };
             Ok(CodeFlowCore {
-                flow: build(name, &o, registration)?,
+                flow: build(&o, registration)?,
             })
         })
     }
@@ -139,34 +105,21 @@ impl CodeFlowCore {
         })
     }
 
-    /// The code from a callback URL, after the state and `iss` checks.
-    #[wasm_bindgen(js_name = parseCallback)]
-    pub fn parse_callback(&self, url: &str, state: &str) -> core::result::Result<String, String> {
-        run(self.flow.provider, || {
-            required_arg(state, "state")?;
-            Ok(self.flow.callback_code(url, state)?.into_owned())
-        })
-    }
-
-    /// `parseCallback` over the input buffer (the URL's `url_len` bytes, then
-    /// the state's `state_len`): true when the code's span was written;
-    /// false for anything else (an escaped code, an error), which JS then
-    /// hands to `parseCallback` for the decoded code or the error. A plain
-    /// number back is the cheapest answer the boundary has.
+    /// The code of a callback URL (its `url_len` bytes in the input buffer,
+    /// then the expected state's `state_len`), after the state and `iss`
+    /// checks: its span when `ascii` and it needed no decoding, else the
+    /// decoded code as text, or the error (see `spans.rs`).
     #[wasm_bindgen(js_name = parseCallbackAt)]
-    pub fn parse_callback_at(&self, url_len: usize, state_len: usize) -> bool {
+    pub fn parse_callback_at(&self, url_len: usize, state_len: usize, ascii: bool) -> u8 {
         with_input(url_len + state_len, |input| {
             let (url, state) = (
                 input.get(..url_len).unwrap_or_default(),
                 input.get(url_len..).unwrap_or_default(),
             );
             match self.flow.callback_code(url, state) {
-                Ok(Cow::Borrowed(code)) => write_span(input, code),
-                Ok(Cow::Owned(decoded)) => {
-                    drop(Secret::new(decoded)); // wiped: JS decodes it again
-                    false
-                }
-                _ => false,
+                Ok(Cow::Borrowed(code)) if ascii && write_span(input, code) => AT_SPANS,
+                Ok(code) => answer_text(code.into_owned(), AT_TEXT),
+                Err(e) => answer_error(&e, self.flow.provider),
             }
         })
     }
@@ -203,36 +156,26 @@ impl CodeFlowCore {
         requested(self.flow.provider, self.flow.revoke_request(token))
     }
 
-    /// Parses a token answer into a serialized token set; with a non-empty
-    /// `old_refresh`, a missing refresh token keeps the old one.
-    #[wasm_bindgen(js_name = parseToken)]
-    pub fn parse_token(
+    /// Reads a token answer from the input buffer (body, refresh token
+    /// sent or none, `Retry-After` or none: their byte lengths): spans, the
+    /// stored form as text, or the error (see `spans.rs`).
+    #[wasm_bindgen(js_name = parseTokenAt)]
+    pub fn parse_token_at(
         &self,
         status: u16,
-        retry_after: &str,
-        body: String,
-        old_refresh: &str,
+        body_len: usize,
+        old_refresh_len: usize,
+        retry_after_len: usize,
+        ascii: bool,
         now_ms: f64,
-    ) -> core::result::Result<String, String> {
-        let resp = response(status, retry_after, body);
-        let parsed = if old_refresh.is_empty() {
-            parse_token_response(&resp, now_ms)
-        } else {
-            self.flow.parse_refresh(&resp, old_refresh, now_ms)
+    ) -> u8 {
+        let parts = TokenInput {
+            body: body_len,
+            old_refresh: old_refresh_len,
+            retry_after: retry_after_len,
         };
-        tokens(self.flow.provider, parsed)
-    }
-
-    /// `parseToken` for a 2xx answer to a code exchange whose body (`len`
-    /// bytes) is in the input buffer: true when the token spans were written;
-    /// false for anything else, which JS then hands to `parseToken`.
-    #[wasm_bindgen(js_name = parseTokenAt)]
-    pub fn parse_token_at(&self, status: u16, len: usize, now_ms: f64) -> bool {
-        with_input(len, |body| {
-            let value = json_object(body);
-            token_fields(status, None, now_ms, value.as_ref())
-                .is_ok_and(|fields| write_token_spans(body, &fields))
-        })
+        let flow = &self.flow;
+        token_answer(flow.provider, flow.answers, status, parts, ascii, now_ms)
     }
 
     /// Checks a revocation answer.
@@ -245,7 +188,11 @@ impl CodeFlowCore {
         now_ms: f64,
     ) -> core::result::Result<(), String> {
         run(self.flow.provider, || {
-            parse_revoke_response(&response(status, retry_after, body), now_ms)
+            parse_revoke_response(
+                &response(status, retry_after, body),
+                now_ms,
+                self.flow.answers,
+            )
         })
     }
 

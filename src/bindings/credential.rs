@@ -4,22 +4,8 @@ use crate::prelude::*;
 use wasm_bindgen::prelude::*;
 
 use super::abi::{applied_json, run, Options};
-use crate::core::error::Result;
 use crate::providers::code_flow::invalid;
-use crate::providers::credential::{ApiKey, Style};
-use crate::providers::{agilecrm, flexie, flowlu, virtuous};
-
-fn build(provider: &str, o: &Options) -> Result<ApiKey> {
-    let key = o.required("apiKey")?;
-    let (host, style) = match provider {
-        flexie::NAME => (&flexie::HOST, flexie::key_style(o.str("placement")?)),
-        agilecrm::NAME => (&agilecrm::HOST, agilecrm::key_style(o.required("email")?)),
-        flowlu::NAME => (&flowlu::HOST, Ok(flowlu::KEY_STYLE)),
-        virtuous::NAME => (&virtuous::HOST, Ok(Style::BEARER)),
-        _ => return Err(invalid("unknown provider")),
-    };
-    ApiKey::hosted(host, o.place(host)?, style, key)
-}
+use crate::providers::{self, credential::ApiKey};
 
 /// A static API key for one provider.
 #[wasm_bindgen(skip_typescript)]
@@ -29,17 +15,14 @@ pub struct ApiKeyCore {
 
 #[wasm_bindgen]
 impl ApiKeyCore {
-    /// `provider`: `"flexie"`, `"agilecrm"`, `"flowlu"` or `"virtuous"`;
-    /// `options` as JSON.
+    /// `provider`: a registry name with API keys; `options` as JSON.
     #[wasm_bindgen(constructor)]
     pub fn new(provider: &str, options: &str) -> core::result::Result<ApiKeyCore, String> {
-        let name = [flexie::NAME, agilecrm::NAME, flowlu::NAME, virtuous::NAME]
-            .into_iter()
-            .find(|n| *n == provider)
-            .unwrap_or("crm-auth");
-        run(name, || {
+        let build = providers::find(provider).and_then(|p| Some((p.name, p.api_key?)));
+        run(build.map_or("crm-auth", |(name, _)| name), || {
+            let (_, build) = build.ok_or_else(|| invalid("unknown provider"))?;
             Ok(ApiKeyCore {
-                inner: build(provider, &Options::parse(options, "apiKey options", false)?)?,
+                inner: build(&Options::parse(options, "apiKey options", false)?)?,
             })
         })
     }

@@ -1,30 +1,16 @@
-//! `PasswordCore`: the password-grant flow of Flowlu or Virtuous behind the
-//! string ABI, plus Flowlu's API-error reader.
+//! `PasswordCore`: a provider's password-grant flow behind the string ABI,
+//! plus the registry's API-error reader.
 
 use crate::prelude::*;
 use wasm_bindgen::prelude::*;
 
-use super::abi::{authorization, error_json, requested, run, tokens, Options};
-use super::code_flow::response;
+use super::abi::{authorization, error_json, requested, run, Options};
+use super::spans::{token_answer, TokenInput};
 use crate::core::error::Result;
 use crate::core::request::HttpRequest;
+use crate::providers;
 use crate::providers::code_flow::invalid;
 use crate::providers::password::PasswordFlow;
-use crate::providers::{flowlu, virtuous};
-
-fn build(provider: &str, o: &Options) -> Result<PasswordFlow> {
-    match provider {
-        flowlu::NAME => flowlu::password_flow(flowlu::FlowluConfig {
-            company: o.str("company")?,
-            client_id: o.str("clientId")?,
-            origin: o.str("origin")?,
-            token_endpoint: o.str("tokenEndpoint")?,
-            api_base: o.str("apiBase")?,
-        }),
-        virtuous::NAME => virtuous::password_flow(o.str("origin")?, o.str("apiBase")?),
-        _ => Err(invalid("unknown provider")),
-    }
-}
 
 /// `loginRequest`'s request from `{username, password, otp?}` as JSON.
 fn login(flow: &PasswordFlow, options: &str) -> Result<HttpRequest> {
@@ -45,16 +31,15 @@ pub struct PasswordCore {
 
 #[wasm_bindgen]
 impl PasswordCore {
-    /// `provider`: `"flowlu"` or `"virtuous"`; `options` as JSON (may be null).
+    /// `provider`: a registry name with a password flow; `options` as JSON
+    /// (may be null).
     #[wasm_bindgen(constructor)]
     pub fn new(provider: &str, options: &str) -> core::result::Result<PasswordCore, String> {
-        let name = [flowlu::NAME, virtuous::NAME]
-            .into_iter()
-            .find(|n| *n == provider)
-            .unwrap_or("crm-auth");
-        run(name, || {
+        let build = providers::find(provider).and_then(|p| Some((p.name, p.password_flow?)));
+        run(build.map_or("crm-auth", |(name, _)| name), || {
+            let (_, build) = build.ok_or_else(|| invalid("unknown provider"))?;
             Ok(PasswordCore {
-                flow: build(provider, &Options::parse(options, "options", true)?)?,
+                flow: build(&Options::parse(options, "options", true)?)?,
             })
         })
     }
@@ -71,23 +56,25 @@ impl PasswordCore {
         requested(self.flow.provider, self.flow.refresh_request(refresh_token))
     }
 
-    /// Parses a token answer (provider quirks included) into a serialized
-    /// token set.
-    #[wasm_bindgen(js_name = parseToken)]
-    pub fn parse_token(
+    /// Reads a token answer from the input buffer, like
+    /// `CodeFlowCore.parseTokenAt`.
+    #[wasm_bindgen(js_name = parseTokenAt)]
+    pub fn parse_token_at(
         &self,
         status: u16,
-        retry_after: &str,
-        body: String,
-        old_refresh: &str,
+        body_len: usize,
+        old_refresh_len: usize,
+        retry_after_len: usize,
+        ascii: bool,
         now_ms: f64,
-    ) -> core::result::Result<String, String> {
-        let old = (!old_refresh.is_empty()).then_some(old_refresh);
-        tokens(
-            self.flow.provider,
-            self.flow
-                .parse(&response(status, retry_after, body), old, now_ms),
-        )
+    ) -> u8 {
+        let parts = TokenInput {
+            body: body_len,
+            old_refresh: old_refresh_len,
+            retry_after: retry_after_len,
+        };
+        let flow = &self.flow;
+        token_answer(flow.provider, flow.answers, status, parts, ascii, now_ms)
     }
 
     /// Where the access token goes on a request to `url` (JSON).
@@ -111,9 +98,23 @@ impl PasswordCore {
     }
 }
 
-/// Flowlu's `{error: {error_code, error_msg}}` (often with HTTP 200) as error
-/// JSON, or an empty string when `body` is not such an error.
-#[wasm_bindgen(js_name = flowluApiError, skip_typescript)]
-pub fn flowlu_api_error(body: &str) -> String {
-    flowlu::api_error(body).map_or_else(String::new, |e| error_json(&e, flowlu::NAME))
+/// A provider's API error inside a 2xx answer (see
+/// [`Provider::api_error`](crate::providers::Provider)) as error JSON, or an
+/// empty string when `body` is not one or the provider has no such errors.
+#[wasm_bindgen(js_name = apiError, skip_typescript)]
+pub fn api_error(provider: &str, body: &str) -> String {
+    match providers::find(provider) {
+        Some(p) => p
+            .api_error
+            .and_then(|read| read(body))
+            .map_or_else(String::new, |e| error_json(&e, p.name)),
+        None => String::new(),
+    }
+}
+
+/// Whether the provider reports errors (authorization failures included)
+/// inside 2xx answers, which `Session` must then read.
+#[wasm_bindgen(js_name = hasApiErrors, skip_typescript)]
+pub fn has_api_errors(provider: &str) -> bool {
+    providers::find(provider).is_some_and(|p| p.api_error.is_some())
 }

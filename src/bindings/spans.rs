@@ -1,18 +1,30 @@
-//! The fast path of the ABI for the hot calls (callback and token parsing):
-//! JS writes its ASCII strings into one reusable input buffer with
-//! `TextEncoder.encodeInto` (a native copy, no allocation) and gets back the
-//! byte positions of the results, which for ASCII are its own string's
-//! indices: it slices its string instead of decoding new ones. Anything else
-//! (non-ASCII, escaped values, errors) answers "use the string ABI".
+//! The one way across the boundary for the calls that read untrusted text
+//! (callback, token answers, stored token sets): JS writes its strings into
+//! one reusable input buffer with `TextEncoder.encodeInto` (a native copy, no
+//! allocation) and the call answers with a number, [`AT_SPANS`],
+//! [`AT_TEXT`] or [`AT_ERROR`]. With spans, the results' byte positions are
+//! (ASCII input) its own string's indices: JS slices the string it has
+//! instead of decoding new ones. Otherwise (non-ASCII input, escaped values)
+//! the result, or the error as JSON, waits in the output buffer.
 
 use crate::prelude::*;
 use core::cell::UnsafeCell;
 
 use wasm_bindgen::prelude::*;
 
+use super::abi::error_json;
+use crate::core::error::Error;
 use crate::core::json::Value;
 use crate::core::secret::wipe;
-use crate::core::token::TokenFields;
+use crate::core::token::{json_object, token_fields, Answers, TokenFields};
+
+/// The results' positions in the input are in the spans.
+pub const AT_SPANS: u8 = 0;
+/// The result is text in the output buffer (its pointer and byte length in
+/// the first two spans).
+pub const AT_TEXT: u8 = 1;
+/// An error, as JSON, in the output buffer (like [`AT_TEXT`]).
+pub const AT_ERROR: u8 = 2;
 
 /// `[access, token type, refresh, scope]` as start/end pairs (`-1`: absent,
 /// for the token type: `"Bearer"`), then the expiry (NaN: none).
@@ -20,6 +32,7 @@ const SPAN_SLOTS: usize = 9;
 
 struct Shared {
     input: UnsafeCell<Vec<u8>>,
+    output: UnsafeCell<Vec<u8>>,
     spans: UnsafeCell<[f64; SPAN_SLOTS]>,
 }
 
@@ -28,6 +41,7 @@ unsafe impl Sync for Shared {}
 
 static SHARED: Shared = Shared {
     input: UnsafeCell::new(Vec::new()),
+    output: UnsafeCell::new(Vec::new()),
     spans: UnsafeCell::new([0.0; SPAN_SLOTS]),
 };
 
@@ -58,10 +72,19 @@ pub fn wasm_memory() -> JsValue {
 }
 
 /// Runs `f` on the first `len` input bytes as text, then wipes them (they may
-/// hold a code or tokens). Invalid UTF-8 (JS only writes ASCII) reads as "".
+/// hold a code or tokens). Invalid UTF-8 (JS writes it with encodeInto, so
+/// never) reads as "". The previous answer's text, read by now, is dropped
+/// first (wiped), and a large one is not kept.
 pub fn with_input<R>(len: usize, f: impl FnOnce(&str) -> R) -> R {
     // SAFETY: as in `input_buffer`.
-    let input = unsafe { &mut *SHARED.input.get() };
+    let (input, output) = unsafe { (&mut *SHARED.input.get(), &mut *SHARED.output.get()) };
+    if !output.is_empty() {
+        wipe(output);
+        output.clear();
+        if output.capacity() > KEEP_BYTES {
+            *output = Vec::new();
+        }
+    }
     let used = input.get_mut(..len).unwrap_or_default();
     let result = f(core::str::from_utf8(used).unwrap_or_default());
     wipe(used);
@@ -69,6 +92,23 @@ pub fn with_input<R>(len: usize, f: impl FnOnce(&str) -> R) -> R {
         *input = Vec::new();
     }
     result
+}
+
+/// Leaves `text` in the output buffer for JS (which decodes, then zeroes
+/// it) and answers `kind`. What it held before is wiped first.
+pub fn answer_text(text: String, kind: u8) -> u8 {
+    // SAFETY: as in `input_buffer`.
+    let (output, spans) = unsafe { (&mut *SHARED.output.get(), &mut *SHARED.spans.get()) };
+    wipe(output);
+    *output = text.into_bytes();
+    spans[0] = output.as_ptr() as usize as f64;
+    spans[1] = output.len() as f64;
+    kind
+}
+
+/// `err` as JSON in the output buffer: [`AT_ERROR`].
+pub fn answer_error(err: &Error, provider: &str) -> u8 {
+    answer_text(error_json(err, provider), AT_ERROR)
 }
 
 /// `part`'s byte range within `whole`, if it is a slice of it.
@@ -132,4 +172,53 @@ pub fn write_span(input: &str, part: &str) -> bool {
     spans[0] = start;
     spans[1] = end;
     true
+}
+
+/// The lengths of a token answer's parts in the input buffer, in order.
+pub struct TokenInput {
+    /// The body's bytes.
+    pub body: usize,
+    /// The refresh token sent (empty: a first grant), kept when the answer
+    /// has none.
+    pub old_refresh: usize,
+    /// The `Retry-After` header (empty: none).
+    pub retry_after: usize,
+}
+
+/// Reads a token answer from the input buffer with the provider's
+/// `answers`: spans when `ascii` and every field is a plain slice, else the
+/// stored form as text, or the error.
+pub fn token_answer(
+    provider: &str,
+    answers: &Answers,
+    status: u16,
+    parts: TokenInput,
+    ascii: bool,
+    now_ms: f64,
+) -> u8 {
+    with_input(
+        parts.body + parts.old_refresh + parts.retry_after,
+        |input| {
+            let body = input.get(..parts.body).unwrap_or_default();
+            let rest = input.get(parts.body..).unwrap_or_default();
+            let old = rest.get(..parts.old_refresh).unwrap_or_default();
+            let retry = rest.get(parts.old_refresh..).unwrap_or_default();
+            let value = json_object(body);
+            let retry = (!retry.is_empty()).then_some(retry);
+            match token_fields(status, retry, now_ms, value.as_ref(), answers) {
+                Ok(mut fields) => {
+                    // A refresh answer without a refresh token keeps the old one.
+                    if fields.refresh_token.is_none() && !old.is_empty() {
+                        fields.refresh_token = Some(old);
+                    }
+                    if ascii && write_token_spans(input, &fields) {
+                        AT_SPANS
+                    } else {
+                        answer_text(fields.to_set().serialize(), AT_TEXT)
+                    }
+                }
+                Err(e) => answer_error(&e, provider),
+            }
+        },
+    )
 }

@@ -5,64 +5,58 @@ use crate::prelude::*;
 use wasm_bindgen::prelude::*;
 
 use super::abi::{tokens, Options};
-use super::spans::{with_input, write_token_spans};
-use crate::core::error::{Error, ErrorCode};
+use super::spans::{answer_error, answer_text, with_input, write_token_spans, AT_SPANS, AT_TEXT};
 use crate::core::json;
-use crate::core::request::check_header_value;
 use crate::core::secret::Secret;
-use crate::core::token::{epoch_ms, is_bearer, stored_fields, TokenSet};
+use crate::core::token::{serialize_fields, stored_fields, TokenSet};
 
 const LIBRARY: &str = "crm-auth";
 
-/// Checks a `serialize()` string and returns it in canonical form.
-#[wasm_bindgen(js_name = tokenSetDeserialize, skip_typescript)]
-pub fn token_set_deserialize(stored: &str) -> Result<String, String> {
-    tokens(LIBRARY, TokenSet::deserialize(stored))
-}
-
-/// `tokenSetDeserialize` over the input buffer (`len` bytes): true when the
-/// token spans were written; false for anything else, which JS then hands to
-/// `tokenSetDeserialize` (for the fallback or the error).
+/// `TokenSet.deserialize` of the input buffer's `len` bytes: spans (when
+/// `ascii`), the canonical stored form as text, or the error (see
+/// `spans.rs`).
 #[wasm_bindgen(js_name = tokenSetDeserializeAt, skip_typescript)]
-pub fn token_set_deserialize_at(len: usize) -> bool {
+pub fn token_set_deserialize_at(len: usize, ascii: bool) -> u8 {
     with_input(len, |stored| {
         let value = json::parse(stored);
-        value
-            .as_ref()
-            .and_then(stored_fields)
-            .is_some_and(|fields| write_token_spans(stored, &fields))
+        match value.as_ref().and_then(stored_fields) {
+            Some(fields) if ascii && write_token_spans(stored, &fields) => AT_SPANS,
+            Some(fields) => answer_text(fields.to_set().serialize(), AT_TEXT),
+            None => match TokenSet::deserialize(stored) {
+                Err(e) => answer_error(&e, LIBRARY),
+                Ok(set) => answer_text(set.serialize(), AT_TEXT),
+            },
+        }
     })
+}
+
+/// `TokenSet.serialize()`: the stored form is written here only (the JS
+/// TokenSet holds checked fields; `expires_at` whole milliseconds, `scope`
+/// canonical words).
+#[wasm_bindgen(js_name = tokenSetSerialize, skip_typescript)]
+pub fn token_set_serialize(
+    access_token: &str,
+    token_type: &str,
+    expires_at: Option<f64>,
+    refresh_token: Option<String>,
+    scope: Option<String>,
+) -> String {
+    let refresh_token = refresh_token.map(Secret::new); // wiped when dropped
+    serialize_fields(
+        access_token,
+        token_type,
+        expires_at,
+        refresh_token.as_ref().map(Secret::expose),
+        scope.as_deref(),
+    )
 }
 
 /// Builds a serialized token set from `{accessToken, tokenType?, expiresAt?,
 /// refreshToken?, scopes?}` (JSON).
 #[wasm_bindgen(js_name = tokenSetFromInit, skip_typescript)]
 pub fn token_set_from_init(init: &str) -> Result<String, String> {
-    tokens(LIBRARY, from_init(init))
-}
-
-/// The token set a `TokenSetInit` (JSON) describes.
-fn from_init(init: &str) -> crate::core::error::Result<TokenSet> {
-    let o = Options::parse(init, "TokenSet init", false)?;
-    let scopes = o.strings("scopes")?;
-    let access_token = o.required("accessToken")?;
-    check_header_value(access_token, "accessToken")?;
-    let refresh_token = o.secret("refreshToken")?;
-    if let Some(token) = refresh_token {
-        check_header_value(token, "refreshToken")?;
-    }
-    let token_type = o.str("tokenType")?.unwrap_or("Bearer");
-    if !is_bearer(token_type) {
-        return Err(Error::new(
-            ErrorCode::InvalidArgument,
-            "tokenType must be \"Bearer\"",
-        ));
-    }
-    Ok(TokenSet {
-        access_token: Secret::from(access_token),
-        token_type: token_type.to_owned(),
-        expires_at: o.number("expiresAt")?.map(epoch_ms),
-        refresh_token: refresh_token.map(Secret::from),
-        scopes: (!scopes.is_empty()).then_some(scopes),
-    })
+    tokens(
+        LIBRARY,
+        Options::parse(init, "TokenSet init", false).and_then(|o| TokenSet::from_init(&o)),
+    )
 }

@@ -7,16 +7,6 @@ use alloc::borrow::Cow;
 use super::encode::{concat, form_pairs, split_byte};
 use super::endpoint::issuer_of_endpoint;
 use super::error::{printable_code, Error, ErrorCode, Result};
-use super::secret::Secret;
-
-/// The useful part of a successful callback.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Callback {
-    /// The authorization code.
-    pub code: Secret,
-    /// The `state` echoed by the server (already checked).
-    pub state: String,
-}
 
 /// Positions of the parameters that matter in the decoded list.
 #[derive(Default)]
@@ -55,28 +45,12 @@ impl Issuer<'_> {
     }
 }
 
-/// Parses the callback URL and checks, in this order: decodable parameters,
-/// no repeated `code`/`state`/`error`/`iss`, issuer, state, `error`, `code`.
-/// Parameters come from the query, or from the fragment when the query has
-/// neither `code` nor `error` (`response_mode=fragment`).
-pub fn parse_callback(
-    url: &str,
-    expected_state: &str,
-    expected_issuer: Option<&str>,
-) -> Result<Callback> {
-    let code = callback_code(
-        url,
-        expected_state,
-        expected_issuer.map_or(Issuer::Any, Issuer::Exact),
-    )?;
-    Ok(Callback {
-        code: Secret::new(code.into_owned()),
-        state: expected_state.to_owned(),
-    })
-}
-
-/// [`parse_callback`]'s checks, returning only the code: borrowed from `url`
-/// when it needed no decoding (so the JS layer can slice its own string).
+/// The code of a callback URL, after these checks in this order: decodable
+/// parameters, no repeated `code`/`state`/`error`/`iss`, issuer, state,
+/// `error`, `code`. Parameters come from the query, or from the fragment when
+/// the query has neither `code` nor `error` (`response_mode=fragment`). The
+/// code is borrowed from `url` when it needed no decoding (so the JS layer
+/// can slice its own string).
 pub fn callback_code<'a>(
     url: &'a str,
     expected_state: &str,
@@ -178,8 +152,13 @@ mod tests {
 
     const CB: &str = "https://app.example/cb";
 
+    /// `callback_code` against an exact issuer (or none), owned.
+    fn parse_callback(url: &str, state: &str, issuer: Option<&str>) -> Result<String> {
+        callback_code(url, state, issuer.map_or(Issuer::Any, Issuer::Exact)).map(Cow::into_owned)
+    }
+
     fn code_of(url: &str) -> Result<String> {
-        parse_callback(url, "st", Some("https://as.example")).map(|c| c.code.expose().to_owned())
+        parse_callback(url, "st", Some("https://as.example"))
     }
 
     fn err(url: &str) -> ErrorCode {
@@ -192,8 +171,7 @@ mod tests {
     #[test]
     fn ok_from_query() {
         let cb = parse_callback(&format!("{CB}?code=a%2Bb+c&state=st"), "st", None).unwrap();
-        assert_eq!(cb.code.expose(), "a+b c");
-        assert_eq!(cb.state, "st");
+        assert_eq!(cb, "a+b c");
         assert_eq!(
             code_of(&format!("{CB}?state=st&code=x#ignored")).unwrap(),
             "x"

@@ -216,17 +216,10 @@ pub fn append_query(url: &str, pairs: &[(&str, &str)]) -> String {
     out
 }
 
-/// Parses `a=b&c=d` like a browser's URLSearchParams: empty pieces skipped,
-/// `+` is space, invalid `%` escapes kept literally. `None` when a decoded
-/// name or value is not UTF-8.
-pub fn parse_form(s: &str) -> Option<Vec<(String, String)>> {
-    form_pairs(s)
-        .map(|pair| pair.map(|(k, v)| (k.into_owned(), v.into_owned())))
-        .collect()
-}
-
-/// The pairs of [`parse_form`], borrowed from `s` where nothing needed
-/// decoding (the usual case: no allocation); `None` for an undecodable pair.
+/// The pairs of `a=b&c=d`, decoded like a browser's URLSearchParams (empty
+/// pieces skipped, `+` is space, invalid `%` escapes kept literally),
+/// borrowed from `s` where nothing needed decoding (the usual case: no
+/// allocation); `None` for a pair whose decoded name or value is not UTF-8.
 pub fn form_pairs(s: &str) -> impl Iterator<Item = Option<(Cow<'_, str>, Cow<'_, str>)>> {
     split_bytes(s, b"&")
         .filter(|piece| !piece.is_empty())
@@ -291,12 +284,8 @@ pub fn base64url(bytes: &[u8]) -> String {
     encode64(bytes, URL_SAFE, false)
 }
 
-/// Standard base64 with padding (RFC 4648 §4), as used by HTTP Basic.
-pub fn base64(bytes: &[u8]) -> String {
-    encode64(bytes, STANDARD, true)
-}
-
-/// Decodes unpadded base64url. Rejects padding, other characters, impossible
+/// Decodes unpadded base64url (sealed cookies and encrypted tokens, through
+/// the `base64urlDecode` export). Rejects padding, other characters, impossible
 /// lengths and non-zero trailing bits (so every input has one encoding).
 pub fn base64url_decode(s: &str) -> Option<Vec<u8>> {
     let mut out = Vec::with_capacity(s.len() / 4 * 3 + 2);
@@ -320,6 +309,11 @@ pub fn base64url_decode(s: &str) -> Option<Vec<u8>> {
     }
     // 6 leftover bits means a length of 4n+1, which no input can produce.
     (bits < 6 && acc == 0).then_some(out)
+}
+
+/// Standard base64 with padding (RFC 4648 §4), as used by HTTP Basic.
+pub fn base64(bytes: &[u8]) -> String {
+    encode64(bytes, STANDARD, true)
 }
 
 /// `Basic base64(user:password)`, raw (Flowlu `bearer:TOKEN`, Agile `email:key`).
@@ -434,6 +428,13 @@ mod tests {
             "https://x/a?a=1+2#f?g"
         );
         assert_eq!(append_query("https://x/a#f", &[]), "https://x/a#f");
+    }
+
+    /// `form_pairs`, owned; `None` when a pair is undecodable.
+    fn parse_form(s: &str) -> Option<Vec<(String, String)>> {
+        form_pairs(s)
+            .map(|pair| pair.map(|(k, v)| (k.into_owned(), v.into_owned())))
+            .collect()
     }
 
     #[test]

@@ -7,6 +7,7 @@ pub mod endpoint;
 pub mod error;
 pub mod hmac;
 pub mod json;
+pub mod options;
 pub mod pkce;
 pub mod random;
 pub mod request;

@@ -4,7 +4,7 @@
 use super::encode::{client_basic_auth, concat, form_encode};
 use super::error::{Error, ErrorCode, Result};
 use super::secret::Secret;
-use super::token::response_error;
+use super::token::{response_error, Answers};
 use crate::prelude::*;
 use core::fmt;
 
@@ -192,26 +192,17 @@ pub fn password_grant(
 }
 
 /// Token revocation (RFC 7009 §2.1).
-pub fn revoke_request(
-    endpoint: &str,
-    client: &Client,
-    token: &str,
-    token_type_hint: Option<&str>,
-) -> HttpRequest {
-    let mut params = vec![("token", token)];
-    if let Some(hint) = token_type_hint {
-        params.push(("token_type_hint", hint));
-    }
-    token_request(endpoint, Some(client), &params)
+pub fn revoke_request(endpoint: &str, client: &Client, token: &str) -> HttpRequest {
+    token_request(endpoint, Some(client), &[("token", token)])
 }
 
 /// Any 2xx means revoked, whatever the body (RFC 7009 §2.2); anything else
 /// maps like a token-endpoint error.
-pub fn parse_revoke_response(resp: &HttpResponse, now_ms: f64) -> Result<()> {
+pub fn parse_revoke_response(resp: &HttpResponse, now_ms: f64, answers: &Answers) -> Result<()> {
     if (200..300).contains(&resp.status) {
         return Ok(());
     }
-    response_error(resp, now_ms).map_or(Ok(()), Err)
+    response_error(resp, now_ms, answers).map_or(Ok(()), Err)
 }
 
 #[cfg(test)]
@@ -308,13 +299,8 @@ mod tests {
             password.body.as_deref(),
             Some("grant_type=password&username=u%40x&password=p%26s%3Dw%2Brd+%C3%BC&otp=123")
         );
-        let revoke = revoke_request(EP, &c, "t", Some("refresh_token"));
         assert_eq!(
-            revoke.body.as_deref(),
-            Some("token=t&token_type_hint=refresh_token&client_id=my+app")
-        );
-        assert_eq!(
-            revoke_request(EP, &c, "t", None).body.as_deref(),
+            revoke_request(EP, &c, "t").body.as_deref(),
             Some("token=t&client_id=my+app")
         );
     }
@@ -358,13 +344,20 @@ mod tests {
             retry_after: None,
             body: body.into(),
         };
-        assert_eq!(parse_revoke_response(&resp(200, ""), 0.0), Ok(()));
         assert_eq!(
-            parse_revoke_response(&resp(204, "{\"error\":\"x\"}"), 0.0),
+            parse_revoke_response(&resp(200, ""), 0.0, &Answers::STANDARD),
             Ok(())
         );
-        let e = parse_revoke_response(&resp(400, "{\"error\":\"unsupported_token_type\"}"), 0.0)
-            .unwrap_err();
+        assert_eq!(
+            parse_revoke_response(&resp(204, "{\"error\":\"x\"}"), 0.0, &Answers::STANDARD),
+            Ok(())
+        );
+        let e = parse_revoke_response(
+            &resp(400, "{\"error\":\"unsupported_token_type\"}"),
+            0.0,
+            &Answers::STANDARD,
+        )
+        .unwrap_err();
         assert_eq!(
             (e.code, e.error.as_deref(), e.status),
             (
@@ -373,11 +366,12 @@ mod tests {
                 Some(400)
             )
         );
-        let e = parse_revoke_response(&resp(503, "<html>down</html>"), 0.0).unwrap_err();
+        let e = parse_revoke_response(&resp(503, "<html>down</html>"), 0.0, &Answers::STANDARD)
+            .unwrap_err();
         assert_eq!((e.code, e.status), (ErrorCode::InvalidResponse, Some(503)));
         let mut limited = resp(429, "");
         limited.retry_after = Some("7".into());
-        let e = parse_revoke_response(&limited, 0.0).unwrap_err();
+        let e = parse_revoke_response(&limited, 0.0, &Answers::STANDARD).unwrap_err();
         assert_eq!((e.code, e.retry_after), (ErrorCode::RateLimited, Some(7.0)));
     }
 }

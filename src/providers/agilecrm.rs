@@ -17,11 +17,14 @@
 //!
 //! If your Agile CRM answers otherwise, use `OAuth2` with its endpoints.
 
-use super::code_flow::HostedFlow;
-use super::credential::{Placement, Style};
+use super::code_flow::{CodeFlow, HostedFlow, Registration};
+use super::credential::{ApiKey, Placement, Style};
 use super::tenant::{Home, Host};
+use super::Provider;
 use crate::core::error::Result;
+use crate::core::options::Options;
 use crate::core::request::check_header_value;
+use crate::core::token::Answers;
 use crate::prelude::*;
 
 /// Provider name used in errors.
@@ -41,6 +44,7 @@ pub const FLOW: HostedFlow = HostedFlow {
     token: "/oauth/token",
     accept_json: true,
     scope_required: false,
+    answers: &Answers::STANDARD,
 };
 
 /// HTTP Basic `email:key` plus `Accept: application/json`.
@@ -50,6 +54,24 @@ pub fn key_style(email: &str) -> Result<Style> {
         placement: Placement::BasicUser(email.to_owned()),
         accept_json: true,
     })
+}
+
+/// Agile CRM in the registry: a code flow and API keys (with `email`).
+pub const PROVIDER: Provider = Provider {
+    name: NAME,
+    code_flow: Some(code_flow),
+    api_key: Some(api_key),
+    ..Provider::NONE
+};
+
+fn code_flow(o: &Options, registration: Registration) -> Result<CodeFlow> {
+    FLOW.code_flow(HOST.place(o)?, Ok(Placement::Bearer), registration)
+}
+
+fn api_key(o: &Options) -> Result<ApiKey> {
+    let key = o.required("apiKey")?;
+    let style = key_style(o.required("email")?);
+    ApiKey::hosted(&HOST, HOST.place(o)?, style, key)
 }
 
 #[cfg(test)]

@@ -14,10 +14,23 @@ use crate::core::request::{
     self, check_header_value, Client, ClientAuth, HttpRequest, HttpResponse,
 };
 use crate::core::secret::Secret;
-use crate::core::token::{parse_token_response, TokenSet};
+use crate::core::token::{parse_token_response, Answers, TokenSet};
 
 use super::credential::{Placement, Style};
 use super::tenant::{Host, Place};
+
+/// Refuses a client secret in a browser page unless the caller opted in
+/// (`dangerouslyAllowBrowser`).
+pub fn guard_secret(secret: Option<&str>, in_browser: bool, allowed: Option<bool>) -> Result<()> {
+    if secret.is_some() && in_browser && allowed != Some(true) {
+        return Err(Error::new(
+            ErrorCode::SecretInBrowser,
+            "a clientSecret must not be shipped to a browser; exchange codes on a server \
+             (or pass dangerouslyAllowBrowser: true)",
+        ));
+    }
+    Ok(())
+}
 
 /// Parameters the flow sets itself; callers may not override them.
 const RESERVED: [&str; 7] = [
@@ -51,6 +64,8 @@ pub struct CodeFlow {
     pub redirect_uri: String,
     /// How access tokens are attached to API requests.
     pub token_style: Style,
+    /// How its token answers depart from RFC 6749 (set by the provider).
+    pub answers: &'static Answers,
     /// Base URL of the provider's API (paths of `Session.fetch` are joined
     /// to it), when known.
     pub api_base: Option<String>,
@@ -117,6 +132,8 @@ pub struct HostedFlow {
     pub accept_json: bool,
     /// The provider's docs require `scope` on the authorize request.
     pub scope_required: bool,
+    /// How its token answers depart from RFC 6749.
+    pub answers: &'static Answers,
 }
 
 impl HostedFlow {
@@ -148,6 +165,7 @@ impl HostedFlow {
             style,
         )?;
         flow.scope_required = self.scope_required;
+        flow.answers = self.answers;
         Ok(flow)
     }
 }
@@ -200,6 +218,7 @@ impl CodeFlow {
             },
             redirect_uri: redirect_uri.to_owned(),
             token_style,
+            answers: &Answers::STANDARD,
             api_base,
             default_scopes: scopes.to_vec(),
             scope_required: false,
@@ -324,11 +343,17 @@ impl CodeFlow {
         ))
     }
 
-    /// Parses a refresh answer; a response without a new refresh token keeps
-    /// the old one (providers that do not rotate omit it).
-    pub fn parse_refresh(&self, resp: &HttpResponse, old: &str, now_ms: f64) -> Result<TokenSet> {
-        let mut tokens = parse_token_response(resp, now_ms)?;
-        tokens.keep_refresh_token(Some(old));
+    /// Parses a token answer; with `old_refresh` (a refresh), a response
+    /// without a new refresh token keeps the old one (providers that do not
+    /// rotate omit it).
+    pub fn parse(
+        &self,
+        resp: &HttpResponse,
+        old_refresh: Option<&str>,
+        now_ms: f64,
+    ) -> Result<TokenSet> {
+        let mut tokens = parse_token_response(resp, now_ms, self.answers)?;
+        tokens.keep_refresh_token(old_refresh);
         Ok(tokens)
     }
 
@@ -342,7 +367,7 @@ impl CodeFlow {
             ));
         };
         check_token(token, "token")?;
-        Ok(request::revoke_request(endpoint, &self.client, token, None))
+        Ok(request::revoke_request(endpoint, &self.client, token))
     }
 }
 

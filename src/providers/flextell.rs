@@ -17,8 +17,13 @@
 //! `pkce: false` turns it off). The API base is `/api/v1` (its API
 //! reference); its older guides show `/api/v0.0.1/…`: pick with `apiBase`.
 
-use super::code_flow::HostedFlow;
+use super::code_flow::{CodeFlow, HostedFlow, Registration};
+use super::credential::Placement;
 use super::tenant::{Home, Host};
+use super::Provider;
+use crate::core::error::Result;
+use crate::core::options::Options;
+use crate::core::token::Answers;
 
 /// Provider name used in errors.
 pub const NAME: &str = "flextell";
@@ -36,7 +41,19 @@ pub const FLOW: HostedFlow = HostedFlow {
     accept_json: false,
     // Flextell's docs: `scope` is required on the authorize request.
     scope_required: true,
+    answers: &Answers::STANDARD,
 };
+
+/// Flextell in the registry: a code flow with Bearer tokens.
+pub const PROVIDER: Provider = Provider {
+    name: NAME,
+    code_flow: Some(code_flow),
+    ..Provider::NONE
+};
+
+fn code_flow(o: &Options, registration: Registration) -> Result<CodeFlow> {
+    FLOW.code_flow(FLOW.host.place(o)?, Ok(Placement::Bearer), registration)
+}
 
 #[cfg(test)]
 mod tests {

@@ -6,8 +6,8 @@
 //!   client_id` → `{access_token, token_type: "bearer"}`: no expiry, no
 //!   refresh token.
 //! - The token is then sent as HTTP Basic `bearer:TOKEN`.
-//! - Token errors are `{error, error_descrption}` (sic; the core reads the
-//!   misspelling) with `invalid_grant`, `invalid_request_ssl`, `invalid_request`.
+//! - Token errors are `{error, error_descrption}` (sic; see [`ANSWERS`])
+//!   with `invalid_grant`, `invalid_request_ssl`, `invalid_request`.
 //! - API base `https://{company}.flowlu.com/api/v1/module/{module}/{entity}/{method}`.
 //! - API keys go in the `api_key` query parameter on every request (POST
 //!   bodies are form-urlencoded and left alone).
@@ -19,14 +19,16 @@
 //! the default client id is the one Flowlu's Android app sends
 //! (`clientId` overrides).
 
-use super::credential::{Placement, Style};
+use super::credential::{ApiKey, Placement, Style};
 use super::password::{explain, PasswordFlow};
 use super::tenant::{api_base, Home, Host};
+use super::Provider;
 use crate::core::endpoint::{check_endpoint, join_origin};
 use crate::core::error::{Error, ErrorCode, Result};
-use crate::core::json;
-use crate::core::request::{check_header_value, Client, ClientAuth, HttpResponse};
-use crate::core::token::TokenSet;
+use crate::core::json::{self, Value};
+use crate::core::options::Options;
+use crate::core::request::{check_header_value, Client, ClientAuth};
+use crate::core::token::{first_str, Answers};
 use crate::prelude::*;
 
 /// Provider name used in errors.
@@ -42,6 +44,25 @@ pub const KEY_STYLE: Style = Style {
     placement: Placement::Query("api_key"),
     accept_json: false,
 };
+/// Flowlu's API docs: token errors spell the description
+/// `error_descrption` (sic), and API-style errors `{error: {error_code,
+/// error_msg}}` can answer a token request too (on an error status).
+pub const ANSWERS: Answers = Answers {
+    description_alias: Some("error_descrption"),
+    error_shape: Some(error_object),
+    expires_date: None,
+    fix_error: Some(explain_ssl),
+};
+
+fn error_object<'v>(body: &'v Value<'v>) -> Option<(&'v str, Option<&'v str>)> {
+    let nested = body
+        .get("error")
+        .filter(|e| matches!(e, Value::Object(_)))?;
+    // `error_code` is a number (see `api_error`): not an OAuth error code.
+    let code = first_str(nested, &["error"]).unwrap_or("invalid_request");
+    Some((code, first_str(nested, &["error_msg"])))
+}
+
 /// The client id Flowlu's own app uses; the password grant wants one.
 pub const DEFAULT_CLIENT_ID: &str = "android_app_v1";
 
@@ -60,8 +81,8 @@ pub struct FlowluConfig<'a> {
     pub api_base: Option<&'a str>,
 }
 
-fn quirk(_: &HttpResponse, parsed: Result<TokenSet>) -> Result<TokenSet> {
-    parsed.map_err(|e| match e.error.as_deref() {
+fn explain_ssl(_: u16, error: Option<Error>) -> Option<Error> {
+    error.map(|e| match e.error.as_deref() {
         Some("invalid_request_ssl") => explain(
             e,
             "Flowlu only accepts the password grant over HTTPS (invalid_request_ssl)",
@@ -99,8 +120,9 @@ pub fn password_flow(config: FlowluConfig) -> Result<PasswordFlow> {
         placement: Placement::BasicPassword("bearer"),
         accept_json: false,
     };
-    let mut flow = PasswordFlow::new(NAME, token_endpoint, api_base, Some(client), style, quirk)?;
+    let mut flow = PasswordFlow::new(NAME, token_endpoint, api_base, Some(client), style)?;
     flow.refreshable = false; // tokens without expiry, and no refresh token
+    flow.answers = &ANSWERS;
     Ok(flow)
 }
 
@@ -142,9 +164,33 @@ pub fn api_error(body: &str) -> Option<Error> {
     Some(err)
 }
 
+/// Flowlu in the registry: a password grant, API keys, and API errors
+/// inside HTTP 200 (its API docs: "often with HTTP 200").
+pub const PROVIDER: Provider = Provider {
+    name: NAME,
+    password_flow: Some(|o| {
+        password_flow(FlowluConfig {
+            company: o.str("company")?,
+            client_id: o.str("clientId")?,
+            origin: o.str("origin")?,
+            token_endpoint: o.str("tokenEndpoint")?,
+            api_base: o.str("apiBase")?,
+        })
+    }),
+    api_key: Some(api_key),
+    api_error: Some(api_error),
+    ..Provider::NONE
+};
+
+fn api_key(o: &Options) -> Result<ApiKey> {
+    let key = o.required("apiKey")?;
+    ApiKey::hosted(&HOST, HOST.place(o)?, Ok(KEY_STYLE), key)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::core::request::HttpResponse;
 
     #[test]
     fn api_errors_inside_200() {
@@ -237,5 +283,24 @@ mod tests {
         assert_eq!(e.error.as_deref(), Some("invalid_request_ssl"));
         assert_eq!(e.error_description.as_deref(), Some("SSL required"));
         assert!(e.message.contains("HTTPS"));
+    }
+
+    #[test]
+    fn token_errors_in_flowlu_shapes() {
+        use crate::core::token::parse_token_response;
+        let resp = |status, body: &str| HttpResponse {
+            status,
+            retry_after: None,
+            body: body.into(),
+        };
+        let body = r#"{"error":{"error_code":11,"error_msg":"authorization failed"}}"#;
+        let e = parse_token_response(&resp(400, body), 0.0, &ANSWERS).unwrap_err();
+        assert_eq!(
+            (e.error.as_deref(), e.error_description.as_deref()),
+            (Some("invalid_request"), Some("authorization failed"))
+        );
+        let body = r#"{"error":"invalid_request_ssl","error_descrption":"use https"}"#;
+        let e = parse_token_response(&resp(200, body), 0.0, &ANSWERS).unwrap_err();
+        assert_eq!(e.error_description.as_deref(), Some("use https"));
     }
 }

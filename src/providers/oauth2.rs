@@ -4,7 +4,9 @@
 use super::code_flow::{invalid, CodeFlow, Endpoints, Registration};
 use super::credential::Style;
 use super::tenant::api_base;
+use super::Provider;
 use crate::core::error::Result;
+use crate::core::options::Options;
 use crate::core::request::ClientAuth;
 use crate::prelude::*;
 
@@ -58,4 +60,24 @@ pub fn code_flow(config: OAuth2Config) -> Result<CodeFlow> {
         api: config.api_base.map(api_base).transpose()?,
     };
     CodeFlow::registered(NAME, endpoints, config.registration, auth, Style::BEARER)
+}
+
+/// Any OAuth 2.0 server in the registry: a code flow from full endpoint
+/// URLs, which also takes the password grant.
+pub const PROVIDER: Provider = Provider {
+    name: NAME,
+    code_flow: Some(from_options),
+    code_flow_password_grant: true,
+    ..Provider::NONE
+};
+
+fn from_options(o: &Options, registration: Registration) -> Result<CodeFlow> {
+    code_flow(OAuth2Config {
+        authorization_endpoint: o.required("authorizationEndpoint")?,
+        token_endpoint: o.required("tokenEndpoint")?,
+        revocation_endpoint: o.str("revocationEndpoint")?,
+        registration,
+        client_auth: o.str("clientAuth")?,
+        api_base: o.str("apiBase")?,
+    })
 }

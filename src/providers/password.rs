@@ -7,11 +7,8 @@ use crate::core::encode::concat;
 use crate::core::endpoint::check_endpoint;
 use crate::core::error::{Error, ErrorCode, Result};
 use crate::core::request::{self, Client, HttpRequest, HttpResponse};
-use crate::core::token::{parse_token_response, TokenSet};
+use crate::core::token::{parse_token_response, Answers, TokenSet};
 use crate::prelude::*;
-
-/// Provider-specific handling of a token answer, run on the generic result.
-pub type Quirk = fn(&HttpResponse, Result<TokenSet>) -> Result<TokenSet>;
 
 /// A configured password-grant client.
 #[derive(Clone, Debug)]
@@ -24,8 +21,8 @@ pub struct PasswordFlow {
     pub client: Option<Client>,
     /// How access tokens are attached to API requests.
     pub token_style: Style,
-    /// Provider quirks in token answers.
-    pub quirk: Quirk,
+    /// How its token answers depart from RFC 6749 (set by the provider).
+    pub answers: &'static Answers,
     /// Whether the provider issues refresh tokens at all.
     pub refreshable: bool,
     /// Base URL of the provider's API, when known.
@@ -41,7 +38,6 @@ impl PasswordFlow {
         api_base: Option<String>,
         client: Option<Client>,
         token_style: Style,
-        quirk: Quirk,
     ) -> Result<Self> {
         check_endpoint(&token_endpoint)?;
         if let Some(url) = &api_base {
@@ -52,7 +48,7 @@ impl PasswordFlow {
             token_endpoint,
             client,
             token_style,
-            quirk,
+            answers: &Answers::STANDARD,
             refreshable: true,
             api_base,
         })
@@ -101,15 +97,10 @@ impl PasswordFlow {
         old_refresh: Option<&str>,
         now_ms: f64,
     ) -> Result<TokenSet> {
-        let mut tokens = (self.quirk)(resp, parse_token_response(resp, now_ms))?;
+        let mut tokens = parse_token_response(resp, now_ms, self.answers)?;
         tokens.keep_refresh_token(old_refresh);
         Ok(tokens)
     }
-}
-
-/// The quirk of providers without any.
-pub fn no_quirk(_: &HttpResponse, parsed: Result<TokenSet>) -> Result<TokenSet> {
-    parsed
 }
 
 /// Replaces an error's message, keeping its code and details.

@@ -5,6 +5,7 @@ use super::code_flow::invalid;
 use crate::core::encode::{concat, find_byte};
 use crate::core::endpoint::{check_endpoint, join_origin};
 use crate::core::error::Result;
+use crate::core::options::Options;
 use crate::prelude::*;
 
 /// Where a hosted CRM lives, as data: the wasm's constructors then share one
@@ -111,6 +112,22 @@ pub fn tenant_origin(
         ".",
         domain,
     ]))
+}
+
+impl Host {
+    /// Where a hosted provider or key is built, from its options: the tenant
+    /// option (if it has tenants), `origin` and `apiBase`.
+    pub fn place<'o>(&self, o: &'o Options) -> Result<Place<'o>> {
+        let tenant = match self.tenant_option() {
+            Some(key) => o.str(key)?,
+            None => None,
+        };
+        Ok(Place {
+            tenant,
+            origin: o.str("origin")?,
+            api_base: o.str("apiBase")?,
+        })
+    }
 }
 
 #[cfg(test)]

@@ -19,13 +19,14 @@
 //! described for tokens), and the API base is `/api` on the same origin
 //! (`apiBase` overrides).
 
-use super::credential::Style;
+use super::credential::{ApiKey, Style};
 use super::password::PasswordFlow;
 use super::tenant::{Home, Host};
+use super::Provider;
 use crate::core::endpoint::join_origin;
 use crate::core::error::{Error, ErrorCode, Result};
-use crate::core::request::HttpResponse;
-use crate::core::token::TokenSet;
+use crate::core::options::Options;
+use crate::core::token::Answers;
 
 /// Provider name used in errors.
 pub const NAME: &str = "virtuous";
@@ -39,15 +40,26 @@ pub const HOST: Host = Host {
     api: "/api",
 };
 
-fn quirk(resp: &HttpResponse, parsed: Result<TokenSet>) -> Result<TokenSet> {
-    if resp.status == 202 {
-        return Err(Error::new(
-            ErrorCode::OtpRequired,
-            "Virtuous wants a two-factor code: log in again with `otp`",
-        )
-        .with_status(202));
+/// Virtuous's token answers (its docs' sample) add `.issued` and `.expires`
+/// (RFC 1123 dates); `.expires` is read when `expires_in` is missing.
+pub const ANSWERS: Answers = Answers {
+    expires_date: Some(".expires"),
+    fix_error: Some(otp_required),
+    ..Answers::STANDARD
+};
+
+/// Virtuous answers 202 when the user has two-factor login: repeat with `otp`.
+fn otp_required(status: u16, error: Option<Error>) -> Option<Error> {
+    if status == 202 {
+        return Some(
+            Error::new(
+                ErrorCode::OtpRequired,
+                "Virtuous wants a two-factor code: log in again with `otp`",
+            )
+            .with_status(202),
+        );
     }
-    parsed
+    error
 }
 
 /// Builds the Virtuous password flow at `origin` (default production) with
@@ -56,20 +68,29 @@ pub fn password_flow(origin: Option<&str>, api_base: Option<&str>) -> Result<Pas
     let origin = origin.unwrap_or(ORIGIN);
     let token_endpoint = join_origin(origin, "/Token")?;
     let api_base = HOST.api_base(origin, api_base)?;
-    PasswordFlow::new(
-        NAME,
-        token_endpoint,
-        Some(api_base),
-        None,
-        Style::BEARER,
-        quirk,
-    )
+    let mut flow = PasswordFlow::new(NAME, token_endpoint, Some(api_base), None, Style::BEARER)?;
+    flow.answers = &ANSWERS;
+    Ok(flow)
+}
+
+/// Virtuous in the registry: a password grant and API keys (Bearer).
+pub const PROVIDER: Provider = Provider {
+    name: NAME,
+    password_flow: Some(|o| password_flow(o.str("origin")?, o.str("apiBase")?)),
+    api_key: Some(api_key),
+    ..Provider::NONE
+};
+
+fn api_key(o: &Options) -> Result<ApiKey> {
+    let key = o.required("apiKey")?;
+    ApiKey::hosted(&HOST, HOST.place(o)?, Ok(Style::BEARER), key)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::core::encode::form_encode;
+    use crate::core::request::HttpResponse;
 
     #[test]
     fn production_urls() {

@@ -1,6 +1,8 @@
-// The fast path of the hot calls (pkg-template/spans.js + src/bindings/spans.rs):
-// ASCII input goes through the wasm's input buffer and results come back as
-// positions in the caller's own string; anything else takes the string ABI.
+// The one way across the boundary of the calls that read untrusted text
+// (pkg-template/spans.js + src/bindings/spans.rs): input goes through the wasm's
+// input buffer; for ASCII input results come back as positions in the caller's
+// own string ("fast path"), else as text or error JSON in the output buffer
+// ("fallback").
 // Each case states the expected values independently (URLSearchParams,
 // JSON.parse) and runs through the packed package, so a wrong span, a stale
 // memory view or a broken fallback fails here.
@@ -149,5 +151,27 @@ describe('exchangeCode: token answers through the fast path and the fallback', (
     assert.equal(await fails('{"access_token":"a","expires_in":"soon"}'), 'invalid_response');
     assert.equal(await fails('<html>'), 'invalid_response');
     assert.equal(await fails('{"access_token":"a"} trailing'), 'invalid_response');
+  });
+});
+
+describe('refresh and error answers take the same one way across the boundary (issue 12)', () => {
+  it('a refresh answer without refresh_token keeps the old one, ASCII or not', async () => {
+    for (const scope of ['read', 'lés 😀']) {
+      const t = await client(JSON.stringify({ access_token: 'at_2', scope })).refresh('rt_old');
+      assert.deepEqual([t.accessToken, t.refreshToken, t.scopes], ['at_2', 'rt_old', scope.split(' ')]);
+    }
+    const rotated = await client(JSON.stringify({ access_token: 'at_3', refresh_token: 'rt_new' })).refresh('rt_old');
+    assert.equal(rotated.refreshToken, 'rt_new');
+  });
+
+  it('errors with non-ASCII text and Retry-After come back whole', async () => {
+    await assert.rejects(client(JSON.stringify({ error: 'invalid_grant', error_description: 'refusé 😀' }), 400).refresh('rt_old'),
+      (e) => e instanceof CrmAuthError && e.code === 'oauth_error' && e.errorDescription === 'refusé 😀');
+    const limited = new OAuth2({
+      authorizationEndpoint: 'https://as.example/authorize', tokenEndpoint: 'https://as.example/token',
+      clientId: 'c', clientSecret: 's', redirectUri: REDIRECT,
+      fetch: async () => new Response('', { status: 429, headers: { 'retry-after': '7' } }),
+    });
+    await assert.rejects(limited.exchangeCode('code'), (e) => e instanceof CrmAuthError && e.code === 'rate_limited' && e.retryAfter === 7);
   });
 });
