@@ -1,9 +1,11 @@
 //! The core pieces strung together the way a provider uses them.
 
-use crm_auth::core::callback::{callback_code, Issuer};
-use crm_auth::core::encode::{append_query, basic_auth, form_pairs};
+mod common;
+
+use common::{parse_callback, parse_form};
+use crm_auth::core::encode::{append_query, basic_auth};
 use crm_auth::core::endpoint::{check_endpoint, join_origin, origin_of};
-use crm_auth::core::error::{Error, ErrorCode};
+use crm_auth::core::error::ErrorCode;
 use crm_auth::core::pkce;
 use crm_auth::core::random;
 use crm_auth::core::request::{
@@ -13,18 +15,6 @@ use crm_auth::core::request::{
 use crm_auth::core::secret::Secret;
 use crm_auth::core::token::{parse_token_response, Answers, TokenSet};
 use crm_auth::providers::{flowlu, virtuous};
-
-/// The checked code of a callback URL (`callback_code`, owned).
-fn parse_callback(url: &str, state: &str, issuer: Option<&str>) -> Result<String, Error> {
-    callback_code(url, state, issuer.map_or(Issuer::Any, Issuer::Exact)).map(|c| c.into_owned())
-}
-
-/// The decoded pairs of a form string; `None` when one is undecodable.
-fn parse_form(s: &str) -> Option<Vec<(String, String)>> {
-    form_pairs(s)
-        .map(|p| p.map(|(k, v)| (k.into_owned(), v.into_owned())))
-        .collect()
-}
 
 const NOW: f64 = 1_700_000_000_000.0;
 const REDIRECT: &str = "https://app.example/callback";

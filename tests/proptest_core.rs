@@ -3,10 +3,12 @@
 //! targets in fuzz/; crashes they found are the `regression_*` tests at the
 //! end.
 
-use crm_auth::core::callback::{callback_code, Issuer};
-use crm_auth::core::encode::{append_query, base64url, form_encode, form_pairs};
+mod common;
+
+use common::{parse_callback, parse_form};
+use crm_auth::core::encode::{append_query, base64url, form_encode};
 use crm_auth::core::endpoint::{check_endpoint, is_loopback_url, join_origin, origin_of};
-use crm_auth::core::error::{Error, ErrorCode};
+use crm_auth::core::error::ErrorCode;
 use crm_auth::core::hmac::{path_and_query, HmacConfig};
 use crm_auth::core::json::{self, number_value};
 use crm_auth::core::request::HttpResponse;
@@ -14,18 +16,6 @@ use crm_auth::core::secret::Secret;
 use crm_auth::core::time::{parse_http_date, parse_retry_after};
 use crm_auth::core::token::{epoch_ms, parse_token_response, Answers, TokenSet};
 use proptest::prelude::*;
-
-/// The checked code of a callback URL (`callback_code`, owned).
-fn parse_callback(url: &str, state: &str, issuer: Option<&str>) -> Result<String, Error> {
-    callback_code(url, state, issuer.map_or(Issuer::Any, Issuer::Exact)).map(|c| c.into_owned())
-}
-
-/// The decoded pairs of a form string; `None` when one is undecodable.
-fn parse_form(s: &str) -> Option<Vec<(String, String)>> {
-    form_pairs(s)
-        .map(|p| p.map(|(k, v)| (k.into_owned(), v.into_owned())))
-        .collect()
-}
 
 const NOW_MS: f64 = 1_700_000_000_000.0;
 

@@ -169,13 +169,15 @@ impl CodeFlowCore {
         ascii: bool,
         now_ms: f64,
     ) -> u8 {
-        let parts = TokenInput {
-            body: body_len,
-            old_refresh: old_refresh_len,
-            retry_after: retry_after_len,
-        };
-        let flow = &self.flow;
-        token_answer(flow.provider, flow.answers, status, parts, ascii, now_ms)
+        let parts = TokenInput::new(body_len, old_refresh_len, retry_after_len);
+        token_answer(
+            self.flow.provider,
+            self.flow.answers,
+            status,
+            parts,
+            ascii,
+            now_ms,
+        )
     }
 
     /// Checks a revocation answer.

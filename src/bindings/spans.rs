@@ -185,6 +185,17 @@ pub struct TokenInput {
     pub retry_after: usize,
 }
 
+impl TokenInput {
+    /// The parts' byte lengths as the exports receive them.
+    pub fn new(body: usize, old_refresh: usize, retry_after: usize) -> Self {
+        TokenInput {
+            body,
+            old_refresh,
+            retry_after,
+        }
+    }
+}
+
 /// Reads a token answer from the input buffer with the provider's
 /// `answers`: spans when `ascii` and every field is a plain slice, else the
 /// stored form as text, or the error.

@@ -10,11 +10,9 @@ use crate::core::endpoint::{check_endpoint, join_origin};
 use crate::core::error::{Error, ErrorCode, Result};
 use crate::core::pkce;
 use crate::core::random;
-use crate::core::request::{
-    self, check_header_value, Client, ClientAuth, HttpRequest, HttpResponse,
-};
+use crate::core::request::{self, check_header_value, Client, ClientAuth, HttpRequest};
 use crate::core::secret::Secret;
-use crate::core::token::{parse_token_response, Answers, TokenSet};
+use crate::core::token::Answers;
 
 use super::credential::{Placement, Style};
 use super::tenant::{Host, Place};
@@ -341,20 +339,6 @@ impl CodeFlow {
             Some(&self.client),
             refresh_token,
         ))
-    }
-
-    /// Parses a token answer; with `old_refresh` (a refresh), a response
-    /// without a new refresh token keeps the old one (providers that do not
-    /// rotate omit it).
-    pub fn parse(
-        &self,
-        resp: &HttpResponse,
-        old_refresh: Option<&str>,
-        now_ms: f64,
-    ) -> Result<TokenSet> {
-        let mut tokens = parse_token_response(resp, now_ms, self.answers)?;
-        tokens.keep_refresh_token(old_refresh);
-        Ok(tokens)
     }
 
     /// The RFC 7009 revocation request, or `unsupported` when the provider

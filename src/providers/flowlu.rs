@@ -279,7 +279,7 @@ mod tests {
             retry_after: None,
             body: r#"{"error":"invalid_request_ssl","error_descrption":"SSL required"}"#.into(),
         };
-        let e = flow.parse(&resp, None, 0.0).unwrap_err();
+        let e = crate::core::token::parse_token_response(&resp, 0.0, flow.answers).unwrap_err();
         assert_eq!(e.error.as_deref(), Some("invalid_request_ssl"));
         assert_eq!(e.error_description.as_deref(), Some("SSL required"));
         assert!(e.message.contains("HTTPS"));

@@ -6,8 +6,8 @@ use super::credential::Style;
 use crate::core::encode::concat;
 use crate::core::endpoint::check_endpoint;
 use crate::core::error::{Error, ErrorCode, Result};
-use crate::core::request::{self, Client, HttpRequest, HttpResponse};
-use crate::core::token::{parse_token_response, Answers, TokenSet};
+use crate::core::request::{self, Client, HttpRequest};
+use crate::core::token::Answers;
 use crate::prelude::*;
 
 /// A configured password-grant client.
@@ -87,19 +87,6 @@ impl PasswordFlow {
             self.client.as_ref(),
             refresh_token,
         ))
-    }
-
-    /// Parses a token answer; with `old_refresh`, a missing refresh token
-    /// keeps the old one.
-    pub fn parse(
-        &self,
-        resp: &HttpResponse,
-        old_refresh: Option<&str>,
-        now_ms: f64,
-    ) -> Result<TokenSet> {
-        let mut tokens = parse_token_response(resp, now_ms, self.answers)?;
-        tokens.keep_refresh_token(old_refresh);
-        Ok(tokens)
     }
 }
 

@@ -91,6 +91,7 @@ mod tests {
     use super::*;
     use crate::core::encode::form_encode;
     use crate::core::request::HttpResponse;
+    use crate::core::token::parse_token_response;
 
     #[test]
     fn production_urls() {
@@ -140,7 +141,9 @@ mod tests {
             body: form_encode(&[]),
         };
         assert_eq!(
-            flow.parse(&accepted, None, 0.0).unwrap_err().code,
+            parse_token_response(&accepted, 0.0, flow.answers)
+                .unwrap_err()
+                .code,
             ErrorCode::OtpRequired
         );
     }
