@@ -50,7 +50,7 @@ function withCredential(provider, request, place) {
 }
 
 /** Request fields that carry no secret (everything else a token request sends is scrubbed). */
-const NOT_SECRET = new Set(["grant_type", "redirect_uri", "scope", "client_id", "token_type_hint", "response_type"]);
+const NOT_SECRET = new Set(["grant_type", "redirect_uri", "scope", "client_id"]);
 /** Shorter values would scrub innocent text; secrets this short are not secrets. */
 const MIN_SCRUB = 4;
 

@@ -1,4 +1,4 @@
-import { apiError, hasApiErrors } from "./crm_auth.js";
+import { apiError } from "./crm_auth.js";
 
 /** The one error type crm-auth throws; `code` is stable, messages are not. */
 export class CrmAuthError extends Error {
@@ -50,6 +50,3 @@ export function providerApiError(name, body) {
   const error = apiError(name, json);
   return error === "" ? null : fromWasm(error);
 }
-
-/** Whether `providerApiError` can find anything for this provider (the registry says). */
-export const providerHasApiErrors = (name) => hasApiErrors(name);

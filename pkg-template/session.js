@@ -18,8 +18,8 @@
 // - With `encryptionKey`, the store holds "e1." + AES-GCM(serialized set).
 import { ApiKeyCredentials } from "./api.js";
 import { decrypt, deriveKey, encrypt } from "./aead.js";
-import { retryAfterSeconds as parseRetryAfter } from "./crm_auth.js";
-import { CrmAuthError, fail, providerApiError, providerHasApiErrors } from "./errors.js";
+import { hasApiErrors, retryAfterSeconds as parseRetryAfter } from "./crm_auth.js";
+import { CrmAuthError, fail, providerApiError } from "./errors.js";
 import { HTTP, fetchResponse, httpOptions } from "./http.js";
 import { PLACEMENT, PROVIDER, TokenSet } from "./tokens.js";
 
@@ -83,6 +83,8 @@ export class Session {
   /** The provider reports authorization failures inside HTTP 200 too (registry data: Flowlu). */
   #apiErrors;
   #http;
+  /** The provider's `apiBase`, read once: the getter crosses into the wasm. */
+  #apiBase;
   /** Encryption keys (first encrypts), or null: sets are stored in plain text. */
   #keys;
   /** The last stored string read or written and its set: no decrypt/parse per call. */
@@ -118,8 +120,9 @@ export class Session {
     this.#key = key;
     this.#apiKey = provider instanceof ApiKeyCredentials;
     this.#canRefresh = !this.#apiKey && typeof provider.refresh === "function";
-    this.#apiErrors = name !== LIBRARY && providerHasApiErrors(name);
+    this.#apiErrors = name !== LIBRARY && hasApiErrors(name);
     this.#http = provider[HTTP] ?? httpOptions(name, {});
+    this.#apiBase = provider.apiBase;
     this.#keys = encryptionKeys(name, options.encryptionKey);
   }
 
@@ -399,7 +402,7 @@ export class Session {
     }
     if (/^[a-z][a-z0-9+.-]*:/i.test(url)) return new Request(url, init);
     if (!url.startsWith("/")) throw fail(this.#name, "invalid_argument", "a path must start with \"/\"");
-    const base = this.#provider.apiBase;
+    const base = this.#apiBase;
     if (typeof base !== "string" || base === "") {
       throw fail(this.#name, "invalid_argument", "this provider has no apiBase: pass an absolute URL or a Request");
     }
