@@ -11,10 +11,10 @@ use super::spans::{
     answer_error, answer_text, token_answer, with_input, write_span, TokenInput, AT_SPANS, AT_TEXT,
 };
 use crate::core::encode::concat;
-use crate::core::error::{Error, ErrorCode, Result};
+use crate::core::error::Result;
 use crate::core::request::{parse_revoke_response, HttpRequest, HttpResponse};
 use crate::core::secret::Secret;
-use crate::providers::code_flow::{guard_secret, invalid, CodeFlow, Registration};
+use crate::providers::code_flow::{self, invalid, CodeFlow};
 use crate::providers::{self, Provider};
 
 /// The registry entry `name` if it has a code flow.
@@ -33,18 +33,7 @@ pub fn response(status: u16, retry_after: &str, body: String) -> HttpResponse {
 
 /// `passwordRequest`'s request, where the registry allows it.
 fn password_grant(flow: &CodeFlow, options: &str) -> Result<HttpRequest> {
-    if !provider(flow.provider).is_some_and(|p| p.code_flow_password_grant) {
-        return Err(Error::new(
-            ErrorCode::Unsupported,
-            "this provider has no password grant",
-        ));
-    }
-    let o = Options::parse(options, "login options", false)?;
-    flow.password_request(
-        o.required("username")?,
-        o.required("password")?,
-        &o.strings("scopes")?,
-    )
+    code_flow::password_grant(flow, &Options::parse(options, "login options", false)?)
 }
 
 /// One provider's authorization-code flow.
@@ -66,26 +55,10 @@ impl CodeFlowCore {
     ) -> core::result::Result<CodeFlowCore, String> {
         let entry = self::provider(provider);
         run(entry.map_or("crm-auth", |p| p.name), || {
-            let build = entry
-                .and_then(|p| p.code_flow)
-                .ok_or_else(|| invalid("unknown provider"))?;
+            let entry = entry.ok_or_else(|| invalid("unknown provider"))?;
             let o = Options::parse(options, "options", false)?;
-            let client_secret = o.secret("clientSecret")?;
-            guard_secret(
-                client_secret,
-                in_browser,
-                o.bool("dangerouslyAllowBrowser")?,
-            )?;
-            let scopes = o.strings("scopes")?;
-            let registration = Registration {
-                client_id: o.required("clientId")?,
-                client_secret,
-                redirect_uri: o.required("redirectUri")?,
-                issuer: o.str("issuer")?,
-                scopes: &scopes,
-            };
             Ok(CodeFlowCore {
-                flow: build(&o, registration)?,
+                flow: code_flow::from_options(entry, &o, in_browser)?,
             })
         })
     }

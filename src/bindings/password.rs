@@ -10,17 +10,11 @@ use crate::core::error::Result;
 use crate::core::request::HttpRequest;
 use crate::providers;
 use crate::providers::code_flow::invalid;
-use crate::providers::password::PasswordFlow;
+use crate::providers::password::{self, PasswordFlow};
 
 /// `loginRequest`'s request from `{username, password, otp?}` as JSON.
 fn login(flow: &PasswordFlow, options: &str) -> Result<HttpRequest> {
-    let o = Options::parse(options, "login options", false)?;
-    let otp = o.str("otp")?.filter(|v| !v.is_empty());
-    let extra: &[(&str, &str)] = match &otp {
-        Some(v) => &[("otp", v)],
-        None => &[],
-    };
-    flow.login_request(o.required("username")?, o.required("password")?, extra)
+    password::login_request(flow, &Options::parse(options, "login options", false)?)
 }
 
 /// One provider's password-grant flow.

@@ -8,6 +8,7 @@ use crate::core::callback::{self, Issuer};
 use crate::core::encode::{append_query, concat, find_byte, head, join};
 use crate::core::endpoint::{check_endpoint, join_origin};
 use crate::core::error::{Error, ErrorCode, Result};
+use crate::core::options::Options;
 use crate::core::pkce;
 use crate::core::random;
 use crate::core::request::{self, check_header_value, Client, ClientAuth, HttpRequest};
@@ -16,6 +17,48 @@ use crate::core::token::Answers;
 
 use super::credential::{Placement, Style};
 use super::tenant::{Host, Place};
+use super::Provider;
+
+/// `entry`'s code flow from constructor options (`clientId`, `clientSecret`,
+/// `redirectUri`, `issuer`, `scopes`, `dangerouslyAllowBrowser` and the
+/// provider's own), after the client-secret guard; `in_browser`: whether
+/// this runs in a page. The bindings and the Rust client both build here.
+#[inline(always)]
+pub fn from_options(entry: &Provider, o: &Options, in_browser: bool) -> Result<CodeFlow> {
+    let build = entry.code_flow.ok_or_else(|| invalid("unknown provider"))?;
+    let client_secret = o.secret("clientSecret")?;
+    guard_secret(
+        client_secret,
+        in_browser,
+        o.bool("dangerouslyAllowBrowser")?,
+    )?;
+    let scopes = o.strings("scopes")?;
+    let registration = Registration {
+        client_id: o.required("clientId")?,
+        client_secret,
+        redirect_uri: o.required("redirectUri")?,
+        issuer: o.str("issuer")?,
+        scopes: &scopes,
+    };
+    build(o, registration)
+}
+
+/// The password grant of `flow` from `{username, password, scopes?}`, where
+/// its registry entry allows one (`OAuth2.login`).
+#[inline(always)]
+pub fn password_grant(flow: &CodeFlow, o: &Options) -> Result<HttpRequest> {
+    if !super::find(flow.provider).is_some_and(|p| p.code_flow_password_grant) {
+        return Err(Error::new(
+            ErrorCode::Unsupported,
+            "this provider has no password grant",
+        ));
+    }
+    flow.password_request(
+        o.required("username")?,
+        o.required("password")?,
+        &o.strings("scopes")?,
+    )
+}
 
 /// Refuses a client secret in a browser page unless the caller opted in
 /// (`dangerouslyAllowBrowser`).

@@ -6,6 +6,7 @@ use super::credential::Style;
 use crate::core::encode::concat;
 use crate::core::endpoint::check_endpoint;
 use crate::core::error::{Error, ErrorCode, Result};
+use crate::core::options::Options;
 use crate::core::request::{self, Client, HttpRequest};
 use crate::core::token::Answers;
 use crate::prelude::*;
@@ -88,6 +89,18 @@ impl PasswordFlow {
             refresh_token,
         ))
     }
+}
+
+/// `flow`'s login request from `{username, password, otp?}` (the bindings'
+/// and the Rust client's).
+#[inline(always)]
+pub fn login_request(flow: &PasswordFlow, o: &Options) -> Result<HttpRequest> {
+    let otp = o.str("otp")?.filter(|v| !v.is_empty());
+    let extra: &[(&str, &str)] = match &otp {
+        Some(v) => &[("otp", v)],
+        None => &[],
+    };
+    flow.login_request(o.required("username")?, o.required("password")?, extra)
 }
 
 /// Replaces an error's message, keeping its code and details.
