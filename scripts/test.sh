@@ -31,6 +31,21 @@ rust_lint() {
 }
 wasm_tests_node()    { cargo test --target wasm32-unknown-unknown; }
 wasm_tests_browser() { WASM_BINDGEN_USE_BROWSER=1 CHROMEDRIVER=/usr/bin/chromedriver cargo test --target wasm32-unknown-unknown; }
+# The Rust client's wasm tests (tests/client_wasm.rs) against one simulator on loopback, its
+# URLs compiled in (CRM_AUTH_SIM): wasm-bindgen-test cannot start it, in Node or in Chromium.
+client_wasm_tests() {
+  local out pid rc=0
+  out=$(mktemp)
+  node scripts/simulator-env.js >"$out" &
+  pid=$!
+  for _ in $(seq 100); do [ -s "$out" ] && break; sleep 0.1; done
+  CRM_AUTH_SIM="$(head -1 "$out")" cargo test --target wasm32-unknown-unknown --features client --test client_wasm || rc=$?
+  CRM_AUTH_SIM="$(head -1 "$out")" WASM_BINDGEN_USE_BROWSER=1 CHROMEDRIVER=/usr/bin/chromedriver \
+    cargo test --target wasm32-unknown-unknown --features client --test client_wasm || rc=$?
+  kill "$pid" 2>/dev/null || true
+  rm -f "$out"
+  return "$rc"
+}
 
 js_tests() {
   shopt -s nullglob
@@ -55,6 +70,7 @@ run_stage "cargo test (native)"   cargo test
 run_stage "build pkg/"            bash scripts/build.sh
 run_stage "wasm tests (Node)"     wasm_tests_node
 run_stage "wasm tests (Chromium)" wasm_tests_browser
+run_stage "Rust client wasm tests (Node, Chromium)" client_wasm_tests
 run_stage "pack + lint"           bash scripts/pack.sh
 printf '%s\n' "${stage_times[@]}" | sed 's/^/time: /' >&2
 run_stage "JS tests (node --test)" js_tests

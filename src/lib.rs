@@ -5,7 +5,9 @@
 //!   token-response parsing, request builders, secrets, errors);
 //! - [`providers`]: one short description per CRM, quirks included;
 //! - `bindings`: `#[wasm_bindgen]` exports over a string ABI (wasm only); the
-//!   package's JS layer wraps them and is the one place that calls `fetch`.
+//!   package's JS layer wraps them and is the one place that calls `fetch`;
+//! - `client` (feature `client`): the same API as the JS package, async, for
+//!   Rust wasm apps, Rust Workers and native servers.
 #![deny(missing_docs)]
 #![deny(clippy::undocumented_unsafe_blocks)]
 // No std in the package's wasm: its panic machinery (core::fmt, unicode
@@ -48,3 +50,12 @@ pub mod providers;
 
 #[cfg(target_arch = "wasm32")]
 pub mod bindings;
+
+#[cfg(feature = "client")]
+pub mod client;
+
+// The client links std (gloo-net, serde); the npm package's wasm stays no_std.
+#[cfg(all(feature = "client", feature = "shipped"))]
+compile_error!(
+    "features `client` and `shipped` exclude each other: the npm package's wasm has no client"
+);

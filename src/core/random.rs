@@ -9,7 +9,9 @@ use crate::prelude::*;
 use core::cell::UnsafeCell;
 use core::sync::atomic::{AtomicBool, Ordering};
 
-#[cfg(target_arch = "wasm32")]
+// With the Rust client (feature `client`) the wasm takes getrandom's
+// `wasm_js` backend instead: a Rust app has no package JS to import.
+#[cfg(all(target_arch = "wasm32", not(feature = "client")))]
 mod source {
     use wasm_bindgen::prelude::wasm_bindgen;
 
@@ -25,7 +27,7 @@ mod source {
     }
 }
 
-#[cfg(not(target_arch = "wasm32"))]
+#[cfg(any(not(target_arch = "wasm32"), feature = "client"))]
 mod source {
     pub fn fill(buf: &mut [u8]) -> bool {
         getrandom::fill(buf).is_ok()

@@ -1,0 +1,507 @@
+//! The Rust client (feature `client`) in wasm, run by wasm-bindgen-test in
+//! Node and (WASM_BINDGEN_USE_BROWSER=1) headless Chromium against the
+//! provider simulator over real HTTP on 127.0.0.1: every provider and
+//! method. scripts/test.sh starts the simulator and compiles its URLs in
+//! (`CRM_AUTH_SIM`, from scripts/simulator-env.js).
+#![cfg(all(target_arch = "wasm32", feature = "client"))]
+
+use crm_auth::client::{
+    AgileCrm, AuthorizationRequestOptions, ErrorCode, Flexie, Flextell, Flowlu, LoginOptions,
+    MemoryStore, OAuth2, Request, Session, Store, TokenSet, Virtuous, WebStorageStore,
+};
+use futures_util::future::join_all;
+use gloo_net::http::Request as Raw;
+use serde_json::{json, Value};
+use wasm_bindgen_test::*;
+
+const SIM: Option<&str> = option_env!("CRM_AUTH_SIM");
+
+fn sim() -> Value {
+    let sim = SIM.expect("CRM_AUTH_SIM: run through scripts/test.sh (it starts the simulator)");
+    serde_json::from_str(sim).unwrap()
+}
+
+fn main_url() -> String {
+    sim()["url"].as_str().unwrap().to_owned()
+}
+
+fn origin(provider: &str) -> String {
+    sim()["origins"][provider].as_str().unwrap().to_owned()
+}
+
+/// Where the test clients are sent back to: a simulator page that answers
+/// 200 (with CORS), so a followed consent redirect ends there with the code.
+fn redirect_uri() -> String {
+    format!("{}/__sim/health", main_url())
+}
+
+async fn control(path: &str, body: Value) -> Value {
+    let answer = Raw::post(&format!("{}/__sim/{path}", main_url()))
+        .header("content-type", "application/json")
+        .body(body.to_string())
+        .unwrap()
+        .send()
+        .await
+        .unwrap();
+    serde_json::from_str(&answer.text().await.unwrap()).unwrap()
+}
+
+async fn count(provider: &str, what: &str) -> u64 {
+    let answer = Raw::get(&format!("{}/__sim/counts", main_url()))
+        .send()
+        .await
+        .unwrap();
+    let counts: Value = serde_json::from_str(&answer.text().await.unwrap()).unwrap();
+    counts[provider][what].as_u64().unwrap()
+}
+
+/// Registers `client_id` (with a secret unless `None`) at `provider` with
+/// [`redirect_uri`].
+async fn register(provider: &str, client_id: &str, secret: Option<&str>) {
+    control(
+        "clients",
+        json!({"provider": provider, "clientId": client_id, "clientSecret": secret,
+               "redirectUris": [redirect_uri()]}),
+    )
+    .await;
+}
+
+/// Approves the consent page of `authorize_url` as the user would and
+/// answers the callback URL the browser lands on.
+async fn consent(authorize_url: &str) -> String {
+    let (endpoint, query) = authorize_url.split_once('?').unwrap();
+    let answer = Raw::post(endpoint)
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(format!("{query}&decision=approve"))
+        .unwrap()
+        .send()
+        .await
+        .unwrap();
+    answer.url()
+}
+
+fn code_options(provider: &str, client_id: &str, secret: Option<&str>) -> Value {
+    json!({
+        "clientId": client_id, "clientSecret": secret, "redirectUri": redirect_uri(),
+        "origin": origin(provider), "scopes": ["read"], "dangerouslyAllowBrowser": true,
+    })
+}
+
+fn login(username: &str, password: &str) -> LoginOptions {
+    LoginOptions {
+        username: username.into(),
+        password: password.into(),
+        ..LoginOptions::default()
+    }
+}
+
+/// Runs a code flow of `p` to tokens: request, consent, callback, exchange.
+macro_rules! code_flow_tokens {
+    ($p:expr) => {{
+        let request = $p
+            .create_authorization_request(&AuthorizationRequestOptions::default())
+            .unwrap();
+        let callback_url = consent(&request.url).await;
+        let callback = $p.parse_callback(&callback_url, &request.state).unwrap();
+        let verifier = request.code_verifier.as_ref().map(|v| v.expose());
+        $p.exchange_code(callback.code.expose(), verifier)
+            .await
+            .unwrap()
+    }};
+}
+
+#[wasm_bindgen_test]
+async fn flextell_code_flow_refresh_and_session() {
+    register("flextell", "rust-flextell", Some("rust-secret")).await;
+    let flextell = Flextell::new(code_options(
+        "flextell",
+        "rust-flextell",
+        Some("rust-secret"),
+    ))
+    .unwrap();
+    assert_eq!(
+        flextell.api_base(),
+        Some(format!("{}/api/v1", origin("flextell")).as_str())
+    );
+    let tokens = code_flow_tokens!(flextell);
+    assert_eq!(tokens.scopes.as_deref(), Some(&["read".to_owned()][..]));
+    assert!(tokens.expires_at.is_some() && !tokens.is_expired(60.0));
+
+    // Refresh tokens rotate: the old one is dead afterwards.
+    let old = tokens.refresh_token.clone().unwrap();
+    let fresh = flextell.refresh(old.expose()).await.unwrap();
+    assert_ne!(fresh.refresh_token.as_ref(), Some(&old));
+    let dead = flextell.refresh(old.expose()).await.unwrap_err();
+    assert_eq!(
+        (dead.code(), dead.error()),
+        (ErrorCode::OauthError, Some("invalid_grant"))
+    );
+
+    let revoke = flextell
+        .revoke(fresh.access_token.expose())
+        .await
+        .unwrap_err();
+    assert_eq!(revoke.code(), ErrorCode::Unsupported);
+    let no_login = flextell
+        .login(&login("alice", "wonderland"))
+        .await
+        .unwrap_err();
+    assert_eq!(no_login.code(), ErrorCode::Unsupported);
+
+    let session = Session::new(&flextell, MemoryStore::new(), "alice").unwrap();
+    session.save(&fresh).await.unwrap();
+    let me = session.fetch(Request::get("/users/me")).await.unwrap();
+    assert_eq!(me.status, 200, "{}", me.text());
+    assert!(me.text().contains("alice@example.com"));
+}
+
+#[wasm_bindgen_test]
+async fn callback_checks() {
+    let flextell = Flextell::new(code_options("flextell", "rust-flextell", Some("s"))).unwrap();
+    let request = flextell
+        .create_authorization_request(&AuthorizationRequestOptions::default())
+        .unwrap();
+    let url = format!("{}?code=c&state=other", redirect_uri());
+    let e = flextell.parse_callback(&url, &request.state).unwrap_err();
+    assert_eq!(e.code(), ErrorCode::StateMismatch);
+    let url = format!(
+        "{}?error=access_denied&state={}",
+        redirect_uri(),
+        request.state
+    );
+    let e = flextell.parse_callback(&url, &request.state).unwrap_err();
+    assert_eq!(
+        (e.code(), e.error()),
+        (ErrorCode::AuthorizationDenied, Some("access_denied"))
+    );
+    // Flextell requires scopes.
+    let no_scopes = Flextell::new(json!({
+        "clientId": "c", "clientSecret": "s", "redirectUri": redirect_uri(), "origin": origin("flextell"),
+    }))
+    .unwrap();
+    let e = no_scopes
+        .create_authorization_request(&AuthorizationRequestOptions::default())
+        .unwrap_err();
+    assert_eq!(e.code(), ErrorCode::InvalidArgument);
+}
+
+#[wasm_bindgen_test]
+async fn oauth2_public_client_password_grant_and_revocation() {
+    register("oauth2", "rust-public", None).await;
+    let base = format!("{}/oauth2", main_url());
+    let options = json!({
+        "authorizationEndpoint": format!("{base}/authorize"), "tokenEndpoint": format!("{base}/token"),
+        "revocationEndpoint": format!("{base}/revoke"), "clientId": "rust-public",
+        "redirectUri": redirect_uri(), "apiBase": base,
+    });
+    let oauth2 = OAuth2::new(options).unwrap();
+    let tokens = code_flow_tokens!(oauth2);
+    let fresh = oauth2
+        .refresh(tokens.refresh_token.as_ref().unwrap().expose())
+        .await
+        .unwrap();
+    // Revoking the refresh token kills its family.
+    oauth2
+        .revoke(fresh.refresh_token.as_ref().unwrap().expose())
+        .await
+        .unwrap();
+    let e = oauth2
+        .refresh(fresh.refresh_token.as_ref().unwrap().expose())
+        .await
+        .unwrap_err();
+    assert_eq!(e.error(), Some("invalid_grant"));
+
+    let mut scoped = login("alice", "wonderland");
+    scoped.scopes = vec!["read".into()];
+    let tokens = oauth2.login(&scoped).await.unwrap();
+    let mut request = Request::get(format!("{base}/userinfo"));
+    oauth2.authorize(&mut request, &tokens).unwrap();
+    assert_eq!(
+        request.headers,
+        vec![(
+            "authorization".to_owned(),
+            format!("Bearer {}", tokens.access_token.expose())
+        )]
+    );
+    let session = Session::new(&oauth2, MemoryStore::new(), "k").unwrap();
+    session.save(&tokens).await.unwrap();
+    assert_eq!(
+        session
+            .fetch(Request::get("/userinfo"))
+            .await
+            .unwrap()
+            .status,
+        200
+    );
+    session.logout().await.unwrap();
+    let e = session.tokens().await.unwrap_err();
+    assert_eq!(e.error(), Some("invalid_grant"));
+
+    let wrong = oauth2.login(&login("alice", "hunter2")).await.unwrap_err();
+    assert_eq!(wrong.error(), Some("invalid_grant"));
+    let shown = format!("{wrong} {wrong:?} {scoped:?}");
+    assert!(
+        !shown.contains("hunter2") && !shown.contains("wonderland"),
+        "{shown}"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn flexie_code_flow_and_api_keys() {
+    register("flexie", "rust-flexie", Some("rust-secret")).await;
+    let mut options = code_options("flexie", "rust-flexie", Some("rust-secret"));
+    options["tokenPlacement"] = json!("query");
+    let flexie = Flexie::new(options).unwrap();
+    let tokens = code_flow_tokens!(flexie);
+    let fresh = flexie
+        .refresh(tokens.refresh_token.as_ref().unwrap().expose())
+        .await
+        .unwrap();
+    assert_eq!(
+        flexie
+            .revoke(fresh.access_token.expose())
+            .await
+            .unwrap_err()
+            .code(),
+        ErrorCode::Unsupported
+    );
+    let session = Session::new(&flexie, MemoryStore::new(), "k").unwrap();
+    session.save(&fresh).await.unwrap();
+    assert_eq!(
+        session
+            .fetch(Request::get("/users/self"))
+            .await
+            .unwrap()
+            .status,
+        200
+    );
+
+    for placement in ["header", "query"] {
+        let key = Flexie::api_key(json!({
+            "apiKey": "test-api-key", "origin": origin("flexie"), "placement": placement,
+        }))
+        .unwrap();
+        assert!(!format!("{key:?}").contains("test-api-key"));
+        let session = Session::new(key, MemoryStore::new(), "k").unwrap();
+        assert!(session.tokens().await.unwrap().is_none());
+        let me = session.fetch(Request::get("/users/self")).await.unwrap();
+        assert_eq!(me.status, 200, "{placement}");
+    }
+}
+
+#[wasm_bindgen_test]
+async fn agilecrm_code_flow_and_api_key() {
+    register("agilecrm", "rust-agile", Some("rust-secret")).await;
+    let agile = AgileCrm::new(code_options("agilecrm", "rust-agile", Some("rust-secret"))).unwrap();
+    let tokens = code_flow_tokens!(agile);
+    agile
+        .refresh(tokens.refresh_token.as_ref().unwrap().expose())
+        .await
+        .unwrap();
+    let key = AgileCrm::api_key(json!({
+        "email": "alice@example.com", "apiKey": "test-api-key", "origin": origin("agilecrm"),
+    }))
+    .unwrap();
+    let session = Session::new(key, MemoryStore::new(), "k").unwrap();
+    let contact = session.fetch(Request::get("/contacts/1")).await.unwrap();
+    assert_eq!(contact.status, 200);
+    assert!(
+        contact.text().starts_with('{'),
+        "JSON, not XML: Accept was sent"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn flowlu_login_api_errors_and_key() {
+    let flowlu = Flowlu::new(json!({"origin": origin("flowlu")})).unwrap();
+    let tokens = flowlu.login(&login("alice", "wonderland")).await.unwrap();
+    assert!(tokens.refresh_token.is_none() && tokens.expires_at.is_none());
+    assert_eq!(
+        flowlu.refresh("anything").await.unwrap_err().code(),
+        ErrorCode::Unsupported
+    );
+    let wrong = flowlu.login(&login("alice", "nope")).await.unwrap_err();
+    assert_eq!(wrong.error(), Some("invalid_grant"));
+    // Flowlu's misspelt `error_descrption` is read.
+    assert!(wrong.error_description().is_some());
+
+    let session = Session::new(&flowlu, MemoryStore::new(), "k").unwrap();
+    session.save(&tokens).await.unwrap();
+    let answer = session
+        .fetch(Request::get("/crm/account/list"))
+        .await
+        .unwrap();
+    assert!(answer.text().contains("\"response\""), "{}", answer.text());
+
+    let key =
+        Flowlu::api_key(json!({"apiKey": "test-api-key", "origin": origin("flowlu")})).unwrap();
+    let session = Session::new(key, MemoryStore::new(), "k").unwrap();
+    let answer = session
+        .fetch(Request::get("/crm/account/list"))
+        .await
+        .unwrap();
+    assert!(answer.text().contains("\"response\""));
+}
+
+#[wasm_bindgen_test]
+async fn virtuous_login_two_factor_refresh_and_key() {
+    let virtuous = Virtuous::new(json!({"origin": origin("virtuous")})).unwrap();
+    let tokens = virtuous.login(&login("alice", "wonderland")).await.unwrap();
+    assert!(tokens.expires_at.is_some());
+    let odd = virtuous
+        .login(&login("carol+crm@example.com", "p&s=w+rd ü€ %41"))
+        .await
+        .unwrap();
+    assert!(!odd.access_token.expose().is_empty());
+
+    let e = virtuous.login(&login("bob", "builder")).await.unwrap_err();
+    assert_eq!(e.code(), ErrorCode::OtpRequired);
+    let mut with_otp = login("bob", "builder");
+    with_otp.otp = Some("123456".into());
+    virtuous.login(&with_otp).await.unwrap();
+
+    let fresh = virtuous
+        .refresh(tokens.refresh_token.as_ref().unwrap().expose())
+        .await
+        .unwrap();
+    let session = Session::new(&virtuous, MemoryStore::new(), "k").unwrap();
+    session.save(&fresh).await.unwrap();
+    assert_eq!(
+        session
+            .fetch(Request::get("/Contact/1"))
+            .await
+            .unwrap()
+            .status,
+        200
+    );
+
+    let key =
+        Virtuous::api_key(json!({"apiKey": "test-api-key", "origin": origin("virtuous")})).unwrap();
+    let session = Session::new(key, MemoryStore::new(), "k").unwrap();
+    assert_eq!(
+        session
+            .fetch(Request::get("/Contact/1"))
+            .await
+            .unwrap()
+            .status,
+        200
+    );
+}
+
+#[wasm_bindgen_test]
+async fn session_refreshes_once_for_concurrent_callers() {
+    let virtuous = Virtuous::new(json!({"origin": origin("virtuous")})).unwrap();
+    let mut tokens = virtuous.login(&login("alice", "wonderland")).await.unwrap();
+    tokens.expires_at = Some(0.0);
+    let session = Session::new(&virtuous, MemoryStore::new(), "k").unwrap();
+    session.save(&tokens).await.unwrap();
+    let before = count("virtuous", "refresh_token").await;
+    let all = join_all((0..5).map(|_| session.tokens())).await;
+    let first = all[0]
+        .as_ref()
+        .unwrap()
+        .as_ref()
+        .unwrap()
+        .access_token
+        .clone();
+    for got in &all {
+        assert_eq!(got.as_ref().unwrap().as_ref().unwrap().access_token, first);
+    }
+    assert_eq!(count("virtuous", "refresh_token").await, before + 1);
+    assert_ne!(first, tokens.access_token);
+}
+
+#[wasm_bindgen_test]
+async fn session_refreshes_and_retries_after_401() {
+    let virtuous = Virtuous::new(json!({"origin": origin("virtuous")})).unwrap();
+    let mut tokens = virtuous.login(&login("alice", "wonderland")).await.unwrap();
+    tokens.access_token = "revoked-or-unknown".into();
+    let store = std::sync::Arc::new(MemoryStore::new());
+    let session = Session::new(&virtuous, store.clone(), "k").unwrap();
+    session.save(&tokens).await.unwrap();
+    let before = count("virtuous", "refresh_token").await;
+    let contact = session.fetch(Request::get("/Contact/1")).await.unwrap();
+    assert_eq!(contact.status, 200);
+    assert_eq!(count("virtuous", "refresh_token").await, before + 1);
+    // The new set was stored, in the JS stored form.
+    let stored = store.get("k").await.unwrap().unwrap();
+    assert!(stored.starts_with("{\"v\":1,") && !stored.contains("revoked-or-unknown"));
+
+    // A dead refresh token: invalid_grant, and the store is cleared.
+    let mut dead = TokenSet::deserialize(&stored).unwrap();
+    dead.expires_at = Some(0.0);
+    dead.refresh_token = Some("dead".into());
+    session.save(&dead).await.unwrap();
+    let e = session.tokens().await.unwrap_err();
+    assert_eq!(
+        (e.code(), e.error()),
+        (ErrorCode::OauthError, Some("invalid_grant"))
+    );
+    assert_eq!(store.get("k").await.unwrap(), None);
+}
+
+#[wasm_bindgen_test]
+async fn rate_limits_and_network_errors() {
+    control(
+        "fault",
+        json!({"provider": "virtuous", "endpoint": "token", "kind": "rate_limit", "retryAfter": 7}),
+    )
+    .await;
+    let virtuous = Virtuous::new(json!({"origin": origin("virtuous")})).unwrap();
+    let e = virtuous
+        .login(&login("alice", "wonderland"))
+        .await
+        .unwrap_err();
+    assert_eq!(
+        (e.code(), e.retry_after()),
+        (ErrorCode::RateLimited, Some(7.0))
+    );
+    let nowhere = Virtuous::new(json!({"origin": "http://127.0.0.1:9"})).unwrap();
+    let e = nowhere
+        .login(&login("alice", "wonderland"))
+        .await
+        .unwrap_err();
+    assert_eq!(e.code(), ErrorCode::NetworkError);
+    assert!(!format!("{e} {e:?}").contains("wonderland"));
+}
+
+#[wasm_bindgen_test]
+async fn token_sets_serialize_as_js_does() {
+    let virtuous = Virtuous::new(json!({"origin": origin("virtuous")})).unwrap();
+    let tokens = virtuous.login(&login("alice", "wonderland")).await.unwrap();
+    let text = serde_json::to_string(&tokens).unwrap();
+    assert_eq!(text, tokens.serialize());
+    let back: TokenSet = serde_json::from_str(&text).unwrap();
+    assert_eq!(back, tokens);
+    assert!(serde_json::from_str::<TokenSet>(r#"{"v":2,"access_token":"a"}"#).is_err());
+    let js = tokens.to_js().unwrap();
+    assert_eq!(TokenSet::from_js(js).unwrap(), tokens);
+    let shown = format!("{tokens:?}");
+    assert!(!shown.contains(tokens.access_token.expose()));
+
+    let e = virtuous.login(&login("alice", "nope")).await.unwrap_err();
+    let as_js: wasm_bindgen::JsValue = e.into();
+    let code = js_sys::Reflect::get(&as_js, &"code".into()).unwrap();
+    assert_eq!(code.as_string().as_deref(), Some("oauth_error"));
+}
+
+#[wasm_bindgen_test]
+async fn web_storage_store() {
+    match WebStorageStore::session() {
+        // A page: the same values a JS WebStorageStore holds.
+        Ok(store) => {
+            store.set("crm-auth-test", "v".into()).await.unwrap();
+            assert_eq!(
+                store.get("crm-auth-test").await.unwrap().as_deref(),
+                Some("v")
+            );
+            store.delete("crm-auth-test").await.unwrap();
+            assert_eq!(store.get("crm-auth-test").await.unwrap(), None);
+        }
+        // Node: no window.
+        Err(e) => {
+            assert_eq!(e.code(), ErrorCode::Unsupported);
+            assert!(web_sys::window().is_none());
+        }
+    }
+}
