@@ -174,9 +174,18 @@ async fn callback_checks() {
         (e.code(), e.error()),
         (ErrorCode::AuthorizationDenied, Some("access_denied"))
     );
+    // A client secret in a page needs the opt-in.
+    let guarded = Flextell::new(json!({
+        "clientId": "c", "clientSecret": "s", "redirectUri": redirect_uri(), "origin": origin("flextell"),
+    }));
+    match guarded {
+        Err(e) => assert!(e.code() == ErrorCode::SecretInBrowser && web_sys::window().is_some()),
+        Ok(_) => assert!(web_sys::window().is_none()),
+    }
     // Flextell requires scopes.
     let no_scopes = Flextell::new(json!({
         "clientId": "c", "clientSecret": "s", "redirectUri": redirect_uri(), "origin": origin("flextell"),
+        "dangerouslyAllowBrowser": true,
     }))
     .unwrap();
     let e = no_scopes
