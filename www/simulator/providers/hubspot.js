@@ -5,7 +5,7 @@
 // Token errors carry RFC 6749 `error` and HubSpot's legacy `status`/`message`
 // (BAD_REFRESH_TOKEN) plus a correlationId.
 // API: Bearer (OAuth or a private-app token), X-HubSpot-RateLimit-* headers on every answer;
-// GET /account-info/v3/details answers the portal; GET /crm/v3/objects/quotes answers 401 even
+// GET /account-info/v3/details answers the portal (plus who approved, for the demo card); GET /crm/v3/objects/quotes answers 401 even
 // for a live token — HubSpot: "a 401 is not a valid indicator that a new token is needed".
 // The `rate_limit` fault on the API is HubSpot's 429 (TEN_SECONDLY_ROLLING, Retry-After).
 import { codeProvider, codeGrants, refreshToken, bearerUser } from '../oauth.js';
@@ -30,7 +30,8 @@ const userOf = (ctx) => (safeEqual(bearerOf(ctx.req) ?? '', API_KEY) ? USER : be
 
 function details(ctx) {
   if (!userOf(ctx)) return unauthenticated('Authentication credentials not found.');
-  return json(200, { portalId: PORTAL_ID, accountType: 'DEVELOPER_TEST', timeZone: 'Europe/Berlin', uiDomain: 'app.hubspot.com', user: USER.email });
+  // HubSpot's answer has no user; the simulator adds who approved (the demo card shows it).
+  return json(200, { portalId: PORTAL_ID, accountType: 'DEVELOPER_TEST', timeZone: 'Europe/Berlin', uiDomain: 'app.hubspot.com', name: USER.name, email: USER.email });
 }
 
 /** A 401 that has nothing to do with the token's expiry. */

@@ -8,8 +8,8 @@
 // expiresIn, default 7200 s, unknown to the client): the API then answers 401
 // INVALID_SESSION_ID. API errors are JSON arrays [{message, errorCode}]; the `rate_limit` fault
 // on the API is Salesforce's 403 REQUEST_LIMIT_EXCEEDED (not 429); every API answer carries
-// Sforce-Limit-Info. API: GET /services/data/vNN.N/limits.
-import { codeProvider, codeGrants, oauthError, tokenReply, bearerUser } from '../oauth.js';
+// Sforce-Limit-Info. API: GET /services/data/vNN.N/limits and /services/oauth2/userinfo.
+import { codeProvider, codeGrants, oauthError, tokenReply, bearerUser, profile } from '../oauth.js';
 import { json, random } from '../http.js';
 import { issueTokens } from '../state.js';
 
@@ -35,6 +35,12 @@ function limits(ctx) {
   return json(200, { DailyApiRequests: { Max: DAILY_LIMIT, Remaining: Math.max(0, DAILY_LIMIT - used) } });
 }
 
+function userinfo(ctx) {
+  const user = bearerUser(ctx);
+  if (!user) return apiError(401, 'INVALID_SESSION_ID', 'Session expired or invalid');
+  return json(200, { ...profile(user), user_id: '005000000000001', organization_id: '00D000000000001' });
+}
+
 export default codeProvider({
   name: NAME,
   title: 'Salesforce',
@@ -54,7 +60,10 @@ export default codeProvider({
       signature: random(32),
     };
   },
-  api: [{ path: /^\/services\/data\/v\d+\.\d\/limits$/, GET: limits }],
+  api: [
+    { path: /^\/services\/data\/v\d+\.\d\/limits$/, GET: limits },
+    { path: '/services/oauth2/userinfo', GET: userinfo },
+  ],
   faults: {
     rate_limit: () => apiError(403, 'REQUEST_LIMIT_EXCEEDED', 'TotalRequests Limit exceeded.'),
   },
