@@ -331,6 +331,30 @@ export class OAuth2 extends CodeFlowProvider {
   }
 }
 
+export class HubSpot extends CodeFlowProvider {
+  constructor(options) {
+    super("hubspot", options);
+  }
+  /** A private-app access token, sent as `Authorization: Bearer`. */
+  static apiKey(options) {
+    return new ApiKeyCredentials(INTERNAL, "hubspot", options);
+  }
+}
+
+export class Salesforce extends CodeFlowProvider {
+  constructor(options) {
+    super("salesforce", options);
+  }
+  /** The client-credentials grant, on a My Domain only (the registry says where). */
+  async clientCredentials(options) {
+    const { name } = internals(this);
+    return this._exchange((core) => core.clientCredentialsRequest(toJson(name, options)));
+  }
+  static apiError(body) {
+    return providerApiError("salesforce", body);
+  }
+}
+
 export class Flowlu extends PasswordProvider {
   constructor(options) {
     super("flowlu", options);

@@ -98,6 +98,46 @@ export interface AgileCrmApiKeyOptions {
   fetch?: CommonOptions["fetch"];
 }
 
+/** `new HubSpot(options)`: authorization code (app at `app.hubspot.com`, tokens and API at `api.hubapi.com`). */
+export interface HubSpotOptions extends CommonOptions {
+  clientId: string;
+  /** Servers only: refused in a browser page (`secret_in_browser`). HubSpot apps are confidential. */
+  clientSecret?: string;
+  redirectUri: string;
+  /** Replaces both `https://app.hubspot.com` and `https://api.hubapi.com` (tests, proxies). */
+  origin?: string;
+}
+
+/** `HubSpot.apiKey(options)`: a private-app access token, sent as `Authorization: Bearer`. */
+export interface HubSpotApiKeyOptions {
+  apiKey: string;
+  /** Replaces `https://api.hubapi.com`. */
+  origin?: string;
+  /** Full https (or loopback) URL of the API that `Session.fetch` joins paths to; replaces the default. */
+  apiBase?: string;
+  /** See `CommonOptions`: they apply to `Session.fetch` with these credentials. */
+  timeoutMs?: number;
+  fetch?: CommonOptions["fetch"];
+}
+
+/** `new Salesforce(options)`: web-server flow + PKCE on a login host or My Domain. */
+export interface SalesforceOptions extends CommonOptions {
+  clientId: string;
+  /** Servers only (connected apps may also take public clients with PKCE). */
+  clientSecret?: string;
+  redirectUri: string;
+  /**
+   * `login.salesforce.com` (default), `test.salesforce.com` (sandboxes) or the org's My Domain
+   * (`acme.my.salesforce.com`, `acme--sbx.sandbox.my.salesforce.com`). Other hosts, and the
+   * Lightning UI host `*.lightning.force.com`, are `invalid_argument`.
+   */
+  host?: string;
+  /** Replaces `https://{host}` (tests, proxies, Experience Cloud sites); allows `clientCredentials`. */
+  origin?: string;
+  /** `client_secret_post` (default with a secret), `client_secret_basic` or `none`. */
+  clientAuth?: "client_secret_post" | "client_secret_basic" | "none";
+}
+
 /** `new Flowlu(options)`: password grant on `https://{company}.flowlu.com`. */
 export interface FlowluOptions {
   /** `acme` in `acme.flowlu.com` (not needed with `origin` or `tokenEndpoint`). */
@@ -304,6 +344,42 @@ export declare class OAuth2 {
 }
 export interface OAuth2 extends CodeFlowMethods {}
 
+/**
+ * HubSpot: authorization code (PKCE by default), 30-minute tokens, revocation; a private-app
+ * token through `apiKey`. `Session` refreshes from the expiry only: a HubSpot 401 is returned
+ * to the caller, never taken as a refresh signal.
+ */
+export declare class HubSpot {
+  constructor(options: HubSpotOptions);
+  /** A private-app access token as `Authorization: Bearer`. */
+  static apiKey(options: HubSpotApiKeyOptions): ApiKeyCredentials;
+}
+export interface HubSpot extends CodeFlowMethods {}
+
+/**
+ * Salesforce: authorization code + PKCE, refresh (the old refresh token is kept unless the
+ * app rotates them), revocation, client credentials on a My Domain. Tokens have no
+ * `expires_in` (`expiresAt` null): `Session` refreshes on a 401. A 403
+ * `REQUEST_LIMIT_EXCEEDED` from the API is `rate_limited` in `Session.fetch`.
+ */
+export declare class Salesforce {
+  constructor(options: SalesforceOptions);
+  /**
+   * The client-credentials grant (server-to-server, the connected app's run-as user). Only
+   * with a My Domain `host` (or an `origin`) and a `clientSecret`, else `invalid_argument`
+   * before anything is sent.
+   */
+  clientCredentials(options?: { scopes?: string[] }): Promise<TokenSet>;
+  /**
+   * Reads Salesforce's API error array `[{message, errorCode}]` (parsed body or its text):
+   * `rate_limited` for `REQUEST_LIMIT_EXCEEDED`, `oauth_error` for `INVALID_SESSION_ID`,
+   * `invalid_response` for other codes (`error` = `errorCode`, `errorDescription` =
+   * `message`), else `null`.
+   */
+  static apiError(body: unknown): CrmAuthError | null;
+}
+export interface Salesforce extends CodeFlowMethods {}
+
 /** Flowlu: password grant (admins; token without expiry or refresh) or an API key. */
 export declare class Flowlu {
   constructor(options: FlowluOptions);
@@ -480,7 +556,7 @@ export interface TokenStore {
 }
 
 /** Any provider a `Session` can hold: an OAuth/password provider or API-key credentials. */
-export type SessionProvider = Flextell | Flexie | AgileCrm | OAuth2 | Flowlu | Virtuous | ApiKeyCredentials;
+export type SessionProvider = Flextell | Flexie | AgileCrm | OAuth2 | Flowlu | Virtuous | HubSpot | Salesforce | ApiKeyCredentials;
 
 /** `new Session(options)`. */
 export interface SessionOptions {
@@ -528,9 +604,11 @@ export declare class Session {
    * `fetch` with credentials. A path starting with "/" is joined to the provider's
    * `apiBase`; an absolute URL or a `Request` is used as is. On 401 (or Flowlu's
    * authorization error inside a 200) the tokens are refreshed and the request sent once
-   * more (at most one refresh per token set within 30 s: then the 401 is returned); on 429
-   * it waits `Retry-After` (up to `maxRetryAfterSeconds`) and retries once, else rejects
-   * with `rate_limited` and `retryAfter`. Runs through the provider's `fetch` and
+   * more (at most one refresh per token set within 30 s: then the 401 is returned) — not
+   * for HubSpot, whose 401s are returned as they are (it refreshes from the expiry only);
+   * on 429 it waits `Retry-After` (up to `maxRetryAfterSeconds`) and retries once, else
+   * rejects with `rate_limited` and `retryAfter`; Salesforce's 403 `REQUEST_LIMIT_EXCEEDED`
+   * rejects with `rate_limited` (`error: "REQUEST_LIMIT_EXCEEDED"`, `status: 403`). Runs through the provider's `fetch` and
    * `timeoutMs` (`timeout` when no headers arrive in time; your `init.signal` aborts it).
    * Redirects: within the request's origin they are followed (≤ 20, fetch's method rules)
    * with the credential placed again; to another origin, or a browser's opaque redirect,

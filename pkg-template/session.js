@@ -18,7 +18,7 @@
 // - With `encryptionKey`, the store holds "e1." + AES-GCM(serialized set).
 import { ApiKeyCredentials } from "./api.js";
 import { decrypt, deriveKey, encrypt } from "./aead.js";
-import { hasApiErrors, retryAfterSeconds as parseRetryAfter } from "./crm_auth.js";
+import { hasApiErrors, rateLimitStatus, refreshesOn401, retryAfterSeconds as parseRetryAfter } from "./crm_auth.js";
 import { CrmAuthError, fail, providerApiError } from "./errors.js";
 import { HTTP, fetchResponse, httpOptions } from "./http.js";
 import { PLACEMENT, PROVIDER, TokenSet } from "./tokens.js";
@@ -82,6 +82,10 @@ export class Session {
   #canRefresh;
   /** The provider reports authorization failures inside HTTP 200 too (registry data: Flowlu). */
   #apiErrors;
+  /** A 401 makes us refresh (registry data: not for HubSpot, whose 401s are not about expiry). */
+  #refreshOn401;
+  /** Besides 429, the status the API reports exhausted limits with, or 0 (registry: Salesforce's 403). */
+  #rateLimitStatus;
   #http;
   /** The provider's `apiBase`, read once: the getter crosses into the wasm. */
   #apiBase;
@@ -121,6 +125,8 @@ export class Session {
     this.#apiKey = provider instanceof ApiKeyCredentials;
     this.#canRefresh = !this.#apiKey && typeof provider.refresh === "function";
     this.#apiErrors = name !== LIBRARY && hasApiErrors(name);
+    this.#refreshOn401 = name === LIBRARY || refreshesOn401(name);
+    this.#rateLimitStatus = name === LIBRARY ? 0 : rateLimitStatus(name);
     this.#http = provider[HTTP] ?? httpOptions(name, {});
     this.#apiBase = provider.apiBase;
     this.#keys = encryptionKeys(name, options.encryptionKey);
@@ -156,9 +162,11 @@ export class Session {
    * and `timeoutMs` (which bounds the wait for the response headers). A path
    * (starting with "/") is joined to the provider's `apiBase`; a Request or
    * absolute URL is used as is. 401 → one refresh and one retry (at most one
-   * refresh per set within 30 s: then the 401 is the caller's); 429 → one
-   * retry after a `Retry-After` of at most `maxRetryAfterSeconds`, else
-   * `rate_limited`. Redirects: see #redirected.
+   * refresh per set within 30 s: then the 401 is the caller's), unless the
+   * registry says a 401 is not a refresh signal for this provider (HubSpot);
+   * 429 → one retry after a `Retry-After` of at most `maxRetryAfterSeconds`,
+   * else `rate_limited`; the provider's own rate-limit answer (Salesforce's
+   * 403) → `rate_limited` at once. Redirects: see #redirected.
    */
   async fetch(input, init) {
     const generation = this.#generation;
@@ -168,12 +176,16 @@ export class Session {
     const body = original.body === null ? null : await original.clone().arrayBuffer();
     let tokens = await this.#tokens(generation);
     let response = await this.#send(original, body, tokens, signal);
-    if (tokens !== null && this.#canRefresh && tokens.refreshToken !== null && (await this.#unauthorized(response)) &&
+    if (tokens !== null && this.#canRefresh && this.#refreshOn401 && tokens.refreshToken !== null && (await this.#unauthorized(response)) &&
         !(this.#after401?.accessToken === tokens.accessToken && Date.now() < this.#after401.until)) {
       await discard(response);
       tokens = await this.#refresh(tokens, generation);
       this.#after401 = { accessToken: tokens.accessToken, until: Date.now() + UNAUTHORIZED_COOLDOWN_MS };
       response = await this.#send(original, body, tokens, signal);
+    }
+    if (response.status === this.#rateLimitStatus) {
+      const limited = await this.#apiRateLimit(response);
+      if (limited !== null) throw limited;
     }
     if (response.status === 429) {
       const wait = retryAfter(response);
@@ -498,6 +510,21 @@ export class Session {
       return false;
     }
     return providerApiError(this.#name, body)?.error === "invalid_token";
+  }
+
+  /** The provider's own rate-limit answer (Salesforce 403 REQUEST_LIMIT_EXCEEDED) as `rate_limited`, or null. */
+  async #apiRateLimit(response) {
+    let body;
+    try {
+      body = await response.clone().text();
+    } catch {
+      return null;
+    }
+    const e = providerApiError(this.#name, body);
+    if (e?.code !== "rate_limited") return null;
+    await discard(response);
+    const wait = retryAfter(response);
+    return Object.assign(e, wait === null ? { status: response.status } : { status: response.status, retryAfter: wait });
   }
 
   #rateLimited(retryAfter) {

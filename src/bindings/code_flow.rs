@@ -111,6 +111,18 @@ impl CodeFlowCore {
         )
     }
 
+    /// The client-credentials request (JSON); `options` as JSON (`scopes`).
+    #[wasm_bindgen(js_name = clientCredentialsRequest)]
+    pub fn client_credentials_request(
+        &self,
+        options: &str,
+    ) -> core::result::Result<String, String> {
+        let request = Options::parse(options, "clientCredentials options", true)
+            .and_then(|o| o.strings("scopes"))
+            .and_then(|scopes| self.flow.client_credentials_request(&scopes));
+        requested(self.flow.provider, request)
+    }
+
     /// The refresh request (JSON).
     #[wasm_bindgen(js_name = refreshRequest)]
     pub fn refresh_request(&self, refresh_token: &str) -> core::result::Result<String, String> {

@@ -114,6 +114,19 @@ pub struct CodeFlow {
     pub default_scopes: Vec<String>,
     /// The provider's docs require `scope` on the authorize request.
     pub scope_required: bool,
+    /// Whether it takes the client-credentials grant with these settings.
+    pub client_credentials: ClientCredentials,
+}
+
+/// Whether a flow takes the client-credentials grant (RFC 6749 §4.4).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ClientCredentials {
+    /// The provider has no such grant.
+    Unsupported,
+    /// The provider has it, but not with these settings: why not.
+    Refused(&'static str),
+    /// Available (with a client secret).
+    Allowed,
 }
 
 /// What the app registered with the provider: the same settings for
@@ -263,6 +276,7 @@ impl CodeFlow {
             api_base,
             default_scopes: scopes.to_vec(),
             scope_required: false,
+            client_credentials: ClientCredentials::Unsupported,
         })
     }
 
@@ -372,6 +386,33 @@ impl CodeFlow {
             password,
             extra,
         ))
+    }
+
+    /// A client-credentials grant (RFC 6749 §4.4) for `scopes` (space-separated;
+    /// none sent when empty), where the provider and these settings allow it.
+    pub fn client_credentials_request(&self, scopes: &[String]) -> Result<HttpRequest> {
+        match self.client_credentials {
+            ClientCredentials::Unsupported => Err(Error::new(
+                ErrorCode::Unsupported,
+                concat(&[self.provider, " has no client-credentials grant"]),
+            )),
+            ClientCredentials::Refused(why) => Err(invalid(why)),
+            ClientCredentials::Allowed if self.client.client_secret.is_none() => {
+                Err(invalid("the client-credentials grant needs a clientSecret"))
+            }
+            ClientCredentials::Allowed => {
+                let scope = join(scopes, " ");
+                let mut params = vec![("grant_type", "client_credentials")];
+                if !scope.is_empty() {
+                    params.push(("scope", &scope));
+                }
+                Ok(request::token_request(
+                    &self.token_endpoint,
+                    Some(&self.client),
+                    &params,
+                ))
+            }
+        }
     }
 
     /// The token request for a refresh.

@@ -179,6 +179,7 @@ pub const PROVIDER: Provider = Provider {
     }),
     api_key: Some(api_key),
     api_error: Some(api_error),
+    api_errors_in_2xx: true,
     ..Provider::NONE
 };
 

@@ -10,8 +10,10 @@ pub mod credential;
 pub mod flexie;
 pub mod flextell;
 pub mod flowlu;
+pub mod hubspot;
 pub mod oauth2;
 pub mod password;
+pub mod salesforce;
 pub mod tenant;
 pub mod virtuous;
 
@@ -33,9 +35,29 @@ pub struct Provider {
     pub password_flow: Option<fn(&Options) -> Result<PasswordFlow>>,
     /// Its static API key (`<Class>.apiKey(options)`), if it has one.
     pub api_key: Option<fn(&Options) -> Result<ApiKey>>,
-    /// Reads an API answer that reports an error with a 2xx status; with
-    /// one, `Session` checks 200 answers for an authorization failure.
+    /// Reads an API error answer of the provider's own shape (Flowlu's
+    /// `{error: {error_code}}`, Salesforce's `[{errorCode, message}]`).
     pub api_error: Option<fn(&str) -> Option<Error>>,
+    /// Its API reports errors inside 2xx answers too: `Session` reads 200
+    /// answers with `api_error` for an authorization failure.
+    pub api_errors_in_2xx: bool,
+    /// Besides 429, the status its API reports exhausted limits with;
+    /// `Session` turns such an answer into `rate_limited` when `api_error`
+    /// reads it as one (Salesforce: 403 `REQUEST_LIMIT_EXCEEDED`).
+    pub rate_limit_status: Option<u16>,
+    /// When `Session` refreshes an access token.
+    pub refresh_trigger: RefreshTrigger,
+}
+
+/// What makes `Session` refresh: a provider property, as CRMs disagree on
+/// what a 401 means.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RefreshTrigger {
+    /// Before the known expiry, and once on a 401 (an expired or unknown
+    /// expiry shows as a 401: Salesforce sends no `expires_in`).
+    ExpiryOr401,
+    /// Before the expiry only: its 401s are not about expiry (HubSpot).
+    Expiry,
 }
 
 impl Provider {
@@ -47,17 +69,22 @@ impl Provider {
         password_flow: None,
         api_key: None,
         api_error: None,
+        api_errors_in_2xx: false,
+        rate_limit_status: None,
+        refresh_trigger: RefreshTrigger::ExpiryOr401,
     };
 }
 
 /// Every CRM, once. Adding one: its file here, its entry in this list.
-pub const ALL: [&Provider; 6] = [
+pub const ALL: [&Provider; 8] = [
     &flextell::PROVIDER,
     &flexie::PROVIDER,
     &agilecrm::PROVIDER,
     &oauth2::PROVIDER,
     &flowlu::PROVIDER,
     &virtuous::PROVIDER,
+    &hubspot::PROVIDER,
+    &salesforce::PROVIDER,
 ];
 
 /// The registry entry named `name`.

@@ -59,10 +59,12 @@ impl Host {
     }
 
     /// The API base: `custom` (the `apiBase` option) when given, else the
-    /// provider's API path below `origin`.
+    /// provider's API path below `origin` (an empty path: the origin itself,
+    /// as HubSpot's API lives at `https://api.hubapi.com`).
     pub fn api_base(&self, origin: &str, custom: Option<&str>) -> Result<String> {
         match custom {
             Some(url) => api_base(url),
+            None if self.api.is_empty() => join_origin(origin, "").and_then(|o| api_base(&o)),
             None => join_origin(origin, self.api),
         }
     }

@@ -4,7 +4,7 @@
 // `-p tests/ts-consumer/tsconfig.node16.json` (node16 ESM resolution); `crm-auth` resolves
 // through tests/ts-consumer/node_modules -> .tmp/consumer/node_modules (see scripts/pack.sh).
 import {
-  Flextell, Flexie, AgileCrm, OAuth2, Flowlu, Virtuous, ApiKeyCredentials, HmacSigner, TokenSet, CrmAuthError,
+  Flextell, Flexie, AgileCrm, OAuth2, Flowlu, Virtuous, HubSpot, Salesforce, ApiKeyCredentials, HmacSigner, TokenSet, CrmAuthError,
   Session, MemoryStore, WebStorageStore, stateCookie, readStateCookie,
 } from "crm-auth";
 import type {
@@ -21,6 +21,9 @@ import type {
   FlowluApiKeyOptions,
   VirtuousOptions,
   VirtuousApiKeyOptions,
+  HubSpotOptions,
+  HubSpotApiKeyOptions,
+  SalesforceOptions,
   HmacSignerOptions,
   SignatureInput,
   AuthorizationRequestOptions,
@@ -416,4 +419,37 @@ export async function sealedState(flextell: Flextell, request: Request) {
   // @ts-expect-error the sealed form returns a Promise, not a SealedCallbackResult
   const wrong: SealedCallbackResult = flextell.parseCallback(request.url, { sealed: "x", key: "y" });
   return [header, opened, direct, wrong];
+}
+
+// HubSpot: code flow with required scopes, private-app tokens; Session refreshes from expiry only.
+export async function hubspotFlow(code: string): Promise<Response> {
+  const options: HubSpotOptions = { clientId: "id", clientSecret: "s", redirectUri: "https://app.example/cb", scopes: ["crm.objects.contacts.read"] };
+  const hubspot = new HubSpot(options);
+  const req: AuthorizationRequest = hubspot.createAuthorizationRequest({ params: { optional_scope: "crm.objects.deals.read" } });
+  const tokens: TokenSet = await hubspot.exchangeCode(code, { codeVerifier: req.codeVerifier });
+  await hubspot.revoke(tokens.refreshToken ?? "");
+  const keyOptions: HubSpotApiKeyOptions = { apiKey: "pat-na1-x" };
+  const key: ApiKeyCredentials = HubSpot.apiKey(keyOptions);
+  // @ts-expect-error HubSpot.apiKey needs the token
+  HubSpot.apiKey({});
+  const session = new Session({ provider: hubspot, store: new MemoryStore(), key: "u" });
+  await new Session({ provider: key, store: new MemoryStore(), key: "k" }).fetch("/crm/v3/objects/contacts");
+  return session.fetch("/crm/v3/objects/contacts");
+}
+
+// Salesforce: login/test/My Domain hosts, client credentials on a My Domain, array API errors.
+export async function salesforceFlow(code: string): Promise<CrmAuthError | null> {
+  const options: SalesforceOptions = { clientId: "id", redirectUri: "https://app.example/cb", host: "acme.my.salesforce.com", clientAuth: "client_secret_basic", clientSecret: "s" };
+  const sf = new Salesforce(options);
+  new Salesforce({ clientId: "id", redirectUri: "https://app.example/cb" });
+  new Salesforce({ clientId: "id", redirectUri: "https://app.example/cb", host: "test.salesforce.com" });
+  // @ts-expect-error clientAuth is one of three names
+  new Salesforce({ clientId: "id", redirectUri: "https://app.example/cb", clientAuth: "private_key_jwt" });
+  const tokens: TokenSet = await sf.exchangeCode(code);
+  expectType<number | null>(tokens.expiresAt);
+  const service: TokenSet = await sf.clientCredentials({ scopes: ["api"] });
+  await sf.clientCredentials();
+  const res = await new Session({ provider: sf, store: new MemoryStore(), key: "u" }).fetch("/services/data/v62.0/limits");
+  await sf.revoke(service.accessToken);
+  return Salesforce.apiError(await res.text());
 }

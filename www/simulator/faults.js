@@ -125,7 +125,9 @@ export async function runWithFault(ctx, handler) {
     raw[kind](ctx, fault);
     return null;
   }
-  if (replacements[kind]) return { reply: replacements[kind](ctx, fault) };
+  // A provider may answer a fault its own way (`faults`: HubSpot's 429, Salesforce's 403 limit).
+  const replace = ctx.provider.faults?.[kind] ?? replacements[kind];
+  if (replace) return { reply: replace(ctx, fault) };
   if (kind === 'slow' && (await delay(fault.delayMs, ctx.res))) return null; // client gave up
   const reply = await handler(ctx);
   distortions[kind]?.(reply);

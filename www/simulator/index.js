@@ -12,8 +12,10 @@ import flexie from './providers/flexie.js';
 import agilecrm from './providers/agilecrm.js';
 import flowlu from './providers/flowlu.js';
 import virtuous from './providers/virtuous.js';
+import hubspot from './providers/hubspot.js';
+import salesforce from './providers/salesforce.js';
 
-const PROVIDERS = { flextell, oauth2, flexie, agilecrm, flowlu, virtuous };
+const PROVIDERS = { flextell, oauth2, flexie, agilecrm, flowlu, virtuous, hubspot, salesforce };
 
 /** Route table of one provider: [{ path: string|RegExp, endpoint, handlers: { GET?, POST? } }].
  *  A provider's `api` entries have the same shape: { path, GET?, POST? }. */

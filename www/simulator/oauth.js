@@ -5,9 +5,13 @@ import { issueTokens, revokeFamily, liveAccess, USER } from './state.js';
 
 // ---- error replies ----------------------------------------------------------------------
 
-/** {error, error_description} with 400; providers may rename the description key (Flowlu's typo). */
+/**
+ * {error, error_description} with 400; providers may rename the description key (Flowlu's typo)
+ * or add their own fields (`shapeError`: HubSpot's legacy status/message).
+ */
 export function oauthError(ctx, error, description, status = 400, headers = {}) {
-  return json(status, { error, [ctx.provider.errorDescriptionKey ?? 'error_description']: description }, headers);
+  const body = { error, [ctx.provider.errorDescriptionKey ?? 'error_description']: description };
+  return json(status, ctx.provider.shapeError ? ctx.provider.shapeError(body) : body, headers);
 }
 
 const invalidClient = (ctx, description) =>

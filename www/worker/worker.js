@@ -1,10 +1,11 @@
-// crm-auth demo Worker: "Connect your CRM" for Flextell, Flexie CRM, Agile CRM (OAuth code
-// flow with sealed state + PKCE), Flowlu and Virtuous CRM (API key or password grant).
+// crm-auth demo Worker: "Connect your CRM" for Flextell, Flexie CRM, Agile CRM, HubSpot,
+// Salesforce (OAuth code flow with sealed state + PKCE), Flowlu and Virtuous CRM (API key or
+// password grant).
 // Tokens live in a Durable Object per user and provider (DurableObjectStore); the page only
 // ever sees a status summary, never a token or key. No dependencies besides crm-auth.
 //
 // Routes (the browser page in public/ uses these):
-//   GET  /connect/:provider    flextell|flexie|agilecrm → 302 to the provider, sealed state cookie
+//   GET  /connect/:provider    flextell|flexie|agilecrm|hubspot|salesforce → 302 to the provider, sealed state cookie
 //   GET  /callback/:provider   → exchange the code, store the tokens → 302 /?connected=:provider
 //                                (errors → 302 /?error=<code>&provider=:provider)
 //   POST /connect/:provider    flowlu|virtuous, form: mode=apikey&apiKey=… or
@@ -17,8 +18,8 @@
 //   POST /logout/:provider     → { ok: true }
 //   GET  /, /app.js, /style.css  the demo page (public/, imported as Text modules)
 import {
-  AgileCrm, CrmAuthError, DurableObjectStore, Flexie, Flextell, Flowlu, Session, TokenSet, Virtuous,
-  readStateCookie, stateCookie,
+  AgileCrm, CrmAuthError, DurableObjectStore, Flexie, Flextell, Flowlu, HubSpot, Salesforce, Session, TokenSet,
+  Virtuous, readStateCookie, stateCookie,
 } from "crm-auth";
 import indexHtml from "./public/index.html";
 import appJs from "./public/app.js";
@@ -33,6 +34,8 @@ const PROVIDERS = {
   flextell: { label: "Flextell", flow: "oauth", mePath: "/users/me", scopes: ["read"] }, // Flextell requires scope
   flexie: { label: "Flexie CRM", flow: "oauth", mePath: "/users/self" },
   agilecrm: { label: "Agile CRM", flow: "oauth", mePath: "/contacts/1" },
+  hubspot: { label: "HubSpot", flow: "oauth", mePath: "/account-info/v3/details", scopes: ["oauth"] }, // HubSpot requires scope
+  salesforce: { label: "Salesforce", flow: "oauth", mePath: "/services/oauth2/userinfo", scopes: ["api", "refresh_token"] },
   flowlu: { label: "Flowlu", flow: "password", mePath: "/crm/lead/list" },
   virtuous: { label: "Virtuous CRM", flow: "password", mePath: "/Contact/1" },
 };
@@ -67,6 +70,8 @@ function providerFor(name, env, request) {
     case "flextell": return new Flextell(code("FLEXTELL"));
     case "flexie": return new Flexie({ ...code("FLEXIE"), subdomain: opt(env.FLEXIE_SUBDOMAIN) });
     case "agilecrm": return new AgileCrm({ ...code("AGILECRM"), domain: opt(env.AGILECRM_DOMAIN) });
+    case "hubspot": return new HubSpot(code("HUBSPOT"));
+    case "salesforce": return new Salesforce({ ...code("SALESFORCE"), host: opt(env.SALESFORCE_HOST) });
     case "flowlu": return new Flowlu({ company: opt(env.FLOWLU_COMPANY), origin: opt(env.FLOWLU_ORIGIN), clientId: opt(env.FLOWLU_CLIENT_ID) });
     case "virtuous": return new Virtuous({ origin: opt(env.VIRTUOUS_ORIGIN) });
   }

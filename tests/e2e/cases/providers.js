@@ -105,7 +105,7 @@ function sim(env) {
   return {
     counts: async (provider) => (await control('GET', '/__sim/counts'))[provider],
     last: (provider, endpoint) => control('GET', `/__sim/last-request?provider=${provider}&endpoint=${endpoint}`),
-    fault: (provider, endpoint, kind) => control('POST', '/__sim/fault', { provider, endpoint, kind }),
+    fault: (provider, endpoint, kind, extra = {}) => control('POST', '/__sim/fault', { provider, endpoint, kind, ...extra }),
     config: (provider, changes) => control('POST', '/__sim/config', { provider, ...changes }),
   };
 }
@@ -752,6 +752,238 @@ add('virtuous: Virtuous.apiKey -> Bearer -> GET {apiBase}/Contact/1', ALL, async
   eq(r.status, 200, `Contact/1 (${r.text.slice(0, 200)})`);
   eq(r.json.email, ALICE.email, 'contact');
   eq(r.headers.get('x-ratelimit-limit'), '1000', 'rate-limit headers');
+});
+
+// ---- HubSpot ----------------------------------------------------------------------------
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+function hubspot(crm, env, extra = {}) {
+  return new crm.HubSpot({ redirectUri: REDIRECT, origin: env.origins.hubspot, timeoutMs: TIMEOUT, ...extra });
+}
+
+add('hubspot: code flow (confidential client) + Session: API call, refresh before expiry (same refresh token back), logout revokes', SERVER, async (crm, env) => {
+  const s = sim(env);
+  const origin = env.origins.hubspot;
+  const p = hubspot(crm, env, CLIENT);
+  const { tokens, t0, req } = await codeFlow(env, p, { authorizeUrl: `${origin}/oauth/authorize`, clientId: CLIENT.clientId, scopes: ['crm.objects.contacts.read', 'oauth'] });
+  checkTokenSet(crm, tokens, { t0, lifetime: 1800 });
+  const last = await s.last('hubspot', 'token');
+  eq(last.path, '/oauth/2026-03/token', 'the dated token endpoint');
+  const body = form(last);
+  eq(body.get('client_secret'), CLIENT.clientSecret, 'client_secret in the body');
+  eq(body.get('code_verifier'), req.codeVerifier, 'code_verifier');
+  eq(last.headers.authorization, undefined, 'no Basic header');
+  const session = new crm.Session({ provider: p, store: new crm.MemoryStore(), key: 'hubspot-user' });
+  await session.save(tokens);
+  const res = await withTimeout(session.fetch('/account-info/v3/details'), TIMEOUT + 2000, 'session.fetch');
+  eq(res.status, 200, 'GET {apiBase}/account-info/v3/details');
+  eq((await res.json()).portalId, 62515, 'portal');
+  eq(res.headers.get('x-hubspot-ratelimit-max'), '110', 'X-HubSpot-RateLimit-* headers');
+  eq(p.apiBase, origin, 'apiBase is the API origin itself');
+  // 30 s left is within skewSeconds (60): the Session refreshes before the call, from the expiry.
+  const before = (await s.counts('hubspot')).refresh_token;
+  await session.save(new crm.TokenSet({ accessToken: tokens.accessToken, refreshToken: tokens.refreshToken, expiresAt: Date.now() + 30_000 }));
+  eq((await withTimeout(session.fetch('/account-info/v3/details'), TIMEOUT + 2000, 'fetch near expiry')).status, 200, 'API after the refresh');
+  eq((await s.counts('hubspot')).refresh_token, before + 1, 'one refresh before the call');
+  const fresh = await session.tokens();
+  ok(fresh.accessToken !== tokens.accessToken, 'a new access token');
+  eq(fresh.refreshToken, tokens.refreshToken, 'HubSpot answers the same refresh token');
+  near(fresh.expiresAt, Date.now() + 1800_000, 20_000, '30 more minutes');
+  const revokes = (await s.counts('hubspot')).revoke;
+  await withTimeout(session.logout(), TIMEOUT + 2000, 'logout');
+  eq((await s.counts('hubspot')).revoke, revokes + 1, 'logout revoked');
+  const rlast = await s.last('hubspot', 'revoke');
+  eq(rlast.path, '/oauth/2026-03/token/revoke', 'the dated revoke endpoint');
+  eq(form(rlast).get('token'), tokens.refreshToken, 'the refresh token was revoked');
+  eq(form(rlast).get('client_secret'), CLIENT.clientSecret, 'revoke authenticates the client in the body');
+  // The simulator answers RFC 6749 `error` and HubSpot's legacy `status`/`message`.
+  await rejects(crm, () => p.refresh(tokens.refreshToken), 'oauth_error', { error: 'invalid_grant', status: 400, provider: 'hubspot', errorDescription: 'refresh token is invalid, expired, revoked or already used' }, 'refresh after logout');
+});
+
+add('hubspot: a 401 is not a refresh signal: Session.fetch hands it back and refreshes nothing', SERVER, async (crm, env) => {
+  const s = sim(env);
+  const p = hubspot(crm, env, CLIENT);
+  const { tokens } = await codeFlow(env, p, { authorizeUrl: `${env.origins.hubspot}/oauth/authorize`, clientId: CLIENT.clientId, scopes: ['oauth'] });
+  const session = new crm.Session({ provider: p, store: new crm.MemoryStore(), key: 'hubspot-401' });
+  await session.save(tokens);
+  const before = (await s.counts('hubspot')).refresh_token;
+  for (let i = 0; i < 2; i++) {
+    const res = await withTimeout(session.fetch('/crm/v3/objects/quotes'), TIMEOUT + 2000, 'fetch a 401');
+    eq(res.status, 401, 'the 401 is the caller\'s');
+    eq((await res.json()).category, 'INVALID_AUTHENTICATION', 'HubSpot\'s 401 body');
+  }
+  eq((await s.counts('hubspot')).refresh_token, before, 'no refresh on a HubSpot 401');
+  eq((await session.tokens()).accessToken, tokens.accessToken, 'the stored tokens are untouched');
+});
+
+add('hubspot: a token error with only the legacy status/message (BAD_REFRESH_TOKEN) -> oauth_error invalid_grant; Session clears the store', ALL, async (crm, env) => {
+  const legacy = { status: 'BAD_REFRESH_TOKEN', message: 'missing or invalid refresh token', correlationId: 'aeb5f871' };
+  const stub = async () => new Response(JSON.stringify(legacy), { status: 400, headers: { 'content-type': 'application/json' } });
+  const p = hubspot(crm, env, { clientId: CLIENT.clientId, fetch: stub });
+  await rejects(crm, () => p.refresh('dead-refresh-token'), 'oauth_error', { error: 'invalid_grant', errorDescription: legacy.message, status: 400, provider: 'hubspot' }, 'legacy refresh error');
+  const store = new crm.MemoryStore();
+  const session = new crm.Session({ provider: p, store, key: 'hubspot-legacy' });
+  await session.save(new crm.TokenSet({ accessToken: 'at', refreshToken: 'dead-refresh-token', expiresAt: Date.now() - 1000 }));
+  await rejects(crm, () => session.tokens(), 'oauth_error', { error: 'invalid_grant' }, 'Session refresh with a dead token');
+  eq(store.get('hubspot-legacy'), null, 'a dead grant is cleared, as any invalid_grant');
+});
+
+add('hubspot: HubSpot.apiKey (private-app token) -> Bearer; 429 with X-HubSpot-RateLimit-* -> rate_limited with retryAfter', ALL, async (crm, env) => {
+  const s = sim(env);
+  const key = crm.HubSpot.apiKey({ apiKey: API_KEY, origin: env.origins.hubspot, timeoutMs: TIMEOUT });
+  eq(key.provider, 'hubspot', 'provider');
+  eq(key.apiBase, env.origins.hubspot, 'apiBase');
+  eq(crm.HubSpot.apiKey({ apiKey: API_KEY }).apiBase, 'https://api.hubapi.com', 'production apiBase');
+  eq(key.authorize(new Request(`${key.apiBase}/account-info/v3/details`)).headers.get('authorization'), `Bearer ${API_KEY}`, 'Bearer');
+  const session = new crm.Session({ provider: key, store: new crm.MemoryStore(), key: 'hubspot-pat' });
+  const res = await withTimeout(session.fetch('/account-info/v3/details'), TIMEOUT + 2000, 'fetch');
+  eq(res.status, 200, 'API with the private-app token');
+  // Retry-After 30 s is beyond maxRetryAfterSeconds (10): no wait, the caller gets it.
+  await s.fault('hubspot', 'api', 'rate_limit', { retryAfter: 30 });
+  await rejects(crm, () => session.fetch('/account-info/v3/details'), 'rate_limited', { status: 429, retryAfter: 30, provider: 'hubspot' }, 'HubSpot 429');
+  eq((await s.last('hubspot', 'api')).headers.authorization, `Bearer ${API_KEY}`, 'the simulator saw the token');
+});
+
+add('hubspot: without a secret (browser): authorization URL (app host, scope required, PKCE) and callback parsing; production URLs', ALL, async (crm, env) => {
+  const prod = new crm.HubSpot({ clientId: CLIENT.clientId, redirectUri: REDIRECT });
+  eq(prod.apiBase, 'https://api.hubapi.com', 'production apiBase');
+  const url = new URL(prod.createAuthorizationRequest({ scopes: ['oauth'], params: { optional_scope: 'crm.objects.deals.read' } }).url);
+  eq(url.origin + url.pathname, 'https://app.hubspot.com/oauth/authorize', 'production authorize URL');
+  eq(url.searchParams.get('optional_scope'), 'crm.objects.deals.read', 'optional_scope passes through params');
+  await rejects(crm, () => prod.createAuthorizationRequest(), 'invalid_argument', { provider: 'hubspot' }, 'scope is required');
+  const p = hubspot(crm, env, { clientId: CLIENT.clientId });
+  const req = p.createAuthorizationRequest({ scopes: ['oauth', 'crm.objects.contacts.read'] });
+  eq(new URL(req.url).searchParams.get('scope'), 'oauth crm.objects.contacts.read', 'space-separated scopes');
+  eq(new URL(req.url).searchParams.get('code_challenge_method'), 'S256', 'PKCE');
+  const cb = p.parseCallback(await env.approve(req.url), { state: req.state });
+  ok(typeof cb.code === 'string' && cb.code.length > 0, 'code');
+});
+
+// ---- Salesforce -------------------------------------------------------------------------
+
+function salesforce(crm, env, extra = {}) {
+  return new crm.Salesforce({ redirectUri: REDIRECT, origin: env.origins.salesforce, timeoutMs: TIMEOUT, ...extra });
+}
+
+for (const kind of ['confidential', 'public']) {
+  add(`salesforce: code flow (${kind} client) + Session: API at instance_url, no expiry -> refresh on 401 INVALID_SESSION_ID (old refresh token kept), logout revokes`, kind === 'public' ? ALL : SERVER, async (crm, env) => {
+    const s = sim(env);
+    const origin = env.origins.salesforce;
+    const confidential = kind === 'confidential';
+    const p = salesforce(crm, env, confidential ? CLIENT : PUBLIC);
+    await s.config('salesforce', { expiresIn: 1 }); // the org's session timeout, unknown to the client
+    let tokens, t0;
+    try {
+      ({ tokens, t0 } = await codeFlow(env, p, { authorizeUrl: `${origin}/services/oauth2/authorize`, clientId: confidential ? CLIENT.clientId : PUBLIC.clientId, scopes: ['api', 'refresh_token'] }));
+    } finally {
+      await s.config('salesforce', { expiresIn: 7200 });
+    }
+    checkTokenSet(crm, tokens, { t0, lifetime: null });
+    eq(tokens.scopes?.join(' '), 'api refresh_token', 'scopes');
+    const session = new crm.Session({ provider: p, store: new crm.MemoryStore(), key: `salesforce-${kind}` });
+    await session.save(tokens);
+    await sleep(1200); // the access token dies at the simulator; expiresAt stays null
+    const before = await s.counts('salesforce');
+    const res = await withTimeout(session.fetch('/services/data/v62.0/limits'), TIMEOUT + 2000, 'session.fetch');
+    eq(res.status, 200, 'API after the 401-driven refresh');
+    ok(/^api-usage=\d+\/5000$/.test(res.headers.get('sforce-limit-info') ?? ''), 'Sforce-Limit-Info');
+    const after = await s.counts('salesforce');
+    eq(after.refresh_token, before.refresh_token + 1, 'one refresh, on the 401');
+    eq(after.api, before.api + 2, 'the 401 and the retry');
+    const apiPath = (await s.last('salesforce', 'api')).path;
+    eq(apiPath, '/salesforce/services/data/v62.0/limits', 'the API call went to instance_url (the other simulator address), not the login host');
+    const fresh = await session.tokens();
+    ok(fresh.accessToken !== tokens.accessToken, 'a new access token');
+    eq(fresh.refreshToken, tokens.refreshToken, 'no rotation: the old refresh token is kept');
+    eq(fresh.expiresAt, null, 'still no expiry');
+    const revokes = after.revoke;
+    await withTimeout(session.logout(), TIMEOUT + 2000, 'logout');
+    eq((await s.counts('salesforce')).revoke, revokes + 1, 'logout revoked');
+    eq(form(await s.last('salesforce', 'revoke')).get('token'), tokens.refreshToken, 'the refresh token');
+    await rejects(crm, () => p.refresh(tokens.refreshToken), 'oauth_error', { error: 'invalid_grant', provider: 'salesforce' }, 'refresh after logout');
+  });
+}
+
+add('salesforce: refresh tokens rotate only when the app enables it (then the old one dies)', ALL, async (crm, env) => {
+  const s = sim(env);
+  const p = salesforce(crm, env, PUBLIC);
+  const { tokens } = await codeFlow(env, p, { authorizeUrl: `${env.origins.salesforce}/services/oauth2/authorize`, clientId: PUBLIC.clientId, scopes: ['api', 'refresh_token'] });
+  const kept = await withTimeout(p.refresh(tokens.refreshToken), TIMEOUT + 2000, 'refresh');
+  eq(kept.refreshToken, tokens.refreshToken, 'no refresh_token in the answer: the old one is kept');
+  await s.config('salesforce', { rotateRefreshTokens: true });
+  try {
+    const rotated = await withTimeout(p.refresh(tokens.refreshToken), TIMEOUT + 2000, 'refresh with rotation');
+    ok(rotated.refreshToken !== tokens.refreshToken, 'a new refresh token');
+    await rejects(crm, () => p.refresh(tokens.refreshToken), 'oauth_error', { error: 'invalid_grant' }, 'the old one died');
+  } finally {
+    await s.config('salesforce', { rotateRefreshTokens: false });
+  }
+});
+
+add('salesforce: 403 REQUEST_LIMIT_EXCEEDED -> Session.fetch rejects rate_limited; Salesforce.apiError reads the JSON array', ALL, async (crm, env) => {
+  const s = sim(env);
+  const p = salesforce(crm, env, PUBLIC);
+  const { tokens } = await codeFlow(env, p, { authorizeUrl: `${env.origins.salesforce}/services/oauth2/authorize`, clientId: PUBLIC.clientId, scopes: ['api'] });
+  const session = new crm.Session({ provider: p, store: new crm.MemoryStore(), key: 'salesforce-limit' });
+  await session.save(tokens);
+  await s.fault('salesforce', 'api', 'rate_limit');
+  const before = (await s.counts('salesforce')).refresh_token;
+  await rejects(crm, () => session.fetch('/services/data/v62.0/limits'), 'rate_limited',
+    { status: 403, error: 'REQUEST_LIMIT_EXCEEDED', errorDescription: 'TotalRequests Limit exceeded.', provider: 'salesforce' }, '403 limit');
+  eq((await s.counts('salesforce')).refresh_token, before, 'a limit is not a refresh signal');
+  eq((await withTimeout(session.fetch('/services/data/v62.0/limits'), TIMEOUT + 2000, 'next call')).status, 200, 'the next call goes through');
+  const expired = crm.Salesforce.apiError('[{"message":"Session expired or invalid","errorCode":"INVALID_SESSION_ID"}]');
+  eq(expired?.code, 'oauth_error', 'INVALID_SESSION_ID');
+  eq(expired?.error, 'INVALID_SESSION_ID', 'error is the errorCode');
+  eq(crm.Salesforce.apiError([{ message: 'no', errorCode: 'INSUFFICIENT_ACCESS' }])?.code, 'invalid_response', 'a parsed array; other codes');
+  eq(crm.Salesforce.apiError({ errorCode: 'X' }), null, 'not an array');
+});
+
+add('salesforce: hosts: login.salesforce.com by default, test.salesforce.com, My Domains; *.lightning.force.com and others -> invalid_argument', ALL, async (crm, env) => {
+  const at = (host) => {
+    const p = new crm.Salesforce({ clientId: PUBLIC.clientId, redirectUri: REDIRECT, ...(host === undefined ? {} : { host }) });
+    const u = new URL(p.createAuthorizationRequest({ scopes: ['api'] }).url);
+    return { origin: u.origin, path: u.pathname, apiBase: p.apiBase };
+  };
+  const login = at(undefined);
+  eq(`${login.origin}${login.path}`, 'https://login.salesforce.com/services/oauth2/authorize', 'default login host');
+  eq(login.apiBase, null, 'apiBase unknown until instance_url');
+  eq(at('test.salesforce.com').origin, 'https://test.salesforce.com', 'sandbox login host');
+  const mine = at('acme--sbx.sandbox.my.salesforce.com');
+  eq(mine.origin, 'https://acme--sbx.sandbox.my.salesforce.com', 'sandbox My Domain');
+  eq(mine.apiBase, 'https://acme--sbx.sandbox.my.salesforce.com', 'a My Domain is its API host');
+  for (const bad of ['acme.lightning.force.com', 'evil.example', 'https://acme.my.salesforce.com', 'acme.my.salesforce.com.evil.example']) {
+    await rejects(crm, () => at(bad), 'invalid_argument', { provider: 'salesforce' }, `host ${bad}`);
+  }
+});
+
+add('salesforce: client credentials on a My Domain -> token without refresh token or expiry; refused on login/test hosts before anything is sent', SERVER, async (crm, env) => {
+  const s = sim(env);
+  let calls = 0;
+  const spy = (url, init) => { calls++; return fetch(url, init); };
+  for (const host of [undefined, 'test.salesforce.com']) {
+    const shared = new crm.Salesforce({ ...CLIENT, redirectUri: REDIRECT, fetch: spy, ...(host ? { host } : {}) });
+    await rejects(crm, () => shared.clientCredentials(), 'invalid_argument', { provider: 'salesforce' }, `client credentials on ${host ?? 'login.salesforce.com'}`);
+  }
+  await rejects(crm, () => new crm.Salesforce({ ...PUBLIC, redirectUri: REDIRECT, host: 'acme.my.salesforce.com', fetch: spy }).clientCredentials(), 'invalid_argument', {}, 'without a secret');
+  eq(calls, 0, 'nothing sent');
+  for (const clientAuth of ['client_secret_post', 'client_secret_basic']) {
+    const p = salesforce(crm, env, { ...CLIENT, clientAuth });
+    const t = await withTimeout(p.clientCredentials({ scopes: ['api'] }), TIMEOUT + 2000, 'clientCredentials');
+    ok(t instanceof crm.TokenSet, 'a TokenSet');
+    eq(t.refreshToken, null, 'no refresh token');
+    eq(t.expiresAt, null, 'no expiry');
+    const last = await s.last('salesforce', 'token');
+    const body = form(last);
+    eq(body.get('grant_type'), 'client_credentials', 'grant_type');
+    eq(body.get('scope'), 'api', 'scope');
+    if (clientAuth === 'client_secret_basic') eq(last.headers.authorization, `Basic ${b64('test-client:test-secret')}`, 'Basic');
+    else eq(body.get('client_secret'), CLIENT.clientSecret, 'secret in the body');
+    const session = new crm.Session({ provider: p, store: new crm.MemoryStore(), key: `sf-cc-${clientAuth}` });
+    await session.save(t);
+    eq((await withTimeout(session.fetch('/services/data/v62.0/limits'), TIMEOUT + 2000, 'API')).status, 200, 'API with the service token');
+  }
 });
 
 // ---- generic OAuth2 ---------------------------------------------------------------------
