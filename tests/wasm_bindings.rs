@@ -4,8 +4,9 @@
 #![cfg(target_arch = "wasm32")]
 
 use crm_auth::bindings::{
-    api_error, has_api_errors, input_buffer, spans_pointer, token_set_deserialize_at,
-    token_set_from_init, ApiKeyCore, CodeFlowCore, HmacCore, PasswordCore,
+    api_error, has_api_errors, input_buffer, rate_limit_status, refreshes_on_401, spans_pointer,
+    token_set_deserialize_at, token_set_from_init, ApiKeyCore, CodeFlowCore, HmacCore,
+    PasswordCore,
 };
 use crm_auth::core::json::{parse, Value};
 use wasm_bindgen_test::*;
@@ -337,6 +338,27 @@ fn token_sets_and_helpers() {
     assert!(has_api_errors("flowlu"));
     assert!(!has_api_errors("virtuous"));
     assert_eq!(api_error("virtuous", r#"{"error":{"error_code":11}}"#), "");
+    // Salesforce reads its error arrays but has no errors inside 2xx; its 403 is a rate limit.
+    assert!(!has_api_errors("salesforce"));
+    assert_eq!(
+        code_of(&api_error(
+            "salesforce",
+            r#"[{"message":"m","errorCode":"REQUEST_LIMIT_EXCEEDED"}]"#
+        )),
+        "rate_limited"
+    );
+    assert_eq!(
+        (
+            rate_limit_status("salesforce"),
+            rate_limit_status("hubspot")
+        ),
+        (403, 0)
+    );
+    // The refresh trigger: HubSpot's 401s are not about expiry.
+    assert!(!refreshes_on_401("hubspot"));
+    assert!(
+        refreshes_on_401("salesforce") && refreshes_on_401("flextell") && refreshes_on_401("?")
+    );
     let signer = HmacCore::new(r#"{"key":"k","encoding":"hex"}"#).unwrap();
     assert_eq!(signer.signature("GET", "https://h/x", 1.0, b"").len(), 64);
     assert_eq!(
