@@ -12,6 +12,7 @@ pub mod flextell;
 pub mod flowlu;
 pub mod oauth2;
 pub mod password;
+pub mod pipedrive;
 pub mod tenant;
 pub mod virtuous;
 
@@ -51,13 +52,14 @@ impl Provider {
 }
 
 /// Every CRM, once. Adding one: its file here, its entry in this list.
-pub const ALL: [&Provider; 6] = [
+pub const ALL: [&Provider; 7] = [
     &flextell::PROVIDER,
     &flexie::PROVIDER,
     &agilecrm::PROVIDER,
     &oauth2::PROVIDER,
     &flowlu::PROVIDER,
     &virtuous::PROVIDER,
+    &pipedrive::PROVIDER,
 ];
 
 /// The registry entry named `name`.
