@@ -124,25 +124,28 @@ class TokenFlow {
     this.#core = wasm(makeCore);
   }
 
-  /** Sends the request `build(core)` makes and parses the token answer. */
-  async _exchange(build, oldRefresh = "") {
+  /**
+   * Sends the request `build(core)` makes and parses the token answer; a
+   * refresh passes the set's refresh token and API base, kept when the answer omits them.
+   */
+  async _exchange(build, oldRefresh = "", oldApiBase = "") {
     const request = wasm(() => build(this.#core));
     const core = this.#core;
     try {
       const r = await send(request, this.#http);
       writeInput(r.body, oldRefresh, r.retryAfter);
       const [body, old, retryAfter] = input.lengths;
-      const kind = core.parseTokenAt(r.status, body, old, retryAfter, input.ascii, Date.now());
+      const kind = core.parseTokenAt(r.status, body, old, retryAfter, input.ascii, Date.now(), oldApiBase);
       return kind === AT_SPANS ? fromSpans(input.text) : fromCanonical(answered(kind));
     } catch (e) {
       throw scrubbed(e, request);
     }
   }
 
-  /** Refresh; public as `refresh` on the providers that issue refresh tokens. */
-  async _refresh(refreshToken) {
+  /** Refresh; public as `refresh` on the providers that issue refresh tokens. `apiBase`: the set's (or ""). */
+  async _refresh(refreshToken, apiBase = "") {
     text(this.#name, refreshToken, "refreshToken");
-    return this._exchange((core) => core.refreshRequest(refreshToken), refreshToken);
+    return this._exchange((core) => core.refreshRequest(refreshToken, apiBase), refreshToken, apiBase);
   }
 
   authorize(request, tokens) {
@@ -213,8 +216,9 @@ class CodeFlowProvider extends TokenFlow {
     return this._exchange((core) => core.exchangeRequest(code, verifier));
   }
 
-  refresh(refreshToken) {
-    return this._refresh(refreshToken);
+  /** `options.apiBase`: the refreshed set's `apiBase` (Session passes it), kept when the answer names none. */
+  async refresh(refreshToken, options) {
+    return this._refresh(refreshToken, optionalText(internals(this).name, options?.apiBase, "apiBase"));
   }
 
   async revoke(token) {
@@ -376,6 +380,15 @@ export class Virtuous extends PasswordProvider {
   }
   static apiKey(options) {
     return new ApiKeyCredentials(INTERNAL, "virtuous", options);
+  }
+}
+
+export class Pipedrive extends CodeFlowProvider {
+  constructor(options) {
+    super("pipedrive", options);
+  }
+  static apiKey(options) {
+    return new ApiKeyCredentials(INTERNAL, "pipedrive", options);
   }
 }
 

@@ -297,9 +297,10 @@ export interface CodeFlowMethods {
   exchangeCode(code: string, options?: { codeVerifier?: string | null }): Promise<TokenSet>;
   /**
    * Refreshes tokens. Refresh tokens may rotate: store the returned set (it keeps the
-   * old refresh token when the server sends none).
+   * old refresh token when the server sends none). `apiBase`: the refreshed set's
+   * `apiBase`, kept when the answer names none (`Session` passes it).
    */
-  refresh(refreshToken: string): Promise<TokenSet>;
+  refresh(refreshToken: string, options?: { apiBase?: string | null }): Promise<TokenSet>;
   /** Revokes a token (RFC 7009); rejects with `unsupported`, sending nothing, without an endpoint. */
   revoke(token: string): Promise<void>;
   /** Returns a copy of `request` carrying the access token the way the provider expects. */
@@ -335,6 +336,43 @@ export declare class AgileCrm {
   static apiKey(options: AgileCrmApiKeyOptions): ApiKeyCredentials;
 }
 export interface AgileCrm extends CodeFlowMethods {}
+
+/** `new Pipedrive(options)`: a Marketplace app (confidential: Basic client authentication). */
+export interface PipedriveOptions extends Omit<CommonOptions, "scopes"> {
+  clientId: string;
+  /** Servers only: refused in a browser page (`secret_in_browser`). Pipedrive's token endpoint requires it. */
+  clientSecret?: string;
+  redirectUri: string;
+  /** Replaces scheme, host and port of `https://oauth.pipedrive.com` (tests). */
+  origin?: string;
+}
+
+/** `Pipedrive.apiKey(options)`: a personal API token. */
+export interface PipedriveApiKeyOptions {
+  /** `acme` in `acme.pipedrive.com` (not needed with `origin` or `apiBase`). */
+  companyDomain?: string;
+  apiKey: string;
+  /** Replaces `https://{companyDomain}.pipedrive.com`. */
+  origin?: string;
+  /** Full https (or loopback) URL that `Session.fetch` joins paths (`/api/v1/…`) to. */
+  apiBase?: string;
+  /** See `CommonOptions`: they apply to `Session.fetch` with these credentials. */
+  timeoutMs?: number;
+  fetch?: CommonOptions["fetch"];
+}
+
+/**
+ * Pipedrive: authorization code (no `scope` parameter: scopes are set on the app, so naming
+ * any is `invalid_argument`; no PKCE), HTTP Basic client authentication, RFC 7009-style
+ * revocation. Each token answer's `api_domain` is the set's `apiBase` (it can change on
+ * refresh; `Session.fetch("/api/v1/…")` always uses the latest).
+ */
+export declare class Pipedrive {
+  constructor(options: PipedriveOptions);
+  /** A personal API token in the `x-api-token` header; API base `https://{companyDomain}.pipedrive.com`. */
+  static apiKey(options: PipedriveApiKeyOptions): ApiKeyCredentials;
+}
+export interface Pipedrive extends CodeFlowMethods {}
 
 /** Any OAuth 2.0 server, configured by full endpoint URLs. */
 export declare class OAuth2 {
@@ -479,6 +517,8 @@ export interface TokenSetInit {
   expiresAt?: number | null;
   refreshToken?: string | null;
   scopes?: string[] | null;
+  /** The API base the grant named (https, or http on loopback; else `invalid_argument`/`insecure_endpoint`). */
+  apiBase?: string | null;
 }
 
 /** `TokenSet.toJSON()`: tokens redacted. */
@@ -488,6 +528,7 @@ export interface TokenSetSummary {
   expiresAt: number | null;
   refreshToken: "[redacted]" | null;
   scopes: string[] | null;
+  apiBase: string | null;
 }
 
 /** Access token, type, expiry, refresh token and scopes, as issued. */
@@ -504,6 +545,13 @@ export declare class TokenSet {
   readonly refreshToken: string | null;
   /** Granted scopes when the server said, else `null`. */
   readonly scopes: string[] | null;
+  /**
+   * The API base the token answer named (Zoho's and Pipedrive's `api_domain`, Salesforce's
+   * `instance_url`; checked: https, or http on loopback), kept across refreshes that omit it
+   * and updated by those that name one; `null` for providers that send none.
+   * `Session.fetch(path)` joins paths to it in preference to the provider's `apiBase`.
+   */
+  readonly apiBase: string | null;
   /** True when the token expires within `skewSeconds` (default 60); never without an expiry. */
   isExpired(skewSeconds?: number): boolean;
   /** A string for storage; it holds the tokens: store it like a password. */

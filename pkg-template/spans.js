@@ -21,7 +21,7 @@ function views() {
   if (bytes === null || bytes.length === 0) {
     memory ??= wasmMemory();
     bytes = new Uint8Array(memory.buffer);
-    spans = new Float64Array(memory.buffer, spansPointer(), 9);
+    spans = new Float64Array(memory.buffer, spansPointer(), 11);
   }
 }
 
@@ -86,6 +86,7 @@ export function tokenSpans(text) {
     tokenType: slice(2) ?? "Bearer",
     refreshToken: slice(4),
     scope: slice(6),
-    expiresAt: Number.isNaN(s[8]) ? null : s[8],
+    apiBase: slice(8),
+    expiresAt: Number.isNaN(s[10]) ? null : s[10],
   };
 }

@@ -38,7 +38,7 @@ fn write_input(parts: &[&str]) -> Vec<usize> {
 /// buffer like `spans.js` does. The calls below pass `ascii: false`, so the
 /// answer is text (the spans path is covered by tests/e2e/spans.node.test.js).
 fn answer(kind: u8) -> Result<String, String> {
-    // SAFETY: the spans are 9 f64 in static memory; the output buffer lives
+    // SAFETY: the spans are 11 f64 in static memory; the output buffer lives
     // until the next answer.
     let text = unsafe {
         let spans = core::slice::from_raw_parts(spans_pointer(), 2);
@@ -61,7 +61,7 @@ fn parse_token(
     now_ms: f64,
 ) -> Result<String, String> {
     let l = write_input(&[&body, old_refresh, retry_after]);
-    answer(p.parse_token_at(status, l[0], l[1], l[2], false, now_ms))
+    answer(p.parse_token_at(status, l[0], l[1], l[2], false, now_ms, ""))
 }
 
 fn parse_callback(p: &CodeFlowCore, url: &str, state: &str) -> Result<String, String> {
@@ -172,7 +172,7 @@ fn header_values_are_checked_without_echo() {
     let p = flextell("https://sandbox.flextell.test").unwrap();
     for err in [
         p.authorization("https://sandbox.flextell.test/api/v1/x", bad).unwrap_err(),
-        p.refresh_request(bad).unwrap_err(),
+        p.refresh_request(bad, "").unwrap_err(),
         token_set_from_init(&format!(r#"{{"accessToken":"{bad}"}}"#)).unwrap_err(),
         token_set_from_init(&format!(r#"{{"accessToken":"at","refreshToken":"{bad}"}}"#)).unwrap_err(),
         token_set_deserialize(&format!(r#"{{"v":1,"access_token":"{bad}","token_type":"Bearer","expires_at":null,"refresh_token":null,"scope":null}}"#)).unwrap_err(),

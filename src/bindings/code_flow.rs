@@ -97,7 +97,7 @@ impl CodeFlowCore {
             let o = Options::parse(options, "createAuthorizationRequest options", true)?;
             let req = self.flow.authorization_request(
                 &o.strings("scopes")?,
-                o.bool("pkce")?.unwrap_or(true),
+                o.bool("pkce")?,
                 &o.record("params")?,
             )?;
             let verifier = req.code_verifier.as_ref().map_or("", Secret::expose);
@@ -150,10 +150,19 @@ impl CodeFlowCore {
         requested(self.flow.provider, request)
     }
 
-    /// The refresh request (JSON).
+    /// The refresh request (JSON); `api_base` (empty: none) is the
+    /// refreshed set's API base.
     #[wasm_bindgen(js_name = refreshRequest)]
-    pub fn refresh_request(&self, refresh_token: &str) -> core::result::Result<String, String> {
-        requested(self.flow.provider, self.flow.refresh_request(refresh_token))
+    pub fn refresh_request(
+        &self,
+        refresh_token: &str,
+        api_base: &str,
+    ) -> core::result::Result<String, String> {
+        let api_base = (!api_base.is_empty()).then_some(api_base);
+        requested(
+            self.flow.provider,
+            self.flow.refresh_request(refresh_token, api_base),
+        )
     }
 
     /// The password-grant request (JSON); generic OAuth 2.0 servers only.
@@ -170,8 +179,10 @@ impl CodeFlowCore {
 
     /// Reads a token answer from the input buffer (body, refresh token
     /// sent or none, `Retry-After` or none: their byte lengths): spans, the
-    /// stored form as text, or the error (see `spans.rs`).
+    /// stored form as text, or the error (see `spans.rs`). `old_api_base`:
+    /// the one `refreshRequest` checked, or empty.
     #[wasm_bindgen(js_name = parseTokenAt)]
+    #[allow(clippy::too_many_arguments)]
     pub fn parse_token_at(
         &self,
         status: u16,
@@ -180,6 +191,7 @@ impl CodeFlowCore {
         retry_after_len: usize,
         ascii: bool,
         now_ms: f64,
+        old_api_base: &str,
     ) -> u8 {
         let parts = TokenInput::new(body_len, old_refresh_len, retry_after_len);
         token_answer(
@@ -189,6 +201,7 @@ impl CodeFlowCore {
             parts,
             ascii,
             now_ms,
+            old_api_base,
         )
     }
 

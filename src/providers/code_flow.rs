@@ -6,7 +6,7 @@ use alloc::borrow::Cow;
 
 use crate::core::callback::{self, Issuer};
 use crate::core::encode::{append_query, concat, find_byte, head, join};
-use crate::core::endpoint::{check_endpoint, join_origin};
+use crate::core::endpoint::{self, check_endpoint, join_origin};
 use crate::core::error::{Error, ErrorCode, Result};
 use crate::core::pkce;
 use crate::core::random;
@@ -71,6 +71,16 @@ pub struct CodeFlow {
     pub default_scopes: Vec<String>,
     /// The provider's docs require `scope` on the authorize request.
     pub scope_required: bool,
+    /// How scopes are joined on the authorize request (`" "`; Zoho `","`);
+    /// empty: the provider takes no `scope` parameter (Pipedrive sets scopes
+    /// on the app), and naming scopes is `invalid_argument`.
+    pub scope_separator: &'static str,
+    /// The provider takes PKCE: `createAuthorizationRequest` sends it unless
+    /// told not to; without it, asking for PKCE is `invalid_argument`.
+    pub pkce: bool,
+    /// Fixed authorize parameters the provider wants (Zoho's
+    /// `access_type=offline`); the caller's `params` replace them.
+    pub authorize_params: &'static [(&'static str, &'static str)],
     /// Whether it takes the client-credentials grant with these settings.
     pub client_credentials: ClientCredentials,
 }
@@ -233,16 +243,19 @@ impl CodeFlow {
             api_base,
             default_scopes: scopes.to_vec(),
             scope_required: false,
+            scope_separator: " ",
+            pkce: true,
+            authorize_params: &[],
             client_credentials: ClientCredentials::Unsupported,
         })
     }
 
-    /// Builds the authorize URL with a fresh state and, when `pkce`, an S256
-    /// challenge.
+    /// Builds the authorize URL with a fresh state and, when `pkce` (by
+    /// default when the provider takes it), an S256 challenge.
     pub fn authorization_request(
         &self,
         scopes: &[String],
-        pkce: bool,
+        pkce: Option<bool>,
         params: &[(String, String)],
     ) -> Result<AuthorizationRequest> {
         if let Some((name, _)) = params.iter().find(|(k, _)| RESERVED.contains(&k.as_str())) {
@@ -259,6 +272,16 @@ impl CodeFlow {
                 " requires scopes: pass `scopes` to createAuthorizationRequest or to the constructor",
             ])));
         }
+        if !scopes.is_empty() && self.scope_separator.is_empty() {
+            return Err(invalid(concat(&[
+                self.provider,
+                " takes no scopes on the authorization request (they are set on the app)",
+            ])));
+        }
+        if pkce == Some(true) && !self.pkce {
+            return Err(invalid(concat(&[self.provider, " does not take PKCE"])));
+        }
+        let pkce = pkce.unwrap_or(self.pkce);
         let state = random::token()?;
         let (challenge, code_verifier) = if pkce {
             let p = pkce::generate()?;
@@ -266,7 +289,7 @@ impl CodeFlow {
         } else {
             (None, None)
         };
-        let scope = join(scopes, " ");
+        let scope = join(scopes, self.scope_separator);
         let mut query: Vec<(&str, &str)> = vec![
             ("response_type", "code"),
             ("client_id", &self.client.client_id),
@@ -279,6 +302,11 @@ impl CodeFlow {
         if let Some(challenge) = &challenge {
             query.push(("code_challenge", challenge));
             query.push(("code_challenge_method", "S256"));
+        }
+        for (k, v) in self.authorize_params {
+            if !params.iter().any(|(name, _)| name == k) {
+                query.push((k, v));
+            }
         }
         for (k, v) in params {
             query.push((k, v));
@@ -372,9 +400,17 @@ impl CodeFlow {
         }
     }
 
-    /// The token request for a refresh.
-    pub fn refresh_request(&self, refresh_token: &str) -> Result<HttpRequest> {
+    /// The token request for a refresh; `api_base` is the refreshed set's
+    /// (the answer may not repeat it), checked here.
+    pub fn refresh_request(
+        &self,
+        refresh_token: &str,
+        api_base: Option<&str>,
+    ) -> Result<HttpRequest> {
         check_token(refresh_token, "refreshToken")?;
+        if let Some(base) = api_base {
+            endpoint::api_base(base)?;
+        }
         Ok(request::refresh_grant(
             &self.token_endpoint,
             Some(&self.client),
@@ -534,7 +570,7 @@ mod tests {
         })
         .unwrap();
         for bad in ["SECRET\n", "SECRET\0", "SECRÉT"] {
-            let e = flow.refresh_request(bad).unwrap_err();
+            let e = flow.refresh_request(bad, None).unwrap_err();
             assert!(
                 e.code == ErrorCode::InvalidArgument && !e.message.contains("SECR"),
                 "{}",

@@ -13,6 +13,7 @@ pub mod flowlu;
 pub mod hubspot;
 pub mod oauth2;
 pub mod password;
+pub mod pipedrive;
 pub mod salesforce;
 pub mod tenant;
 pub mod virtuous;
@@ -76,13 +77,14 @@ impl Provider {
 }
 
 /// Every CRM, once. Adding one: its file here, its entry in this list.
-pub const ALL: [&Provider; 8] = [
+pub const ALL: [&Provider; 9] = [
     &flextell::PROVIDER,
     &flexie::PROVIDER,
     &agilecrm::PROVIDER,
     &oauth2::PROVIDER,
     &flowlu::PROVIDER,
     &virtuous::PROVIDER,
+    &pipedrive::PROVIDER,
     &hubspot::PROVIDER,
     &salesforce::PROVIDER,
 ];

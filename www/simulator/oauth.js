@@ -125,6 +125,8 @@ function authenticateClient(ctx, params) {
   if (basic === false) return { reply: invalidClient(ctx, 'malformed Basic credentials') };
   if (basic && !methods.includes('client_secret_basic'))
     return { reply: invalidClient(ctx, 'client_secret_basic is not supported; send client_id and client_secret in the body') };
+  if (!basic && params.client_secret !== undefined && !methods.includes('client_secret_post'))
+    return { reply: invalidClient(ctx, 'client_secret_post is not supported; authenticate with HTTP Basic') };
   if (basic && params.client_secret !== undefined)
     return { reply: oauthError(ctx, 'invalid_request', 'more than one client authentication method used') };
   if (basic && params.client_id !== undefined && params.client_id !== basic.id)
