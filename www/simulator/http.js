@@ -9,7 +9,8 @@ export const CORS = {
   'access-control-allow-origin': '*',
   // Browsers may only read these response headers cross-origin when exposed.
   'access-control-expose-headers':
-    'retry-after, www-authenticate, x-ratelimit-limit, x-ratelimit-remaining, x-daily-requests-left, location',
+    'retry-after, www-authenticate, x-ratelimit-limit, x-ratelimit-remaining, x-daily-requests-left, location, ' +
+    'x-hubspot-ratelimit-max, x-hubspot-ratelimit-remaining, x-hubspot-ratelimit-daily-remaining, sforce-limit-info',
 };
 
 export const PREFLIGHT = {

@@ -802,7 +802,7 @@ add('hubspot: code flow (confidential client) + Session: API call, refresh befor
   await rejects(crm, () => p.refresh(tokens.refreshToken), 'oauth_error', { error: 'invalid_grant', status: 400, provider: 'hubspot', errorDescription: 'refresh token is invalid, expired, revoked or already used' }, 'refresh after logout');
 });
 
-add('hubspot: a 401 is not a refresh signal: Session.fetch hands it back and refreshes nothing', SERVER, async (crm, env) => {
+add('hubspot: a 401 is not a refresh signal (confidential client): Session.fetch hands it back and refreshes nothing', SERVER, async (crm, env) => {
   const s = sim(env);
   const p = hubspot(crm, env, CLIENT);
   const { tokens } = await codeFlow(env, p, { authorizeUrl: `${env.origins.hubspot}/oauth/authorize`, clientId: CLIENT.clientId, scopes: ['oauth'] });
@@ -959,7 +959,7 @@ add('salesforce: hosts: login.salesforce.com by default, test.salesforce.com, My
   }
 });
 
-add('salesforce: client credentials on a My Domain -> token without refresh token or expiry; refused on login/test hosts before anything is sent', SERVER, async (crm, env) => {
+add('salesforce: client credentials on a My Domain (confidential client) -> token without refresh token or expiry; refused on login/test hosts before anything is sent', SERVER, async (crm, env) => {
   const s = sim(env);
   let calls = 0;
   const spy = (url, init) => { calls++; return fetch(url, init); };
