@@ -25,6 +25,10 @@
 //! ([`RefreshTrigger::ExpiryOr401`]). API errors are a JSON array
 //! `[{message, errorCode}]` ([`api_error`]).
 //!
+//! Our assumption (❓): `/revoke` takes the `token` alone and ignores the
+//! client id (and, for confidential clients, the secret) we send with it,
+//! as every revocation request here authenticates the client.
+//!
 //! Our decisions: `*.lightning.force.com` (the Lightning UI host) and hosts
 //! that are not Salesforce login hosts are refused as `invalid_argument`;
 //! `origin` names any other server (tests, proxies) and then allows the
