@@ -15,6 +15,7 @@ pub mod password;
 pub mod pipedrive;
 pub mod tenant;
 pub mod virtuous;
+pub mod zoho;
 
 use crate::core::error::{Error, Result};
 use crate::core::options::Options;
@@ -52,7 +53,7 @@ impl Provider {
 }
 
 /// Every CRM, once. Adding one: its file here, its entry in this list.
-pub const ALL: [&Provider; 7] = [
+pub const ALL: [&Provider; 8] = [
     &flextell::PROVIDER,
     &flexie::PROVIDER,
     &agilecrm::PROVIDER,
@@ -60,6 +61,7 @@ pub const ALL: [&Provider; 7] = [
     &flowlu::PROVIDER,
     &virtuous::PROVIDER,
     &pipedrive::PROVIDER,
+    &zoho::PROVIDER,
 ];
 
 /// The registry entry named `name`.

@@ -13,8 +13,9 @@ import agilecrm from './providers/agilecrm.js';
 import flowlu from './providers/flowlu.js';
 import virtuous from './providers/virtuous.js';
 import pipedrive from './providers/pipedrive.js';
+import zohocrm from './providers/zohocrm.js';
 
-const PROVIDERS = { flextell, oauth2, flexie, agilecrm, flowlu, virtuous, pipedrive };
+const PROVIDERS = { flextell, oauth2, flexie, agilecrm, flowlu, virtuous, pipedrive, zohocrm };
 
 /** Route table of one provider: [{ path: string|RegExp, endpoint, handlers: { GET?, POST? } }].
  *  A provider's `api` entries have the same shape: { path, GET?, POST? }. */
