@@ -88,7 +88,7 @@ describe('browser demo (www/demo/start.js, Chromium)', () => {
     await demo?.close();
   });
 
-  for (const [p, label] of [['flextell', 'Flextell'], ['flexie', 'Flexie CRM'], ['agilecrm', 'Agile CRM']]) {
+  for (const [p, label] of [['flextell', 'Flextell'], ['flexie', 'Flexie CRM'], ['agilecrm', 'Agile CRM'], ['pipedrive', 'Pipedrive'], ['zohocrm', 'Zoho CRM']]) {
     it(`${label}: connect → consent → who am I → refresh → logout`, async () => {
       await open();
       const connect = card(p).locator('[data-role=connect]');
