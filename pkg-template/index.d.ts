@@ -244,6 +244,8 @@ export interface SealedAuthorizationRequest extends AuthorizationRequest {
 export interface SealedCallbackResult {
   code: string;
   state: string;
+  /** See `CallbackResult.accountsServer`. */
+  accountsServer?: string;
   codeVerifier: string | null;
   redirectTo: string | null;
 }
@@ -265,6 +267,12 @@ export declare function readStateCookie(request: Request, name?: string): string
 export interface CallbackResult {
   code: string;
   state: string;
+  /**
+   * The token host the callback named (Zoho's `accounts-server`: the user's data centre),
+   * already checked against the provider's own hosts; pass it to `exchangeCode`. Absent for
+   * providers without one.
+   */
+  accountsServer?: string;
 }
 
 /** What every authorization-code provider can do. */
@@ -293,16 +301,23 @@ export interface CodeFlowMethods {
    * `authorization_denied` (with the provider's `error` and `errorDescription`).
    */
   parseCallback(url: string | URL, options: { state: string }): CallbackResult;
-  /** Exchanges an authorization code (and the PKCE verifier, if one was used) for tokens. */
-  exchangeCode(code: string, options?: { codeVerifier?: string | null }): Promise<TokenSet>;
+  /**
+   * Exchanges an authorization code (and the PKCE verifier, if one was used) for tokens, at
+   * the `accountsServer` `parseCallback` returned (Zoho; one not of the provider's own hosts is
+   * `invalid_argument`, nothing sent).
+   */
+  exchangeCode(code: string, options?: { codeVerifier?: string | null; accountsServer?: string | null }): Promise<TokenSet>;
   /**
    * Refreshes tokens. Refresh tokens may rotate: store the returned set (it keeps the
    * old refresh token when the server sends none). `apiBase`: the refreshed set's
    * `apiBase`, kept when the answer names none (`Session` passes it).
    */
   refresh(refreshToken: string, options?: { apiBase?: string | null }): Promise<TokenSet>;
-  /** Revokes a token (RFC 7009); rejects with `unsupported`, sending nothing, without an endpoint. */
-  revoke(token: string): Promise<void>;
+  /**
+   * Revokes a token (RFC 7009); rejects with `unsupported`, sending nothing, without an endpoint.
+   * `apiBase`: the set's (Zoho revokes at the data centre it names; `Session` passes it).
+   */
+  revoke(token: string, options?: { apiBase?: string | null }): Promise<void>;
   /** Returns a copy of `request` carrying the access token the way the provider expects. */
   authorize(request: Request, tokens: TokenSet): Request;
   /**
@@ -336,6 +351,34 @@ export declare class AgileCrm {
   static apiKey(options: AgileCrmApiKeyOptions): ApiKeyCredentials;
 }
 export interface AgileCrm extends CodeFlowMethods {}
+
+/** `new ZohoCrm(options)`: a server app (with `clientSecret`) or a public client (PKCE). */
+export interface ZohoCrmOptions extends CommonOptions {
+  clientId: string;
+  /** Servers only: refused in a browser page (`secret_in_browser`). Without it: a public client with PKCE. */
+  clientSecret?: string;
+  redirectUri: string;
+  /**
+   * The data centre the authorization starts at, and whose accounts server refreshes sets
+   * whose `apiBase` names none of Zoho's (default `"com"`). The callback's `accounts-server`
+   * chooses the user's own data centre for the exchange.
+   */
+  dataCenter?: "com" | "eu" | "in" | "com.au" | "com.cn" | "jp" | "sa" | "ca" | "uk";
+  /** Replaces the accounts server and API domain (tests): then the only accepted `accounts-server`. */
+  origin?: string;
+}
+
+/**
+ * Zoho CRM: authorization code (comma-separated scopes; `access_type=offline` and
+ * `prompt=consent` sent by default, `params` replace them), the callback's `accounts-server`
+ * checked and returned as `accountsServer`, `Authorization: Zoho-oauthtoken`, each answer's
+ * `api_domain` as the set's `apiBase`. `invalid_code` inside HTTP 200 is `oauth_error`
+ * `invalid_grant`; Zoho's refresh limit (`Access Denied`) is `rate_limited`.
+ */
+export declare class ZohoCrm {
+  constructor(options: ZohoCrmOptions);
+}
+export interface ZohoCrm extends CodeFlowMethods {}
 
 /** `new Pipedrive(options)`: a Marketplace app (confidential: Basic client authentication). */
 export interface PipedriveOptions extends Omit<CommonOptions, "scopes"> {

@@ -219,7 +219,8 @@ export class Session {
     if (!this.#apiKey && typeof this.#provider.revoke === "function") {
       const tokens = this.#unsaved ?? (await this.#read().catch(() => null));
       const token = tokens?.refreshToken ?? tokens?.accessToken;
-      if (token) await this.#provider.revoke(token).catch(() => {}); // `unsupported` included
+      // The set's apiBase: Zoho revokes at its data centre.
+      if (token) await this.#provider.revoke(token, { apiBase: tokens.apiBase }).catch(() => {}); // `unsupported` included
     }
     this.#unsaved = null;
     this.#after401 = null;
@@ -369,7 +370,7 @@ export class Session {
     if (generation !== this.#generation) {
       // logout() began meanwhile and revoked what it found: this answer is
       // the live grant now, so it is revoked too, never stored.
-      await this.#provider.revoke?.(fresh.refreshToken ?? fresh.accessToken).catch(() => {});
+      await this.#provider.revoke?.(fresh.refreshToken ?? fresh.accessToken, { apiBase: fresh.apiBase }).catch(() => {});
       throw fail(this.#name, "oauth_error", "the session logged out during the refresh: log in", { error: "invalid_grant" });
     }
     try {

@@ -70,6 +70,12 @@ export function answered(kind) {
   return text;
 }
 
+/** Span slot `i` as the wasm left it (a callback's token-host index: slot 2). */
+export function slot(i) {
+  views();
+  return spans[i];
+}
+
 /** `text` sliced at the first span the wasm wrote. */
 export function firstSpan(text) {
   views();

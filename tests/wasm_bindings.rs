@@ -291,7 +291,7 @@ fn bad_options_are_errors_with_codes() {
 #[wasm_bindgen_test]
 fn requests_and_answers_cross_as_json() {
     let p = flextell("https://sandbox.flextell.test").unwrap();
-    let req = p.exchange_request("the-code", "").unwrap();
+    let req = p.exchange_request("the-code", "", "").unwrap();
     let req = parse(&req).unwrap();
     assert_eq!(req.get("method").and_then(Value::as_str), Some("POST"));
     assert_eq!(
@@ -307,7 +307,10 @@ fn requests_and_answers_cross_as_json() {
         limited.contains(r#""retryAfter":7"#) && code_of(&limited) == "rate_limited",
         "{limited}"
     );
-    assert_eq!(code_of(&p.revoke_request("t").unwrap_err()), "unsupported");
+    assert_eq!(
+        code_of(&p.revoke_request("t", "").unwrap_err()),
+        "unsupported"
+    );
     let applied = p
         .authorization("https://sandbox.flextell.test/api/v1/users/me", "at-1")
         .unwrap();

@@ -8,7 +8,8 @@ use wasm_bindgen::prelude::*;
 
 use super::abi::{authorization, requested, run, Options};
 use super::spans::{
-    answer_error, answer_text, token_answer, with_input, write_span, TokenInput, AT_SPANS, AT_TEXT,
+    answer_error, answer_text, token_answer, with_input, write_slot, write_span, TokenInput,
+    AT_SPANS, AT_TEXT,
 };
 use crate::core::encode::concat;
 use crate::core::error::{Error, ErrorCode, Result};
@@ -108,7 +109,9 @@ impl CodeFlowCore {
     /// The code of a callback URL (its `url_len` bytes in the input buffer,
     /// then the expected state's `state_len`), after the state and `iss`
     /// checks: its span when `ascii` and it needed no decoding, else the
-    /// decoded code as text, or the error (see `spans.rs`).
+    /// decoded code as text, or the error (see `spans.rs`). The index of the
+    /// token host it named (see `tokenHost`) goes in the third span slot
+    /// (-1: none).
     #[wasm_bindgen(js_name = parseCallbackAt)]
     pub fn parse_callback_at(&self, url_len: usize, state_len: usize, ascii: bool) -> u8 {
         with_input(url_len + state_len, |input| {
@@ -116,25 +119,39 @@ impl CodeFlowCore {
                 input.get(..url_len).unwrap_or_default(),
                 input.get(url_len..).unwrap_or_default(),
             );
-            match self.flow.callback_code(url, state) {
-                Ok(Cow::Borrowed(code)) if ascii && write_span(input, code) => AT_SPANS,
-                Ok(code) => answer_text(code.into_owned(), AT_TEXT),
+            match self.flow.callback(url, state) {
+                Ok((code, host)) => {
+                    write_slot(2, host.map_or(-1.0, |i| i as f64));
+                    match code {
+                        Cow::Borrowed(code) if ascii && write_span(input, code) => AT_SPANS,
+                        code => answer_text(code.into_owned(), AT_TEXT),
+                    }
+                }
                 Err(e) => answer_error(&e, self.flow.provider),
             }
         })
     }
 
-    /// The code-exchange request (JSON); `verifier` empty when none.
+    /// The token host `parseCallbackAt` named by its index.
+    #[wasm_bindgen(js_name = tokenHost)]
+    pub fn token_host(&self, index: usize) -> Option<String> {
+        self.flow.token_host(index).map(str::to_owned)
+    }
+
+    /// The code-exchange request (JSON); `verifier` and `accounts_server`
+    /// (the token host the callback named) empty when none.
     #[wasm_bindgen(js_name = exchangeRequest)]
     pub fn exchange_request(
         &self,
         code: &str,
         verifier: &str,
+        accounts_server: &str,
     ) -> core::result::Result<String, String> {
         let verifier = (!verifier.is_empty()).then_some(verifier);
+        let host = (!accounts_server.is_empty()).then_some(accounts_server);
         requested(
             self.flow.provider,
-            self.flow.exchange_request(code, verifier),
+            self.flow.exchange_request(code, verifier, host),
         )
     }
 
@@ -171,10 +188,19 @@ impl CodeFlowCore {
         requested(self.flow.provider, password_grant(&self.flow, options))
     }
 
-    /// The revocation request (JSON), or `unsupported`.
+    /// The revocation request (JSON), or `unsupported`; `api_base` (empty:
+    /// none) is the revoked set's.
     #[wasm_bindgen(js_name = revokeRequest)]
-    pub fn revoke_request(&self, token: &str) -> core::result::Result<String, String> {
-        requested(self.flow.provider, self.flow.revoke_request(token))
+    pub fn revoke_request(
+        &self,
+        token: &str,
+        api_base: &str,
+    ) -> core::result::Result<String, String> {
+        let api_base = (!api_base.is_empty()).then_some(api_base);
+        requested(
+            self.flow.provider,
+            self.flow.revoke_request(token, api_base),
+        )
     }
 
     /// Reads a token answer from the input buffer (body, refresh token

@@ -178,6 +178,15 @@ pub fn write_span(input: &str, part: &str) -> bool {
     true
 }
 
+/// Writes one number into span slot `i` (a callback's token-host index).
+pub fn write_slot(i: usize, value: f64) {
+    // SAFETY: as in `input_buffer`.
+    let spans = unsafe { &mut *SHARED.spans.get() };
+    if let Some(slot) = spans.get_mut(i) {
+        *slot = value;
+    }
+}
+
 /// The lengths of a token answer's parts in the input buffer, in order.
 pub struct TokenInput {
     /// The body's bytes.

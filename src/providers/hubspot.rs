@@ -173,7 +173,7 @@ mod tests {
             req.body.as_deref(),
             Some("grant_type=refresh_token&refresh_token=rt&client_id=c&client_secret=s")
         );
-        let revoke = flow("{}").revoke_request("rt").unwrap();
+        let revoke = flow("{}").revoke_request("rt", None).unwrap();
         assert_eq!(
             revoke.body.as_deref(),
             Some("token=rt&client_id=c&client_secret=s")

@@ -17,6 +17,7 @@ pub mod pipedrive;
 pub mod salesforce;
 pub mod tenant;
 pub mod virtuous;
+pub mod zoho;
 
 use crate::core::error::{Error, Result};
 use crate::core::options::Options;
@@ -77,7 +78,7 @@ impl Provider {
 }
 
 /// Every CRM, once. Adding one: its file here, its entry in this list.
-pub const ALL: [&Provider; 9] = [
+pub const ALL: [&Provider; 10] = [
     &flextell::PROVIDER,
     &flexie::PROVIDER,
     &agilecrm::PROVIDER,
@@ -85,6 +86,7 @@ pub const ALL: [&Provider; 9] = [
     &flowlu::PROVIDER,
     &virtuous::PROVIDER,
     &pipedrive::PROVIDER,
+    &zoho::PROVIDER,
     &hubspot::PROVIDER,
     &salesforce::PROVIDER,
 ];

@@ -150,7 +150,7 @@ mod tests {
     #[test]
     fn basic_auth_no_scope_no_pkce() {
         let f = flow("{}").unwrap();
-        let req = f.exchange_request("code", None).unwrap();
+        let req = f.exchange_request("code", None, None).unwrap();
         assert_eq!(
             req.headers.iter().find(|(k, _)| *k == "authorization"),
             Some(&("authorization", "Basic Yzpz".to_owned()))

@@ -152,6 +152,8 @@ describe('demo Worker (www/worker) in workerd with Durable Objects and the simul
       ['flextell', false, null, '/users/me'],
       ['flexie', false, null, '/users/self'],
       ['agilecrm', false, null, '/contacts/1'],
+      ['pipedrive', false, null, '/api/v1/users/me'],
+      ['zohocrm', false, null, '/crm/v8/users?type=CurrentUser'],
       ['hubspot', false, null, '/account-info/v3/details'],
       ['salesforce', false, null, '/services/oauth2/userinfo'],
       ['flowlu', false, null, '/crm/lead/list'],

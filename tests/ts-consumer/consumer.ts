@@ -7,8 +7,8 @@ import {
   Flextell, Flexie, AgileCrm, OAuth2, Flowlu, Virtuous, HubSpot, Salesforce, ApiKeyCredentials, HmacSigner, TokenSet, CrmAuthError,
   Session, MemoryStore, WebStorageStore, stateCookie, readStateCookie,
 } from "crm-auth";
-import { Pipedrive } from "crm-auth";
-import type { PipedriveOptions, PipedriveApiKeyOptions } from "crm-auth";
+import { Pipedrive, ZohoCrm } from "crm-auth";
+import type { PipedriveOptions, PipedriveApiKeyOptions, ZohoCrmOptions } from "crm-auth";
 import type {
   CrmAuthErrorCode,
   CommonOptions,
@@ -477,4 +477,18 @@ export async function pipedrive(): Promise<Response> {
   const session = new Session({ provider: p, store: new MemoryStore(), key: "u" });
   await new Session({ provider: key, store: new MemoryStore(), key: "k" }).fetch("/api/v1/users/me");
   return session.fetch("/api/v1/users/me");
+}
+
+// Zoho CRM: the callback names the data centre; the exchange goes there.
+export async function zoho(): Promise<Response> {
+  const options: ZohoCrmOptions = { clientId: "id", redirectUri: "https://app.example/cb", dataCenter: "eu", scopes: ["ZohoCRM.modules.ALL"] };
+  const z = new ZohoCrm(options);
+  const req: AuthorizationRequest = z.createAuthorizationRequest({ params: { prompt: "login" } });
+  const cb: CallbackResult = z.parseCallback("https://app.example/cb?code=c&state=s&accounts-server=https%3A%2F%2Faccounts.zoho.eu", { state: req.state });
+  const server: string | undefined = cb.accountsServer;
+  const tokens = await z.exchangeCode(cb.code, { codeVerifier: req.codeVerifier, accountsServer: server });
+  await z.revoke(tokens.refreshToken ?? "", { apiBase: tokens.apiBase });
+  // @ts-expect-error dataCenter is a closed union
+  new ZohoCrm({ ...options, dataCenter: "us" });
+  return new Session({ provider: z, store: new MemoryStore(), key: "z" }).fetch("/crm/v8/users?type=CurrentUser");
 }

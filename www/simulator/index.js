@@ -13,10 +13,11 @@ import agilecrm from './providers/agilecrm.js';
 import flowlu from './providers/flowlu.js';
 import virtuous from './providers/virtuous.js';
 import pipedrive from './providers/pipedrive.js';
+import zohocrm from './providers/zohocrm.js';
 import hubspot from './providers/hubspot.js';
 import salesforce from './providers/salesforce.js';
 
-const PROVIDERS = { flextell, oauth2, flexie, agilecrm, flowlu, virtuous, pipedrive, hubspot, salesforce };
+const PROVIDERS = { flextell, oauth2, flexie, agilecrm, flowlu, virtuous, pipedrive, zohocrm, hubspot, salesforce };
 
 /** Route table of one provider: [{ path: string|RegExp, endpoint, handlers: { GET?, POST? } }].
  *  A provider's `api` entries have the same shape: { path, GET?, POST? }. */

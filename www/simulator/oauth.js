@@ -94,7 +94,8 @@ export function authorizeDecision(ctx) {
     scope: params.scope || ctx.provider.defaultScope || '', used: false, family: null,
     expiresAt: Date.now() + ctx.ps.config.codeTtlSeconds * 1000,
   });
-  return redirect(ctx, redirectUri, { code, state });
+  // `callbackParams`: what a provider adds to a successful callback (Zoho's accounts-server).
+  return redirect(ctx, redirectUri, { code, state, ...ctx.provider.callbackParams?.(ctx) });
 }
 
 // ---- token endpoint ---------------------------------------------------------------------
@@ -153,6 +154,8 @@ export async function tokenEndpoint(ctx) {
       reply = oauthError(ctx, 'unsupported_grant_type', `grant_type ${params.grant_type} is not supported`);
     else reply = await grant(ctx, params, auth.client);
   }
+  // `shapeTokenReply`: a provider's own answer shape (Zoho's errors inside HTTP 200).
+  if (ctx.provider.shapeTokenReply) reply = ctx.provider.shapeTokenReply(reply, ctx);
   reply.headers = { ...reply.headers, 'cache-control': 'no-store', pragma: 'no-cache' };
   return reply;
 }

@@ -1120,6 +1120,143 @@ add('pipedrive: Pipedrive.apiKey -> x-api-token on {companyDomain}.pipedrive.com
   await rejects(crm, () => crm.Pipedrive.apiKey({ companyDomain: 'evil.com/', apiKey: API_KEY }), 'invalid_argument', {}, 'companyDomain is one label');
 });
 
+// ---- Zoho CRM ---------------------------------------------------------------------------
+
+const ZOHO_SCOPES = ['ZohoCRM.modules.ALL', 'ZohoCRM.users.READ'];
+const ZOHO_ME = '/crm/v8/users?type=CurrentUser';
+
+function zoho(crm, env, { confidential = false, ...extra } = {}) {
+  return new crm.ZohoCrm({ ...(confidential ? CLIENT : PUBLIC), redirectUri: REDIRECT, origin: env.origins.zohocrm, timeoutMs: TIMEOUT, ...extra });
+}
+
+/** Zoho's code flow: comma scopes, offline + consent, the exchange at the callback's accounts-server. */
+async function zohoLogin(crm, env, z) {
+  const origin = env.origins.zohocrm;
+  const req = z.createAuthorizationRequest({ scopes: ZOHO_SCOPES });
+  const u = new URL(req.url);
+  eq(u.origin + u.pathname, `${origin}/oauth/v2/auth`, 'authorize endpoint');
+  eq(u.searchParams.get('scope'), ZOHO_SCOPES.join(','), 'comma-separated scopes');
+  eq(u.searchParams.get('access_type'), 'offline', 'access_type=offline');
+  eq(u.searchParams.get('prompt'), 'consent', 'prompt=consent (a refresh token on every login)');
+  eq(u.searchParams.get('code_challenge_method'), 'S256', 'PKCE');
+  const callback = new URL(await env.approve(req.url));
+  eq(callback.searchParams.get('accounts-server'), origin, 'the callback names the accounts server');
+  const cb = z.parseCallback(callback, { state: req.state });
+  eq(cb.accountsServer, origin, 'parseCallback returns the checked accounts server');
+  const t0 = Date.now();
+  const tokens = await withTimeout(z.exchangeCode(cb.code, { codeVerifier: req.codeVerifier, accountsServer: cb.accountsServer }), TIMEOUT + 2000, 'exchangeCode');
+  return { tokens, t0 };
+}
+
+for (const kind of ['confidential', 'public']) {
+  add(`zohocrm: code flow (${kind} client) at the callback's accounts-server, api_domain, Zoho-oauthtoken; Session refreshes (no rotation), calls the API and logs out`, kind === 'public' ? ALL : SERVER, async (crm, env) => {
+    const s = sim(env);
+    const origin = env.origins.zohocrm;
+    const confidential = kind === 'confidential';
+    const z = zoho(crm, env, { confidential });
+    eq(z.apiBase, origin, 'apiBase with origin');
+    const before = await s.counts('zohocrm');
+    const { tokens, t0 } = await zohoLogin(crm, env, z);
+    checkTokenSet(crm, tokens, { t0 });
+    eq(tokens.apiBase, origin, 'apiBase = api_domain');
+    const body = form(await s.last('zohocrm', 'token'));
+    eq(body.get('client_id'), confidential ? CLIENT.clientId : PUBLIC.clientId, 'client_id in the body');
+    eq(body.get('client_secret'), confidential ? CLIENT.clientSecret : null, 'client_secret in the body only for the server app');
+    const authorized = z.authorize(new Request(`${origin}${ZOHO_ME}`), tokens);
+    eq(authorized.headers.get('authorization'), `Zoho-oauthtoken ${tokens.accessToken}`, 'Zoho-oauthtoken, not Bearer');
+    const bearer = await call(`${origin}${ZOHO_ME}`, { headers: { authorization: `Bearer ${tokens.accessToken}` } });
+    eq(bearer.status, 401, 'Zoho refuses the token as Bearer');
+
+    const store = new crm.MemoryStore();
+    const session = new crm.Session({ provider: z, store, key: `zoho-${kind}` });
+    await session.save(new crm.TokenSet({ accessToken: tokens.accessToken, refreshToken: tokens.refreshToken, expiresAt: Date.now() - 1000, apiBase: tokens.apiBase }));
+    const res = await withTimeout(session.fetch(ZOHO_ME), TIMEOUT + 2000, 'session.fetch');
+    eq(res.status, 200, `GET {api_domain}${ZOHO_ME}`);
+    eq((await res.json()).users[0].email, ALICE.email, 'current user');
+    eq((await s.counts('zohocrm')).refresh_token, before.refresh_token + 1, 'one refresh');
+    const fresh = await session.tokens();
+    eq(fresh.refreshToken, tokens.refreshToken, 'Zoho does not rotate: the refresh token is kept');
+    eq(fresh.apiBase, origin, 'api_domain of the refresh');
+    ok(fresh.accessToken !== tokens.accessToken, 'a new access token');
+
+    await withTimeout(session.logout(), TIMEOUT + 2000, 'logout');
+    eq((await s.counts('zohocrm')).revoke, before.revoke + 1, 'logout revoked');
+    eq(form(await s.last('zohocrm', 'revoke')).get('token'), tokens.refreshToken, 'the refresh token was revoked');
+    eq(await store.get(`zoho-${kind}`), null, 'nothing stored');
+    // Zoho answers a dead refresh token with HTTP 200 {"error":"invalid_code"}.
+    await rejects(crm, () => z.refresh(tokens.refreshToken), 'oauth_error', { error: 'invalid_grant', status: 200, provider: 'zohocrm' }, 'refresh after logout');
+  });
+}
+
+add('zohocrm: an accounts-server that is not Zoho\'s (or not the origin) -> invalid_callback; an unchecked accountsServer -> invalid_argument; nothing sent', ALL, async (crm, env) => {
+  const s = sim(env);
+  let calls = 0;
+  const spy = (url, init) => { calls++; return fetch(url, init); };
+  const z = zoho(crm, env, { fetch: spy });
+  try {
+    for (const foreign of ['https://evil.example', 'https://accounts.zoho.eu', `${env.origins.zohocrm}.evil.example`, `${env.simUrl}/zohocrm`]) {
+      await s.config('zohocrm', { accountsServer: foreign });
+      const req = z.createAuthorizationRequest({ scopes: ZOHO_SCOPES });
+      const callback = await env.approve(req.url);
+      eq(new URL(callback).searchParams.get('accounts-server'), foreign, 'the simulator named it');
+      await rejects(crm, () => z.parseCallback(callback, { state: req.state }), 'invalid_callback', { provider: 'zohocrm' }, foreign);
+    }
+  } finally {
+    await s.config('zohocrm', { accountsServer: null });
+  }
+  const req = z.createAuthorizationRequest({ scopes: ZOHO_SCOPES });
+  const good = new URL(await env.approve(req.url));
+  good.searchParams.append('accounts-server', env.origins.zohocrm);
+  await rejects(crm, () => z.parseCallback(good, { state: req.state }), 'invalid_callback', {}, 'a repeated accounts-server');
+  await rejects(crm, () => z.exchangeCode('some-code', { codeVerifier: req.codeVerifier, accountsServer: 'https://evil.example' }), 'invalid_argument', { provider: 'zohocrm' }, 'exchange at an unchecked host');
+  eq(calls, 0, 'nothing was sent');
+  // The production list: only Zoho's own accounts servers pass.
+  const prod = new crm.ZohoCrm({ ...PUBLIC, redirectUri: REDIRECT });
+  const cb = (server) => `${REDIRECT}?code=c&state=st&location=eu&accounts-server=${encodeURIComponent(server)}`;
+  eq(prod.parseCallback(cb('https://accounts.zoho.eu'), { state: 'st' }).accountsServer, 'https://accounts.zoho.eu', 'EU');
+  eq(prod.parseCallback(cb('https://accounts.zohocloud.ca'), { state: 'st' }).accountsServer, 'https://accounts.zohocloud.ca', 'CA');
+  await rejects(crm, () => prod.parseCallback(cb('https://accounts.zoho.eu.evil.example'), { state: 'st' }), 'invalid_callback', {}, 'look-alike');
+  eq(prod.apiBase, 'https://www.zohoapis.com', 'default API domain');
+  eq(new crm.ZohoCrm({ ...PUBLIC, redirectUri: REDIRECT, dataCenter: 'eu' }).apiBase, 'https://www.zohoapis.eu', 'dataCenter eu');
+  await rejects(crm, () => new crm.ZohoCrm({ ...PUBLIC, redirectUri: REDIRECT, dataCenter: 'us' }), 'invalid_argument', {}, 'unknown dataCenter');
+});
+
+add('zohocrm: errors inside HTTP 200 (a reused code: invalid_code) -> oauth_error invalid_grant; a Session whose refresh token died clears the store', ALL, async (crm, env) => {
+  const z = zoho(crm, env);
+  const req = z.createAuthorizationRequest({ scopes: ZOHO_SCOPES });
+  const cb = z.parseCallback(await env.approve(req.url), { state: req.state });
+  const options = { codeVerifier: req.codeVerifier, accountsServer: cb.accountsServer };
+  const tokens = await withTimeout(z.exchangeCode(cb.code, options), TIMEOUT + 2000, 'exchange');
+  await rejects(crm, () => z.exchangeCode(cb.code, options), 'oauth_error', { error: 'invalid_grant', status: 200, provider: 'zohocrm' }, 'reused code (HTTP 200)');
+  const store = new crm.MemoryStore();
+  const session = new crm.Session({ provider: z, store, key: 'zoho-dead' });
+  await session.save(new crm.TokenSet({ accessToken: tokens.accessToken, refreshToken: tokens.refreshToken, expiresAt: Date.now() - 1000, apiBase: tokens.apiBase }));
+  // The reused code revoked what it had issued (RFC 6749 §4.1.2): the refresh token is dead.
+  await rejects(crm, () => session.fetch(ZOHO_ME), 'oauth_error', { error: 'invalid_grant', status: 200 }, 'the session refresh');
+  eq(await store.get('zoho-dead'), null, 'the dead set was cleared');
+});
+
+add('zohocrm: Zoho\'s refresh limit (Access Denied) -> rate_limited; the Session keeps the set and backs off', ALL, async (crm, env) => {
+  const s = sim(env);
+  const z = zoho(crm, env);
+  const { tokens } = await zohoLogin(crm, env, z);
+  await s.config('zohocrm', { refreshesPerMinute: 1 });
+  try {
+    await withTimeout(z.refresh(tokens.refreshToken, { apiBase: tokens.apiBase }), TIMEOUT + 2000, 'first refresh');
+    await rejects(crm, () => z.refresh(tokens.refreshToken), 'rate_limited', { status: 400, error: 'Access Denied', provider: 'zohocrm' }, 'second refresh within the minute');
+    const store = new crm.MemoryStore();
+    const session = new crm.Session({ provider: z, store, key: 'zoho-limit' });
+    await session.save(new crm.TokenSet({ accessToken: tokens.accessToken, refreshToken: tokens.refreshToken, expiresAt: Date.now() - 1000, apiBase: tokens.apiBase }));
+    const before = (await s.counts('zohocrm')).refresh_token;
+    await rejects(crm, () => session.tokens(), 'rate_limited', {}, 'session refresh');
+    await rejects(crm, () => session.tokens(), 'rate_limited', {}, 'during the cooldown');
+    eq((await s.counts('zohocrm')).refresh_token, before + 1, 'the cooldown sent no second refresh');
+    ok((await store.get('zoho-limit')) !== null, 'the set is kept');
+  } finally {
+    await s.config('zohocrm', { refreshesPerMinute: 5 });
+  }
+});
+
 // ---- generic OAuth2 ---------------------------------------------------------------------
 
 async function userinfo(env, o, tokens) {

@@ -13,13 +13,12 @@
 import { codeProvider, oauthError } from '../oauth.js';
 import { json, bearerOf, safeEqual } from '../http.js';
 import { liveAccess, USER, API_KEY } from '../state.js';
+import { arrivedOn } from './common.js';
 
 const NAME = 'pipedrive';
 
 /** The two addresses this simulator serves Pipedrive on. */
 const domains = (ctx) => [ctx.sim.urls.origins[NAME], `${ctx.sim.urls.main}/${NAME}`];
-/** The address a request came on (its own origin has no prefix). */
-const arrivedOn = (ctx) => (ctx.req.clientUrl !== undefined ? ctx.origin : `${ctx.origin}/${NAME}`);
 
 /** The grant's API domain for this answer (moved on refresh with `moveApiDomain`); undefined: left out. */
 function apiDomain(ctx, family) {
