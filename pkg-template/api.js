@@ -5,7 +5,7 @@ import { CodeFlowCore, PasswordCore, ApiKeyCore, HmacCore } from "./crm_auth.js"
 import { CrmAuthError, fail, providerApiError, wasm } from "./errors.js";
 import { HTTP, httpOptions, send } from "./http.js";
 import { PLACEMENT, PROVIDER, TokenSet, accessTokenOf, fromCanonical, fromSpans, toJson } from "./tokens.js";
-import { AT_SPANS, answered, firstSpan, input, writeInput } from "./spans.js";
+import { AT_SPANS, answered, firstSpan, input, slot, writeInput } from "./spans.js";
 import { open, seal, sealOptions } from "./seal.js";
 
 export { CrmAuthError, TokenSet };
@@ -98,11 +98,17 @@ function scrubbed(e, requestJson) {
   return e;
 }
 
-/** The checked code of a callback URL: sliced from `href` when it needed no decoding. */
+/**
+ * The checked code of a callback URL (sliced from `href` when it needed no
+ * decoding), plus the token host it named (Zoho's `accounts-server`, checked
+ * against the provider's own hosts) as `accountsServer`.
+ */
 function callbackCode(core, href, state) {
   writeInput(href, state);
   const kind = core.parseCallbackAt(input.lengths[0], input.lengths[1], input.ascii);
-  return kind === AT_SPANS ? firstSpan(href) : answered(kind);
+  const code = kind === AT_SPANS ? firstSpan(href) : answered(kind);
+  const host = slot(2);
+  return host < 0 ? { code, state } : { code, state, accountsServer: core.tokenHost(host) };
 }
 
 /** What the flow subclasses read of their base; set by TokenFlow's static block. */
@@ -124,25 +130,28 @@ class TokenFlow {
     this.#core = wasm(makeCore);
   }
 
-  /** Sends the request `build(core)` makes and parses the token answer. */
-  async _exchange(build, oldRefresh = "") {
+  /**
+   * Sends the request `build(core)` makes and parses the token answer; a
+   * refresh passes the set's refresh token and API base, kept when the answer omits them.
+   */
+  async _exchange(build, oldRefresh = "", oldApiBase = "") {
     const request = wasm(() => build(this.#core));
     const core = this.#core;
     try {
       const r = await send(request, this.#http);
       writeInput(r.body, oldRefresh, r.retryAfter);
       const [body, old, retryAfter] = input.lengths;
-      const kind = core.parseTokenAt(r.status, body, old, retryAfter, input.ascii, Date.now());
+      const kind = core.parseTokenAt(r.status, body, old, retryAfter, input.ascii, Date.now(), oldApiBase);
       return kind === AT_SPANS ? fromSpans(input.text) : fromCanonical(answered(kind));
     } catch (e) {
       throw scrubbed(e, request);
     }
   }
 
-  /** Refresh; public as `refresh` on the providers that issue refresh tokens. */
-  async _refresh(refreshToken) {
+  /** Refresh; public as `refresh` on the providers that issue refresh tokens. `apiBase`: the set's (or ""). */
+  async _refresh(refreshToken, apiBase = "") {
     text(this.#name, refreshToken, "refreshToken");
-    return this._exchange((core) => core.refreshRequest(refreshToken), refreshToken);
+    return this._exchange((core) => core.refreshRequest(refreshToken, apiBase), refreshToken, apiBase);
   }
 
   authorize(request, tokens) {
@@ -197,30 +206,34 @@ class CodeFlowProvider extends TokenFlow {
     if (href === null) throw fail(name, "invalid_argument", "url must be a string or URL");
     if (options?.sealed !== undefined) return this.#parseSealed(href, options);
     const state = text(name, options?.state, "state");
-    return { code: callbackCode(core, href, state), state };
+    return callbackCode(core, href, state);
   }
 
   async #parseSealed(href, { sealed, key, store }) {
     const { core, name } = internals(this);
     const { state, codeVerifier, redirectTo } = await open(name, sealed, key, store);
-    return { code: callbackCode(core, href, state), state, codeVerifier, redirectTo };
+    return { ...callbackCode(core, href, state), codeVerifier, redirectTo };
   }
 
   async exchangeCode(code, options) {
     const { name } = internals(this);
     text(name, code, "code");
     const verifier = optionalText(name, options?.codeVerifier, "codeVerifier");
-    return this._exchange((core) => core.exchangeRequest(code, verifier));
+    const host = optionalText(name, options?.accountsServer, "accountsServer");
+    return this._exchange((core) => core.exchangeRequest(code, verifier, host));
   }
 
-  refresh(refreshToken) {
-    return this._refresh(refreshToken);
+  /** `options.apiBase`: the refreshed set's `apiBase` (Session passes it), kept when the answer names none. */
+  async refresh(refreshToken, options) {
+    return this._refresh(refreshToken, optionalText(internals(this).name, options?.apiBase, "apiBase"));
   }
 
-  async revoke(token) {
+  /** `options.apiBase`: the revoked set's (Zoho revokes at its data centre; Session passes it). */
+  async revoke(token, options) {
     const { core, http, name } = internals(this);
     text(name, token, "token");
-    const request = wasm(() => core.revokeRequest(token));
+    const apiBase = optionalText(name, options?.apiBase, "apiBase");
+    const request = wasm(() => core.revokeRequest(token, apiBase));
     try {
       const r = await send(request, http);
       wasm(() => core.parseRevoke(r.status, r.retryAfter, r.body, Date.now()));
@@ -376,6 +389,21 @@ export class Virtuous extends PasswordProvider {
   }
   static apiKey(options) {
     return new ApiKeyCredentials(INTERNAL, "virtuous", options);
+  }
+}
+
+export class ZohoCrm extends CodeFlowProvider {
+  constructor(options) {
+    super("zohocrm", options);
+  }
+}
+
+export class Pipedrive extends CodeFlowProvider {
+  constructor(options) {
+    super("pipedrive", options);
+  }
+  static apiKey(options) {
+    return new ApiKeyCredentials(INTERNAL, "pipedrive", options);
   }
 }
 

@@ -244,6 +244,8 @@ export interface SealedAuthorizationRequest extends AuthorizationRequest {
 export interface SealedCallbackResult {
   code: string;
   state: string;
+  /** See `CallbackResult.accountsServer`. */
+  accountsServer?: string;
   codeVerifier: string | null;
   redirectTo: string | null;
 }
@@ -265,6 +267,12 @@ export declare function readStateCookie(request: Request, name?: string): string
 export interface CallbackResult {
   code: string;
   state: string;
+  /**
+   * The token host the callback named (Zoho's `accounts-server`: the user's data centre),
+   * already checked against the provider's own hosts; pass it to `exchangeCode`. Absent for
+   * providers without one.
+   */
+  accountsServer?: string;
 }
 
 /** What every authorization-code provider can do. */
@@ -293,15 +301,23 @@ export interface CodeFlowMethods {
    * `authorization_denied` (with the provider's `error` and `errorDescription`).
    */
   parseCallback(url: string | URL, options: { state: string }): CallbackResult;
-  /** Exchanges an authorization code (and the PKCE verifier, if one was used) for tokens. */
-  exchangeCode(code: string, options?: { codeVerifier?: string | null }): Promise<TokenSet>;
+  /**
+   * Exchanges an authorization code (and the PKCE verifier, if one was used) for tokens, at
+   * the `accountsServer` `parseCallback` returned (Zoho; one not of the provider's own hosts is
+   * `invalid_argument`, nothing sent).
+   */
+  exchangeCode(code: string, options?: { codeVerifier?: string | null; accountsServer?: string | null }): Promise<TokenSet>;
   /**
    * Refreshes tokens. Refresh tokens may rotate: store the returned set (it keeps the
-   * old refresh token when the server sends none).
+   * old refresh token when the server sends none). `apiBase`: the refreshed set's
+   * `apiBase`, kept when the answer names none (`Session` passes it).
    */
-  refresh(refreshToken: string): Promise<TokenSet>;
-  /** Revokes a token (RFC 7009); rejects with `unsupported`, sending nothing, without an endpoint. */
-  revoke(token: string): Promise<void>;
+  refresh(refreshToken: string, options?: { apiBase?: string | null }): Promise<TokenSet>;
+  /**
+   * Revokes a token (RFC 7009); rejects with `unsupported`, sending nothing, without an endpoint.
+   * `apiBase`: the set's (Zoho revokes at the data centre it names; `Session` passes it).
+   */
+  revoke(token: string, options?: { apiBase?: string | null }): Promise<void>;
   /** Returns a copy of `request` carrying the access token the way the provider expects. */
   authorize(request: Request, tokens: TokenSet): Request;
   /**
@@ -335,6 +351,71 @@ export declare class AgileCrm {
   static apiKey(options: AgileCrmApiKeyOptions): ApiKeyCredentials;
 }
 export interface AgileCrm extends CodeFlowMethods {}
+
+/** `new ZohoCrm(options)`: a server app (with `clientSecret`) or a public client (PKCE). */
+export interface ZohoCrmOptions extends CommonOptions {
+  clientId: string;
+  /** Servers only: refused in a browser page (`secret_in_browser`). Without it: a public client with PKCE. */
+  clientSecret?: string;
+  redirectUri: string;
+  /**
+   * The data centre the authorization starts at, and whose accounts server refreshes sets
+   * whose `apiBase` names none of Zoho's (default `"com"`). The callback's `accounts-server`
+   * chooses the user's own data centre for the exchange.
+   */
+  dataCenter?: "com" | "eu" | "in" | "com.au" | "com.cn" | "jp" | "sa" | "ca" | "uk";
+  /** Replaces the accounts server and API domain (tests): then the only accepted `accounts-server`. */
+  origin?: string;
+}
+
+/**
+ * Zoho CRM: authorization code (comma-separated scopes; `access_type=offline` and
+ * `prompt=consent` sent by default, `params` replace them), the callback's `accounts-server`
+ * checked and returned as `accountsServer`, `Authorization: Zoho-oauthtoken`, each answer's
+ * `api_domain` as the set's `apiBase`. `invalid_code` inside HTTP 200 is `oauth_error`
+ * `invalid_grant`; Zoho's refresh limit (`Access Denied`) is `rate_limited`.
+ */
+export declare class ZohoCrm {
+  constructor(options: ZohoCrmOptions);
+}
+export interface ZohoCrm extends CodeFlowMethods {}
+
+/** `new Pipedrive(options)`: a Marketplace app (confidential: Basic client authentication). */
+export interface PipedriveOptions extends Omit<CommonOptions, "scopes"> {
+  clientId: string;
+  /** Servers only: refused in a browser page (`secret_in_browser`). Pipedrive's token endpoint requires it. */
+  clientSecret?: string;
+  redirectUri: string;
+  /** Replaces scheme, host and port of `https://oauth.pipedrive.com` (tests). */
+  origin?: string;
+}
+
+/** `Pipedrive.apiKey(options)`: a personal API token. */
+export interface PipedriveApiKeyOptions {
+  /** `acme` in `acme.pipedrive.com` (not needed with `origin` or `apiBase`). */
+  companyDomain?: string;
+  apiKey: string;
+  /** Replaces `https://{companyDomain}.pipedrive.com`. */
+  origin?: string;
+  /** Full https (or loopback) URL that `Session.fetch` joins paths (`/api/v1/…`) to. */
+  apiBase?: string;
+  /** See `CommonOptions`: they apply to `Session.fetch` with these credentials. */
+  timeoutMs?: number;
+  fetch?: CommonOptions["fetch"];
+}
+
+/**
+ * Pipedrive: authorization code (no `scope` parameter: scopes are set on the app, so naming
+ * any is `invalid_argument`; no PKCE), HTTP Basic client authentication, RFC 7009-style
+ * revocation. Each token answer's `api_domain` is the set's `apiBase` (it can change on
+ * refresh; `Session.fetch("/api/v1/…")` always uses the latest).
+ */
+export declare class Pipedrive {
+  constructor(options: PipedriveOptions);
+  /** A personal API token in the `x-api-token` header; API base `https://{companyDomain}.pipedrive.com`. */
+  static apiKey(options: PipedriveApiKeyOptions): ApiKeyCredentials;
+}
+export interface Pipedrive extends CodeFlowMethods {}
 
 /** Any OAuth 2.0 server, configured by full endpoint URLs. */
 export declare class OAuth2 {
@@ -479,6 +560,8 @@ export interface TokenSetInit {
   expiresAt?: number | null;
   refreshToken?: string | null;
   scopes?: string[] | null;
+  /** The API base the grant named (https, or http on loopback; else `invalid_argument`/`insecure_endpoint`). */
+  apiBase?: string | null;
 }
 
 /** `TokenSet.toJSON()`: tokens redacted. */
@@ -488,6 +571,7 @@ export interface TokenSetSummary {
   expiresAt: number | null;
   refreshToken: "[redacted]" | null;
   scopes: string[] | null;
+  apiBase: string | null;
 }
 
 /** Access token, type, expiry, refresh token and scopes, as issued. */
@@ -504,6 +588,13 @@ export declare class TokenSet {
   readonly refreshToken: string | null;
   /** Granted scopes when the server said, else `null`. */
   readonly scopes: string[] | null;
+  /**
+   * The API base the token answer named (Zoho's and Pipedrive's `api_domain`, Salesforce's
+   * `instance_url`; checked: https, or http on loopback), kept across refreshes that omit it
+   * and updated by those that name one; `null` for providers that send none.
+   * `Session.fetch(path)` joins paths to it in preference to the provider's `apiBase`.
+   */
+  readonly apiBase: string | null;
   /** True when the token expires within `skewSeconds` (default 60); never without an expiry. */
   isExpired(skewSeconds?: number): boolean;
   /** A string for storage; it holds the tokens: store it like a password. */

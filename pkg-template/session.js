@@ -160,7 +160,8 @@ export class Session {
   /**
    * `fetch` with this session's credentials, through the provider's `fetch`
    * and `timeoutMs` (which bounds the wait for the response headers). A path
-   * (starting with "/") is joined to the provider's `apiBase`; a Request or
+   * (starting with "/") is joined to the tokens' `apiBase` (the one the token
+   * answer named, after any refresh), else the provider's; a Request or
    * absolute URL is used as is. 401 → one refresh and one retry (at most one
    * refresh per set within 30 s: then the 401 is the caller's), unless the
    * registry says a 401 is not a refresh signal for this provider (HubSpot);
@@ -170,17 +171,23 @@ export class Session {
    */
   async fetch(input, init) {
     const generation = this.#generation;
-    const original = this.#resolve(input, init);
+    // A path waits for the tokens: their API base comes first.
+    const path = typeof input === "string" && input.startsWith("/") ? input : null;
+    let original = path === null ? this.#resolve(input, init) : null;
     // Only a signal the caller gave is combined with ours (AbortSignal.any costs ~50 µs in Node).
     const signal = init?.signal ?? (input instanceof Request ? input.signal : null);
-    const body = original.body === null ? null : await original.clone().arrayBuffer();
     let tokens = await this.#tokens(generation);
+    original ??= this.#resolve(this.#base(tokens) + path, init);
+    const body = original.body === null ? null : await original.clone().arrayBuffer();
     let response = await this.#send(original, body, tokens, signal);
     if (tokens !== null && this.#canRefresh && this.#refreshOn401 && tokens.refreshToken !== null && (await this.#unauthorized(response)) &&
         !(this.#after401?.accessToken === tokens.accessToken && Date.now() < this.#after401.until)) {
       await discard(response);
+      const base = path === null ? null : this.#base(tokens);
       tokens = await this.#refresh(tokens, generation);
       this.#after401 = { accessToken: tokens.accessToken, until: Date.now() + UNAUTHORIZED_COOLDOWN_MS };
+      // The refresh may have moved the API (Pipedrive's api_domain): the path follows it.
+      if (path !== null && this.#base(tokens) !== base) original = this.#resolve(this.#base(tokens) + path, { ...init, body });
       response = await this.#send(original, body, tokens, signal);
     }
     if (response.status === this.#rateLimitStatus) {
@@ -212,7 +219,8 @@ export class Session {
     if (!this.#apiKey && typeof this.#provider.revoke === "function") {
       const tokens = this.#unsaved ?? (await this.#read().catch(() => null));
       const token = tokens?.refreshToken ?? tokens?.accessToken;
-      if (token) await this.#provider.revoke(token).catch(() => {}); // `unsupported` included
+      // The set's apiBase: Zoho revokes at its data centre.
+      if (token) await this.#provider.revoke(token, { apiBase: tokens.apiBase }).catch(() => {}); // `unsupported` included
     }
     this.#unsaved = null;
     this.#after401 = null;
@@ -342,7 +350,7 @@ export class Session {
     }
     let fresh;
     try {
-      fresh = await this.#provider.refresh(stored.refreshToken);
+      fresh = await this.#provider.refresh(stored.refreshToken, { apiBase: stored.apiBase });
     } catch (e) {
       if (e instanceof CrmAuthError && e.code === "oauth_error" && e.error === "invalid_grant") {
         this.#resetCooldown();
@@ -362,7 +370,7 @@ export class Session {
     if (generation !== this.#generation) {
       // logout() began meanwhile and revoked what it found: this answer is
       // the live grant now, so it is revoked too, never stored.
-      await this.#provider.revoke?.(fresh.refreshToken ?? fresh.accessToken).catch(() => {});
+      await this.#provider.revoke?.(fresh.refreshToken ?? fresh.accessToken, { apiBase: fresh.apiBase }).catch(() => {});
       throw fail(this.#name, "oauth_error", "the session logged out during the refresh: log in", { error: "invalid_grant" });
     }
     try {
@@ -413,12 +421,16 @@ export class Session {
       throw fail(this.#name, "invalid_argument", "pathOrRequest must be a path, an absolute URL or a Request");
     }
     if (/^[a-z][a-z0-9+.-]*:/i.test(url)) return new Request(url, init);
-    if (!url.startsWith("/")) throw fail(this.#name, "invalid_argument", "a path must start with \"/\"");
-    const base = this.#apiBase;
+    throw fail(this.#name, "invalid_argument", "a path must start with \"/\"");
+  }
+
+  /** Where paths go: the API base the token answer named, else the provider's. */
+  #base(tokens) {
+    const base = tokens?.apiBase ?? this.#apiBase;
     if (typeof base !== "string" || base === "") {
       throw fail(this.#name, "invalid_argument", "this provider has no apiBase: pass an absolute URL or a Request");
     }
-    return new Request(base + url, init);
+    return base;
   }
 
   /** Sends `original` with credentials and the buffered body; follows redirects (#redirected). */

@@ -21,7 +21,7 @@ function views() {
   if (bytes === null || bytes.length === 0) {
     memory ??= wasmMemory();
     bytes = new Uint8Array(memory.buffer);
-    spans = new Float64Array(memory.buffer, spansPointer(), 9);
+    spans = new Float64Array(memory.buffer, spansPointer(), 11);
   }
 }
 
@@ -70,6 +70,12 @@ export function answered(kind) {
   return text;
 }
 
+/** Span slot `i` as the wasm left it (a callback's token-host index: slot 2). */
+export function slot(i) {
+  views();
+  return spans[i];
+}
+
 /** `text` sliced at the first span the wasm wrote. */
 export function firstSpan(text) {
   views();
@@ -86,6 +92,7 @@ export function tokenSpans(text) {
     tokenType: slice(2) ?? "Bearer",
     refreshToken: slice(4),
     scope: slice(6),
-    expiresAt: Number.isNaN(s[8]) ? null : s[8],
+    apiBase: slice(8),
+    expiresAt: Number.isNaN(s[10]) ? null : s[10],
   };
 }

@@ -20,6 +20,7 @@ function fieldsOf(json) {
     expiresAt: t.expires_at,
     refreshToken: t.refresh_token,
     scope: t.scope,
+    apiBase: t.api_base ?? null,
   };
 }
 
@@ -61,8 +62,9 @@ export class TokenSet {
   #refreshToken;
   /** Canonical: words joined by single spaces (split when asked for). */
   #scope;
+  #apiBase;
 
-  /** Wraps tokens obtained elsewhere: `{ accessToken, tokenType?, expiresAt?, refreshToken?, scopes? }`. */
+  /** Wraps tokens obtained elsewhere: `{ accessToken, tokenType?, expiresAt?, refreshToken?, scopes?, apiBase? }`. */
   constructor(init) {
     const t = checked ?? fieldsOf(wasm(() => tokenSetFromInit(toJson(LIBRARY, init))));
     this.#accessToken = t.accessToken;
@@ -70,6 +72,7 @@ export class TokenSet {
     this.#expiresAt = t.expiresAt;
     this.#refreshToken = t.refreshToken;
     this.#scope = t.scope;
+    this.#apiBase = t.apiBase;
   }
 
   get accessToken() {
@@ -87,6 +90,10 @@ export class TokenSet {
   get scopes() {
     return this.#scope === null ? null : this.#scope.split(" ").filter(Boolean);
   }
+  /** The API base the token answer named (`api_domain`, `instance_url`), or null. */
+  get apiBase() {
+    return this.#apiBase;
+  }
 
   /** True when the token expires within `skewSeconds` (default 60); a token without expiry never does. */
   isExpired(skewSeconds = 60) {
@@ -98,7 +105,7 @@ export class TokenSet {
 
   /** A string for storage (it holds the tokens: store it like a password). The wasm owns the format. */
   serialize() {
-    return tokenSetSerialize(this.#accessToken, this.#tokenType, this.#expiresAt, this.#refreshToken, this.#scope);
+    return tokenSetSerialize(this.#accessToken, this.#tokenType, this.#expiresAt, this.#refreshToken, this.#scope, this.#apiBase);
   }
 
   /** Reads a `serialize()` string; anything else is `invalid_argument`. */
@@ -117,6 +124,7 @@ export class TokenSet {
       expiresAt: this.#expiresAt,
       refreshToken: this.#refreshToken === null ? null : REDACTED,
       scopes: this.scopes,
+      apiBase: this.#apiBase,
     };
   }
 

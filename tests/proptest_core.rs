@@ -162,6 +162,7 @@ proptest! {
         expires_at in prop_oneof![Just(None), any::<f64>().prop_map(Some), (0u64..1u64 << 53).prop_map(|n| Some(n as f64))],
         refresh in prop::option::of(HEADER_SAFE),
         scopes in prop::option::of(prop::collection::vec("[^ \t\n\r\u{c}]{1,10}", 0..5)),
+        api_base in prop::option::of("https://[a-z]{1,10}\\.example(/[a-z]{1,5}){0,2}"),
     ) {
         let tokens = TokenSet {
             access_token: Secret::new(access),
@@ -169,6 +170,7 @@ proptest! {
             expires_at,
             refresh_token: refresh.map(Secret::new),
             scopes,
+            api_base,
         };
         let stored = tokens.serialize();
         let back = TokenSet::deserialize(&stored).expect("deserializes");

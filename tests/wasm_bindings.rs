@@ -4,8 +4,9 @@
 #![cfg(target_arch = "wasm32")]
 
 use crm_auth::bindings::{
-    api_error, has_api_errors, input_buffer, spans_pointer, token_set_deserialize_at,
-    token_set_from_init, ApiKeyCore, CodeFlowCore, HmacCore, PasswordCore,
+    api_error, has_api_errors, input_buffer, rate_limit_status, refreshes_on_401, spans_pointer,
+    token_set_deserialize_at, token_set_from_init, ApiKeyCore, CodeFlowCore, HmacCore,
+    PasswordCore,
 };
 use crm_auth::core::json::{parse, Value};
 use wasm_bindgen_test::*;
@@ -37,7 +38,7 @@ fn write_input(parts: &[&str]) -> Vec<usize> {
 /// buffer like `spans.js` does. The calls below pass `ascii: false`, so the
 /// answer is text (the spans path is covered by tests/e2e/spans.node.test.js).
 fn answer(kind: u8) -> Result<String, String> {
-    // SAFETY: the spans are 9 f64 in static memory; the output buffer lives
+    // SAFETY: the spans are 11 f64 in static memory; the output buffer lives
     // until the next answer.
     let text = unsafe {
         let spans = core::slice::from_raw_parts(spans_pointer(), 2);
@@ -60,7 +61,7 @@ fn parse_token(
     now_ms: f64,
 ) -> Result<String, String> {
     let l = write_input(&[&body, old_refresh, retry_after]);
-    answer(p.parse_token_at(status, l[0], l[1], l[2], false, now_ms))
+    answer(p.parse_token_at(status, l[0], l[1], l[2], false, now_ms, ""))
 }
 
 fn parse_callback(p: &CodeFlowCore, url: &str, state: &str) -> Result<String, String> {
@@ -171,7 +172,7 @@ fn header_values_are_checked_without_echo() {
     let p = flextell("https://sandbox.flextell.test").unwrap();
     for err in [
         p.authorization("https://sandbox.flextell.test/api/v1/x", bad).unwrap_err(),
-        p.refresh_request(bad).unwrap_err(),
+        p.refresh_request(bad, "").unwrap_err(),
         token_set_from_init(&format!(r#"{{"accessToken":"{bad}"}}"#)).unwrap_err(),
         token_set_from_init(&format!(r#"{{"accessToken":"at","refreshToken":"{bad}"}}"#)).unwrap_err(),
         token_set_deserialize(&format!(r#"{{"v":1,"access_token":"{bad}","token_type":"Bearer","expires_at":null,"refresh_token":null,"scope":null}}"#)).unwrap_err(),
@@ -290,7 +291,7 @@ fn bad_options_are_errors_with_codes() {
 #[wasm_bindgen_test]
 fn requests_and_answers_cross_as_json() {
     let p = flextell("https://sandbox.flextell.test").unwrap();
-    let req = p.exchange_request("the-code", "").unwrap();
+    let req = p.exchange_request("the-code", "", "").unwrap();
     let req = parse(&req).unwrap();
     assert_eq!(req.get("method").and_then(Value::as_str), Some("POST"));
     assert_eq!(
@@ -306,7 +307,10 @@ fn requests_and_answers_cross_as_json() {
         limited.contains(r#""retryAfter":7"#) && code_of(&limited) == "rate_limited",
         "{limited}"
     );
-    assert_eq!(code_of(&p.revoke_request("t").unwrap_err()), "unsupported");
+    assert_eq!(
+        code_of(&p.revoke_request("t", "").unwrap_err()),
+        "unsupported"
+    );
     let applied = p
         .authorization("https://sandbox.flextell.test/api/v1/users/me", "at-1")
         .unwrap();
@@ -337,6 +341,27 @@ fn token_sets_and_helpers() {
     assert!(has_api_errors("flowlu"));
     assert!(!has_api_errors("virtuous"));
     assert_eq!(api_error("virtuous", r#"{"error":{"error_code":11}}"#), "");
+    // Salesforce reads its error arrays but has no errors inside 2xx; its 403 is a rate limit.
+    assert!(!has_api_errors("salesforce"));
+    assert_eq!(
+        code_of(&api_error(
+            "salesforce",
+            r#"[{"message":"m","errorCode":"REQUEST_LIMIT_EXCEEDED"}]"#
+        )),
+        "rate_limited"
+    );
+    assert_eq!(
+        (
+            rate_limit_status("salesforce"),
+            rate_limit_status("hubspot")
+        ),
+        (403, 0)
+    );
+    // The refresh trigger: HubSpot's 401s are not about expiry.
+    assert!(!refreshes_on_401("hubspot"));
+    assert!(
+        refreshes_on_401("salesforce") && refreshes_on_401("flextell") && refreshes_on_401("?")
+    );
     let signer = HmacCore::new(r#"{"key":"k","encoding":"hex"}"#).unwrap();
     assert_eq!(signer.signature("GET", "https://h/x", 1.0, b"").len(), 64);
     assert_eq!(

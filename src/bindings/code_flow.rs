@@ -8,7 +8,8 @@ use wasm_bindgen::prelude::*;
 
 use super::abi::{authorization, requested, run, Options};
 use super::spans::{
-    answer_error, answer_text, token_answer, with_input, write_span, TokenInput, AT_SPANS, AT_TEXT,
+    answer_error, answer_text, token_answer, with_input, write_slot, write_span, TokenInput,
+    AT_SPANS, AT_TEXT,
 };
 use crate::core::encode::concat;
 use crate::core::error::Result;
@@ -70,7 +71,7 @@ impl CodeFlowCore {
             let o = Options::parse(options, "createAuthorizationRequest options", true)?;
             let req = self.flow.authorization_request(
                 &o.strings("scopes")?,
-                o.bool("pkce")?.unwrap_or(true),
+                o.bool("pkce")?,
                 &o.record("params")?,
             )?;
             let verifier = req.code_verifier.as_ref().map_or("", Secret::expose);
@@ -81,7 +82,9 @@ impl CodeFlowCore {
     /// The code of a callback URL (its `url_len` bytes in the input buffer,
     /// then the expected state's `state_len`), after the state and `iss`
     /// checks: its span when `ascii` and it needed no decoding, else the
-    /// decoded code as text, or the error (see `spans.rs`).
+    /// decoded code as text, or the error (see `spans.rs`). The index of the
+    /// token host it named (see `tokenHost`) goes in the third span slot
+    /// (-1: none).
     #[wasm_bindgen(js_name = parseCallbackAt)]
     pub fn parse_callback_at(&self, url_len: usize, state_len: usize, ascii: bool) -> u8 {
         with_input(url_len + state_len, |input| {
@@ -89,25 +92,39 @@ impl CodeFlowCore {
                 input.get(..url_len).unwrap_or_default(),
                 input.get(url_len..).unwrap_or_default(),
             );
-            match self.flow.callback_code(url, state) {
-                Ok(Cow::Borrowed(code)) if ascii && write_span(input, code) => AT_SPANS,
-                Ok(code) => answer_text(code.into_owned(), AT_TEXT),
+            match self.flow.callback(url, state) {
+                Ok((code, host)) => {
+                    write_slot(2, host.map_or(-1.0, |i| i as f64));
+                    match code {
+                        Cow::Borrowed(code) if ascii && write_span(input, code) => AT_SPANS,
+                        code => answer_text(code.into_owned(), AT_TEXT),
+                    }
+                }
                 Err(e) => answer_error(&e, self.flow.provider),
             }
         })
     }
 
-    /// The code-exchange request (JSON); `verifier` empty when none.
+    /// The token host `parseCallbackAt` named by its index.
+    #[wasm_bindgen(js_name = tokenHost)]
+    pub fn token_host(&self, index: usize) -> Option<String> {
+        self.flow.token_host(index).map(str::to_owned)
+    }
+
+    /// The code-exchange request (JSON); `verifier` and `accounts_server`
+    /// (the token host the callback named) empty when none.
     #[wasm_bindgen(js_name = exchangeRequest)]
     pub fn exchange_request(
         &self,
         code: &str,
         verifier: &str,
+        accounts_server: &str,
     ) -> core::result::Result<String, String> {
         let verifier = (!verifier.is_empty()).then_some(verifier);
+        let host = (!accounts_server.is_empty()).then_some(accounts_server);
         requested(
             self.flow.provider,
-            self.flow.exchange_request(code, verifier),
+            self.flow.exchange_request(code, verifier, host),
         )
     }
 
@@ -123,10 +140,19 @@ impl CodeFlowCore {
         requested(self.flow.provider, request)
     }
 
-    /// The refresh request (JSON).
+    /// The refresh request (JSON); `api_base` (empty: none) is the
+    /// refreshed set's API base.
     #[wasm_bindgen(js_name = refreshRequest)]
-    pub fn refresh_request(&self, refresh_token: &str) -> core::result::Result<String, String> {
-        requested(self.flow.provider, self.flow.refresh_request(refresh_token))
+    pub fn refresh_request(
+        &self,
+        refresh_token: &str,
+        api_base: &str,
+    ) -> core::result::Result<String, String> {
+        let api_base = (!api_base.is_empty()).then_some(api_base);
+        requested(
+            self.flow.provider,
+            self.flow.refresh_request(refresh_token, api_base),
+        )
     }
 
     /// The password-grant request (JSON); generic OAuth 2.0 servers only.
@@ -135,16 +161,27 @@ impl CodeFlowCore {
         requested(self.flow.provider, password_grant(&self.flow, options))
     }
 
-    /// The revocation request (JSON), or `unsupported`.
+    /// The revocation request (JSON), or `unsupported`; `api_base` (empty:
+    /// none) is the revoked set's.
     #[wasm_bindgen(js_name = revokeRequest)]
-    pub fn revoke_request(&self, token: &str) -> core::result::Result<String, String> {
-        requested(self.flow.provider, self.flow.revoke_request(token))
+    pub fn revoke_request(
+        &self,
+        token: &str,
+        api_base: &str,
+    ) -> core::result::Result<String, String> {
+        let api_base = (!api_base.is_empty()).then_some(api_base);
+        requested(
+            self.flow.provider,
+            self.flow.revoke_request(token, api_base),
+        )
     }
 
     /// Reads a token answer from the input buffer (body, refresh token
     /// sent or none, `Retry-After` or none: their byte lengths): spans, the
-    /// stored form as text, or the error (see `spans.rs`).
+    /// stored form as text, or the error (see `spans.rs`). `old_api_base`:
+    /// the one `refreshRequest` checked, or empty.
     #[wasm_bindgen(js_name = parseTokenAt)]
+    #[allow(clippy::too_many_arguments)]
     pub fn parse_token_at(
         &self,
         status: u16,
@@ -153,6 +190,7 @@ impl CodeFlowCore {
         retry_after_len: usize,
         ascii: bool,
         now_ms: f64,
+        old_api_base: &str,
     ) -> u8 {
         let parts = TokenInput::new(body_len, old_refresh_len, retry_after_len);
         token_answer(
@@ -162,6 +200,7 @@ impl CodeFlowCore {
             parts,
             ascii,
             now_ms,
+            old_api_base,
         )
     }
 

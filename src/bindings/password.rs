@@ -71,6 +71,7 @@ impl PasswordCore {
             parts,
             ascii,
             now_ms,
+            "", // no refresh here keeps an API base: none of these answers names one
         )
     }
 

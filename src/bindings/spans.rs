@@ -26,9 +26,10 @@ pub const AT_TEXT: u8 = 1;
 /// An error, as JSON, in the output buffer (like [`AT_TEXT`]).
 pub const AT_ERROR: u8 = 2;
 
-/// `[access, token type, refresh, scope]` as start/end pairs (`-1`: absent,
-/// for the token type: `"Bearer"`), then the expiry (NaN: none).
-const SPAN_SLOTS: usize = 9;
+/// `[access, token type, refresh, scope, API base]` as start/end pairs
+/// (`-1`: absent, for the token type: `"Bearer"`), then the expiry (NaN:
+/// none).
+const SPAN_SLOTS: usize = 11;
 
 struct Shared {
     input: UnsafeCell<Vec<u8>>,
@@ -119,11 +120,12 @@ pub fn span_of(whole: &str, part: &str) -> Option<(f64, f64)> {
 }
 
 /// Whether `scope` is already in canonical form (words joined by single
-/// spaces), which JS keeps as is and splits on " ".
-fn canonical_scope(scope: &str) -> bool {
+/// spaces), which JS keeps as is and splits on " "; with `commas`, a comma
+/// separates words too, so one makes it not canonical.
+fn canonical_scope(scope: &str, commas: bool) -> bool {
     let mut previous = b' ';
     for b in scope.bytes() {
-        if b.is_ascii_whitespace() && (b != b' ' || previous == b' ') {
+        if (b.is_ascii_whitespace() && (b != b' ' || previous == b' ')) || (commas && b == b',') {
             return false;
         }
         previous = b;
@@ -141,14 +143,15 @@ pub fn write_token_spans(input: &str, fields: &TokenFields) -> bool {
     };
     let scope = match fields.scope {
         None => Some((-1.0, -1.0)),
-        Some(Value::String(s)) if canonical_scope(s) => span_of(input, s),
+        Some(Value::String(s)) if canonical_scope(s, fields.comma_scopes) => span_of(input, s),
         Some(_) => None,
     };
-    let (Some(access), Some(kind), Some(refresh), Some(scope)) = (
+    let (Some(access), Some(kind), Some(refresh), Some(scope), Some(base)) = (
         span_of(input, fields.access_token),
         optional(fields.token_type),
         optional(fields.refresh_token),
         scope,
+        optional(fields.api_base),
     ) else {
         return false;
     };
@@ -156,7 +159,8 @@ pub fn write_token_spans(input: &str, fields: &TokenFields) -> bool {
     // SAFETY: as in `input_buffer`.
     let spans = unsafe { &mut *SHARED.spans.get() };
     *spans = [
-        access.0, access.1, kind.0, kind.1, refresh.0, refresh.1, scope.0, scope.1, expires,
+        access.0, access.1, kind.0, kind.1, refresh.0, refresh.1, scope.0, scope.1, base.0, base.1,
+        expires,
     ];
     true
 }
@@ -172,6 +176,15 @@ pub fn write_span(input: &str, part: &str) -> bool {
     spans[0] = start;
     spans[1] = end;
     true
+}
+
+/// Writes one number into span slot `i` (a callback's token-host index).
+pub fn write_slot(i: usize, value: f64) {
+    // SAFETY: as in `input_buffer`.
+    let spans = unsafe { &mut *SHARED.spans.get() };
+    if let Some(slot) = spans.get_mut(i) {
+        *slot = value;
+    }
 }
 
 /// The lengths of a token answer's parts in the input buffer, in order.
@@ -198,7 +211,8 @@ impl TokenInput {
 
 /// Reads a token answer from the input buffer with the provider's
 /// `answers`: spans when `ascii` and every field is a plain slice, else the
-/// stored form as text, or the error.
+/// stored form as text, or the error. `old_api_base` (empty: none) is the
+/// refreshed set's, kept when the answer names none.
 pub fn token_answer(
     provider: &str,
     answers: &Answers,
@@ -206,6 +220,7 @@ pub fn token_answer(
     parts: TokenInput,
     ascii: bool,
     now_ms: f64,
+    old_api_base: &str,
 ) -> u8 {
     with_input(
         parts.body + parts.old_refresh + parts.retry_after,
@@ -221,6 +236,10 @@ pub fn token_answer(
                     // A refresh answer without a refresh token keeps the old one.
                     if fields.refresh_token.is_none() && !old.is_empty() {
                         fields.refresh_token = Some(old);
+                    }
+                    // Likewise its API base (checked by the refresh request).
+                    if fields.api_base.is_none() && !old_api_base.is_empty() {
+                        fields.api_base = Some(old_api_base);
                     }
                     if ascii && write_token_spans(input, &fields) {
                         AT_SPANS

@@ -40,6 +40,7 @@ pub fn token_set_serialize(
     expires_at: Option<f64>,
     refresh_token: Option<String>,
     scope: Option<String>,
+    api_base: Option<String>,
 ) -> String {
     let refresh_token = refresh_token.map(Secret::new); // wiped when dropped
     serialize_fields(
@@ -48,11 +49,12 @@ pub fn token_set_serialize(
         expires_at,
         refresh_token.as_ref().map(Secret::expose),
         scope.as_deref(),
+        api_base.as_deref(),
     )
 }
 
 /// Builds a serialized token set from `{accessToken, tokenType?, expiresAt?,
-/// refreshToken?, scopes?}` (JSON).
+/// refreshToken?, scopes?, apiBase?}` (JSON).
 #[wasm_bindgen(js_name = tokenSetFromInit, skip_typescript)]
 pub fn token_set_from_init(init: &str) -> Result<String, String> {
     tokens(

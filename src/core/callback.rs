@@ -16,6 +16,7 @@ struct Found {
     error: Option<usize>,
     error_description: Option<usize>,
     iss: Option<usize>,
+    extra: Option<usize>,
 }
 
 fn invalid(message: &str) -> Error {
@@ -56,6 +57,17 @@ pub fn callback_code<'a>(
     expected_state: &str,
     issuer: Issuer,
 ) -> Result<Cow<'a, str>> {
+    callback_params(url, expected_state, issuer, None).map(|(code, _)| code)
+}
+
+/// [`callback_code`], plus the value of the provider's `extra` parameter
+/// (Zoho's `accounts-server`), which must not be repeated either.
+pub fn callback_params<'a>(
+    url: &'a str,
+    expected_state: &str,
+    issuer: Issuer,
+    extra: Option<&str>,
+) -> Result<(Cow<'a, str>, Option<Cow<'a, str>>)> {
     let (before_fragment, fragment) = match split_byte(url, b"#") {
         Some((before, fragment)) => (before, Some(fragment)),
         None => (url, None),
@@ -84,6 +96,7 @@ pub fn callback_code<'a>(
             "state" => &mut found.state,
             "error" => &mut found.error,
             "iss" => &mut found.iss,
+            name if Some(name) == extra => &mut found.extra,
             "error_description" => {
                 found.error_description.get_or_insert(i);
                 continue;
@@ -128,9 +141,13 @@ pub fn callback_code<'a>(
         e.error_description = value(found.error_description).map(str::to_owned);
         return Err(e);
     }
+    let extra = found
+        .extra
+        .and_then(|i| params.get_mut(i))
+        .map(|(_, v)| core::mem::take(v));
     // Move the code out of the list: a decoded (owned) code is not copied.
     match found.code.and_then(|i| params.get_mut(i)) {
-        Some((_, code)) if !code.is_empty() => Ok(core::mem::take(code)),
+        Some((_, code)) if !code.is_empty() => Ok((core::mem::take(code), extra)),
         _ => Err(invalid("callback has no code")),
     }
 }

@@ -182,12 +182,23 @@ pub fn join_origin(origin: &str, path: &str) -> Result<String> {
         return Err(invalid("origin must not have a path, query or fragment"));
     }
     let mut out = parsed.origin();
-    if !path.starts_with("/") {
+    if !path.is_empty() && !path.starts_with("/") {
         out.push('/');
     }
     out.push_str(path);
     check_endpoint(&out)?;
     Ok(out)
+}
+
+/// An API base (the `apiBase` option, or one a token answer names): a
+/// checked endpoint without query or fragment; one trailing `/` is dropped,
+/// as `Session.fetch` appends paths that start with `/`.
+pub fn api_base(url: &str) -> Result<&str> {
+    check_endpoint(url)?;
+    if find_byte(url, b"?#").is_some() {
+        return Err(invalid("`apiBase` must not have a query or fragment"));
+    }
+    Ok(url.strip_suffix("/").unwrap_or(url))
 }
 
 /// Whether `url` points at a loopback host (any scheme check aside).

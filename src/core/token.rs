@@ -2,6 +2,7 @@
 //! strict where it matters, and the storable `TokenSet`.
 
 use super::encode::{concat, decimal, join};
+use super::endpoint;
 use super::error::{printable_code, Error, ErrorCode, Result};
 use super::json::{self, Value};
 use super::options::Options;
@@ -24,6 +25,10 @@ pub struct TokenSet {
     pub refresh_token: Option<Secret>,
     /// Granted scopes, if the server said.
     pub scopes: Option<Vec<String>>,
+    /// The API base the token answer named (Zoho's and Pipedrive's
+    /// `api_domain`, Salesforce's `instance_url`), when the provider sends
+    /// one: `Session.fetch` joins paths to it.
+    pub api_base: Option<String>,
 }
 
 /// Redacted: never shows a token.
@@ -34,6 +39,7 @@ impl fmt::Debug for TokenSet {
             .field("expires_at", &self.expires_at)
             .field("has_refresh_token", &self.refresh_token.is_some())
             .field("scopes", &self.scopes)
+            .field("api_base", &self.api_base)
             .finish()
     }
 }
@@ -56,12 +62,13 @@ impl TokenSet {
             self.expires_at,
             self.refresh_token.as_ref().map(Secret::expose),
             scope.as_deref(),
+            self.api_base.as_deref(),
         )
     }
 
     /// The token set a `TokenSetInit` describes (`{accessToken, tokenType?,
-    /// expiresAt?, refreshToken?, scopes?}`): tokens that fit in a header,
-    /// Bearer only.
+    /// expiresAt?, refreshToken?, scopes?, apiBase?}`): tokens that fit in a
+    /// header, Bearer only.
     pub fn from_init(o: &Options) -> Result<TokenSet> {
         let scopes = o.strings("scopes")?;
         let access_token = o.required("accessToken")?;
@@ -71,6 +78,7 @@ impl TokenSet {
             check_header_value(token, "refreshToken")?;
         }
         let token_type = o.str("tokenType")?.unwrap_or("Bearer");
+        let api_base = o.str("apiBase")?.map(endpoint::api_base).transpose()?;
         if !is_bearer(token_type) {
             return Err(Error::new(
                 ErrorCode::InvalidArgument,
@@ -83,6 +91,7 @@ impl TokenSet {
             expires_at: o.number("expiresAt")?.map(epoch_ms),
             refresh_token: refresh_token.map(Secret::from),
             scopes: (!scopes.is_empty()).then_some(scopes),
+            api_base: api_base.map(str::to_owned),
         })
     }
 
@@ -97,13 +106,15 @@ impl TokenSet {
 }
 
 /// The stored form (`{"v":1,…}`), the one writer of it: `scope` is the
-/// scopes joined by single spaces.
+/// scopes joined by single spaces; `api_base` is written only when there is
+/// one (sets of providers without it keep their earlier form).
 pub fn serialize_fields(
     access_token: &str,
     token_type: &str,
     expires_at: Option<f64>,
     refresh_token: Option<&str>,
     scope: Option<&str>,
+    api_base: Option<&str>,
 ) -> String {
     let mut out = String::from("{\"v\":1,\"access_token\":");
     json::write_string(&mut out, access_token);
@@ -126,6 +137,10 @@ pub fn serialize_fields(
             None => out.push_str("null"),
         }
     }
+    if let Some(base) = api_base {
+        out.push_str(",\"api_base\":");
+        json::write_string(&mut out, base);
+    }
     out.push('}');
     out
 }
@@ -143,6 +158,10 @@ pub struct TokenFields<'v> {
     pub refresh_token: Option<&'v str>,
     /// The `scope` member: a space-separated string or an array of them.
     pub scope: Option<&'v Value<'v>>,
+    /// The API base the answer named (checked, one trailing `/` dropped).
+    pub api_base: Option<&'v str>,
+    /// `scope` separates words with commas too (see [`Answers::comma_scopes`]).
+    pub comma_scopes: bool,
 }
 
 impl TokenFields<'_> {
@@ -158,10 +177,10 @@ impl TokenFields<'_> {
         let scopes = self.scope.map(|scope| {
             let mut scopes = Vec::new();
             match scope {
-                Value::String(s) => push_words(&mut scopes, s),
+                Value::String(s) => push_words(&mut scopes, s, self.comma_scopes),
                 Value::Array(items) => {
                     for s in items.iter().filter_map(Value::as_str) {
-                        push_words(&mut scopes, s);
+                        push_words(&mut scopes, s, self.comma_scopes);
                     }
                 }
                 _ => {}
@@ -174,6 +193,7 @@ impl TokenFields<'_> {
             expires_at: self.expires_at,
             refresh_token: self.refresh_token.map(Secret::from),
             scopes,
+            api_base: self.api_base.map(str::to_owned),
         }
     }
 }
@@ -192,6 +212,8 @@ pub fn stored_fields<'v>(v: &'v Value<'v>) -> Option<TokenFields<'v>> {
         expires_at: optional(v, "expires_at", |at| at.as_f64().map(epoch_ms))?,
         refresh_token: optional(v, "refresh_token", |t| t.as_str())?,
         scope: optional(v, "scope", |s| s.as_str().map(|_| s))?,
+        api_base: optional(v, "api_base", |b| endpoint::api_base(b.as_str()?).ok())?,
+        comma_scopes: false, // stored scopes are canonical
     };
     fields.header_safe().then_some(fields)
 }
@@ -234,8 +256,9 @@ pub fn epoch_ms(at: f64) -> f64 {
     }
 }
 
-fn push_words(out: &mut Vec<String>, s: &str) {
-    for word in s.split_ascii_whitespace() {
+fn push_words(out: &mut Vec<String>, s: &str, commas: bool) {
+    let separator = |c: char| c.is_ascii_whitespace() || (commas && c == ',');
+    for word in s.split(separator).filter(|w| !w.is_empty()) {
         out.push(word.to_owned());
     }
 }
@@ -271,6 +294,12 @@ pub struct Answers {
     /// Turns the answer's status and error (`None`: none found) into the
     /// provider's own (a 2xx that means "send a code", a clearer message).
     pub fix_error: Option<FixError>,
+    /// The member naming this grant's API base (`api_domain`,
+    /// `instance_url`): an https (or loopback) URL, kept in the token set.
+    pub api_base: Option<&'static str>,
+    /// `scope` lists granted scopes separated by commas (Pipedrive), not
+    /// (only) spaces.
+    pub comma_scopes: bool,
 }
 
 impl Answers {
@@ -280,6 +309,8 @@ impl Answers {
         error_shape: None,
         expires_date: None,
         fix_error: None,
+        api_base: None,
+        comma_scopes: false,
     };
 
     /// The standard `{error, error_description}` shape.
@@ -429,6 +460,18 @@ pub fn token_fields<'v>(
                 .ok_or_else(|| invalid("token_type is not Bearer"))?,
         ),
     };
+    // Absent: the set keeps none (or, on refresh, the one it had); present,
+    // it must be a URL credentials may go to.
+    let api_base = match answers.api_base.and_then(|key| body.get(key)) {
+        None | Some(Value::Null) => None,
+        Some(b) => Some(
+            b.as_str()
+                .and_then(|b| endpoint::api_base(b).ok())
+                .ok_or_else(|| {
+                    invalid("the token answer's API base is not an https URL without query")
+                })?,
+        ),
+    };
     let fields = TokenFields {
         access_token,
         token_type,
@@ -437,6 +480,8 @@ pub fn token_fields<'v>(
         scope: body
             .get("scope")
             .filter(|s| matches!(s, Value::String(_) | Value::Array(_))),
+        api_base,
+        comma_scopes: answers.comma_scopes,
     };
     if !fields.header_safe() {
         return Err(invalid(
@@ -557,6 +602,8 @@ mod tests {
         error_shape: Some(problem),
         expires_date: Some("valid_until"),
         fix_error: None,
+        api_base: Some("api_home"),
+        comma_scopes: true,
     };
 
     #[test]
@@ -607,6 +654,59 @@ mod tests {
         );
         let ok_body = r#"{"access_token":"AT","problem":{"code":"x"}}"#;
         assert!(parse(200, ok_body, &QUIRKS).is_ok());
+    }
+
+    #[test]
+    fn api_base_from_the_answer() {
+        let parse = |body: &str, answers| parse_token_response(&resp(200, body), NOW, answers);
+        let named = r#"{"access_token":"AT","api_home":"https://eu.api.example/"}"#;
+        let t = parse(named, &QUIRKS).unwrap();
+        assert_eq!(t.api_base.as_deref(), Some("https://eu.api.example"));
+        assert_eq!(TokenSet::deserialize(&t.serialize()).unwrap(), t);
+        assert!(t
+            .serialize()
+            .ends_with(r#","api_base":"https://eu.api.example"}"#));
+        let commas = r#"{"access_token":"AT","scope":"deals:full,users:read ,x y"}"#;
+        let words = ["deals:full", "users:read", "x", "y"].map(String::from);
+        assert_eq!(parse(commas, &QUIRKS).unwrap().scopes.unwrap(), words);
+        assert_eq!(
+            parse(commas, &Answers::STANDARD)
+                .unwrap()
+                .scopes
+                .unwrap()
+                .len(),
+            3
+        );
+        // Only the member the provider names, and only where it names one.
+        assert_eq!(parse(named, &Answers::STANDARD).unwrap().api_base, None);
+        let loopback = r#"{"access_token":"AT","api_home":"http://127.0.0.1:9"}"#;
+        assert_eq!(
+            parse(loopback, &QUIRKS).unwrap().api_base.as_deref(),
+            Some("http://127.0.0.1:9")
+        );
+        let absent = r#"{"access_token":"AT","api_home":null}"#;
+        assert_eq!(parse(absent, &QUIRKS).unwrap().api_base, None);
+        for bad in [
+            r#""http://eu.api.example""#,
+            r#""https://eu.api.example/?x=1""#,
+            r#""/api""#,
+            r#""javascript:alert(1)""#,
+            r#""""#,
+            "5",
+        ] {
+            let body = format!(r#"{{"access_token":"AT","api_home":{bad}}}"#);
+            let e = parse(&body, &QUIRKS).unwrap_err();
+            assert_eq!(e.code, ErrorCode::InvalidResponse, "{bad}");
+        }
+        // Stored sets: absent is none; a bad one is not a stored set.
+        let stored = r#"{"v":1,"access_token":"AT","token_type":"Bearer","expires_at":null,"refresh_token":null,"scope":null,"api_base":"http://h.example"}"#;
+        assert!(TokenSet::deserialize(stored).is_err());
+        let json = r#"{"accessToken":"AT","apiBase":"https://x.example/"}"#;
+        let init = Options::parse(json, "init", false).unwrap();
+        assert_eq!(
+            TokenSet::from_init(&init).unwrap().api_base.as_deref(),
+            Some("https://x.example")
+        );
     }
 
     #[test]
@@ -898,6 +998,6 @@ mod tests {
         );
         let shown = format!("{t:?}");
         assert!(!shown.contains("SECRET"), "{shown}");
-        assert_eq!(shown, "TokenSet { token_type: \"Bearer\", expires_at: Some(1700000001000.0), has_refresh_token: true, scopes: Some([\"s\"]) }");
+        assert_eq!(shown, "TokenSet { token_type: \"Bearer\", expires_at: Some(1700000001000.0), has_refresh_token: true, scopes: Some([\"s\"]), api_base: None }");
     }
 }

@@ -107,7 +107,7 @@ mod tests {
             flow.api_base.as_deref(),
             Some("https://acme.agilecrm.com/dev/api")
         );
-        let body = flow.refresh_request("rt").unwrap().body.unwrap();
+        let body = flow.refresh_request("rt", None).unwrap().body.unwrap();
         assert!(
             body.starts_with("grant_type=refresh_token&refresh_token=rt&"),
             "{body}"

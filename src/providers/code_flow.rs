@@ -6,7 +6,7 @@ use alloc::borrow::Cow;
 
 use crate::core::callback::{self, Issuer};
 use crate::core::encode::{append_query, concat, find_byte, head, join};
-use crate::core::endpoint::{check_endpoint, join_origin};
+use crate::core::endpoint::{self, check_endpoint, join_origin};
 use crate::core::error::{Error, ErrorCode, Result};
 use crate::core::options::Options;
 use crate::core::pkce;
@@ -114,8 +114,62 @@ pub struct CodeFlow {
     pub default_scopes: Vec<String>,
     /// The provider's docs require `scope` on the authorize request.
     pub scope_required: bool,
+    /// How scopes are joined on the authorize request (`" "`; Zoho `","`);
+    /// empty: the provider takes no `scope` parameter (Pipedrive sets scopes
+    /// on the app), and naming scopes is `invalid_argument`.
+    pub scope_separator: &'static str,
+    /// The provider takes PKCE: `createAuthorizationRequest` sends it unless
+    /// told not to; without it, asking for PKCE is `invalid_argument`.
+    pub pkce: bool,
+    /// Fixed authorize parameters the provider wants (Zoho's
+    /// `access_type=offline`); the caller's `params` replace them.
+    pub authorize_params: &'static [(&'static str, &'static str)],
     /// Whether it takes the client-credentials grant with these settings.
     pub client_credentials: ClientCredentials,
+    /// Token hosts chosen per grant (Zoho's data centres), when the
+    /// provider has them; `token_endpoint` and `revocation_endpoint` are
+    /// then the default host's.
+    pub token_hosts: Option<TokenHosts>,
+}
+
+/// A provider whose callback names the token host of the grant (Zoho's
+/// `accounts-server`): only one of its own hosts is ever used, so a code,
+/// secret or refresh token never goes to a host a URL parameter names.
+#[derive(Clone, Debug)]
+pub struct TokenHosts {
+    /// The callback parameter naming the host.
+    pub param: &'static str,
+    /// Each host's origin and the API base its grants name (a refresh or
+    /// revocation of a set goes to the host of its `apiBase`); the first is
+    /// the default.
+    pub hosts: Vec<(String, String)>,
+    /// Token path below a host.
+    pub token: &'static str,
+    /// Revocation path below a host.
+    pub revoke: &'static str,
+}
+
+impl TokenHosts {
+    /// The index of the host `named` (one trailing `/` and the case of
+    /// scheme and host aside), if it is one of them.
+    pub fn find(&self, named: &str) -> Option<usize> {
+        let named = named.strip_suffix("/").unwrap_or(named);
+        self.hosts
+            .iter()
+            .position(|(origin, _)| origin.eq_ignore_ascii_case(named))
+    }
+
+    /// The host whose grants name `api_base`, else the default.
+    fn for_api_base(&self, api_base: Option<&str>) -> &str {
+        let found = api_base.and_then(|base| {
+            self.hosts
+                .iter()
+                .find(|(_, api)| api.eq_ignore_ascii_case(base))
+        });
+        found
+            .or(self.hosts.first())
+            .map_or("", |(origin, _)| origin)
+    }
 }
 
 /// Whether a flow takes the client-credentials grant (RFC 6749 §4.4).
@@ -276,16 +330,20 @@ impl CodeFlow {
             api_base,
             default_scopes: scopes.to_vec(),
             scope_required: false,
+            scope_separator: " ",
+            pkce: true,
+            authorize_params: &[],
+            token_hosts: None,
             client_credentials: ClientCredentials::Unsupported,
         })
     }
 
-    /// Builds the authorize URL with a fresh state and, when `pkce`, an S256
-    /// challenge.
+    /// Builds the authorize URL with a fresh state and, when `pkce` (by
+    /// default when the provider takes it), an S256 challenge.
     pub fn authorization_request(
         &self,
         scopes: &[String],
-        pkce: bool,
+        pkce: Option<bool>,
         params: &[(String, String)],
     ) -> Result<AuthorizationRequest> {
         if let Some((name, _)) = params.iter().find(|(k, _)| RESERVED.contains(&k.as_str())) {
@@ -302,6 +360,16 @@ impl CodeFlow {
                 " requires scopes: pass `scopes` to createAuthorizationRequest or to the constructor",
             ])));
         }
+        if !scopes.is_empty() && self.scope_separator.is_empty() {
+            return Err(invalid(concat(&[
+                self.provider,
+                " takes no scopes on the authorization request (they are set on the app)",
+            ])));
+        }
+        if pkce == Some(true) && !self.pkce {
+            return Err(invalid(concat(&[self.provider, " does not take PKCE"])));
+        }
+        let pkce = pkce.unwrap_or(self.pkce);
         let state = random::token()?;
         let (challenge, code_verifier) = if pkce {
             let p = pkce::generate()?;
@@ -309,7 +377,7 @@ impl CodeFlow {
         } else {
             (None, None)
         };
-        let scope = join(scopes, " ");
+        let scope = join(scopes, self.scope_separator);
         let mut query: Vec<(&str, &str)> = vec![
             ("response_type", "code"),
             ("client_id", &self.client.client_id),
@@ -322,6 +390,11 @@ impl CodeFlow {
         if let Some(challenge) = &challenge {
             query.push(("code_challenge", challenge));
             query.push(("code_challenge_method", "S256"));
+        }
+        for (k, v) in self.authorize_params {
+            if !params.iter().any(|(name, _)| name == k) {
+                query.push((k, v));
+            }
         }
         for (k, v) in params {
             query.push((k, v));
@@ -337,15 +410,80 @@ impl CodeFlow {
     /// Parses the redirect back from the provider and checks state and
     /// `iss`: the code, borrowed from `url` where it needed no decoding.
     pub fn callback_code<'a>(&self, url: &'a str, expected_state: &str) -> Result<Cow<'a, str>> {
+        self.callback(url, expected_state).map(|(code, _)| code)
+    }
+
+    /// [`CodeFlow::callback_code`], plus the index of the token host the
+    /// callback named, for providers with [`TokenHosts`]: one that is not
+    /// theirs is `invalid_callback`.
+    pub fn callback<'a>(
+        &self,
+        url: &'a str,
+        expected_state: &str,
+    ) -> Result<(Cow<'a, str>, Option<usize>)> {
         let issuer = match &self.issuer {
             Some(configured) => Issuer::Exact(configured),
             None => Issuer::OfEndpoint(&self.authorization_endpoint),
         };
-        callback::callback_code(url, expected_state, issuer)
+        let hosts = self.token_hosts.as_ref();
+        let (code, named) =
+            callback::callback_params(url, expected_state, issuer, hosts.map(|h| h.param))?;
+        let host = match (hosts, named) {
+            (Some(hosts), Some(named)) => Some(hosts.find(&named).ok_or_else(|| {
+                Error::new(
+                    ErrorCode::InvalidCallback,
+                    "callback names a token host that is not one of the provider's",
+                )
+            })?),
+            _ => None,
+        };
+        Ok((code, host))
     }
 
-    /// The token request for an authorization code.
-    pub fn exchange_request(&self, code: &str, code_verifier: Option<&str>) -> Result<HttpRequest> {
+    /// The token host at `index` of [`CodeFlow::callback`].
+    pub fn token_host(&self, index: usize) -> Option<&str> {
+        let hosts = self.token_hosts.as_ref()?;
+        hosts.hosts.get(index).map(|(origin, _)| origin.as_str())
+    }
+
+    /// The endpoint at `path` of the token host a callback named (checked
+    /// again: it came back through the caller), else `default`.
+    fn at_named_host(&self, named: Option<&str>, default: &str) -> Result<String> {
+        let Some(named) = named else {
+            return Ok(default.to_owned());
+        };
+        let hosts = self
+            .token_hosts
+            .as_ref()
+            .ok_or_else(|| invalid(concat(&[self.provider, " takes no accountsServer"])))?;
+        let i = hosts
+            .find(named)
+            .ok_or_else(|| invalid("accountsServer is not one of the provider's token hosts"))?;
+        join_origin(&hosts.hosts[i].0, hosts.token)
+    }
+
+    /// `path` at the token host of the set whose API base is `api_base`
+    /// (providers with [`TokenHosts`]), else `default`.
+    fn at_host_of(
+        &self,
+        api_base: Option<&str>,
+        path: fn(&TokenHosts) -> &str,
+        default: &str,
+    ) -> Result<String> {
+        match &self.token_hosts {
+            Some(hosts) => join_origin(hosts.for_api_base(api_base), path(hosts)),
+            None => Ok(default.to_owned()),
+        }
+    }
+
+    /// The token request for an authorization code, at the token host the
+    /// callback named (`accounts_server`), else the default one.
+    pub fn exchange_request(
+        &self,
+        code: &str,
+        code_verifier: Option<&str>,
+        accounts_server: Option<&str>,
+    ) -> Result<HttpRequest> {
         if code.is_empty() {
             return Err(invalid("code must not be empty"));
         }
@@ -355,7 +493,7 @@ impl CodeFlow {
             }
         }
         Ok(request::code_grant(
-            &self.token_endpoint,
+            &self.at_named_host(accounts_server, &self.token_endpoint)?,
             &self.client,
             code,
             &self.redirect_uri,
@@ -415,19 +553,29 @@ impl CodeFlow {
         }
     }
 
-    /// The token request for a refresh.
-    pub fn refresh_request(&self, refresh_token: &str) -> Result<HttpRequest> {
+    /// The token request for a refresh; `api_base` is the refreshed set's
+    /// (the answer may not repeat it), checked here.
+    pub fn refresh_request(
+        &self,
+        refresh_token: &str,
+        api_base: Option<&str>,
+    ) -> Result<HttpRequest> {
         check_token(refresh_token, "refreshToken")?;
+        if let Some(base) = api_base {
+            endpoint::api_base(base)?;
+        }
         Ok(request::refresh_grant(
-            &self.token_endpoint,
+            &self.at_host_of(api_base, |h| h.token, &self.token_endpoint)?,
             Some(&self.client),
             refresh_token,
         ))
     }
 
-    /// The RFC 7009 revocation request, or `unsupported` when the provider
-    /// has no revocation endpoint (nothing is sent then).
-    pub fn revoke_request(&self, token: &str) -> Result<HttpRequest> {
+    /// The RFC 7009 revocation request (at the token host of the set whose
+    /// API base is `api_base`, for providers with [`TokenHosts`]), or
+    /// `unsupported` when the provider has no revocation endpoint (nothing
+    /// is sent then).
+    pub fn revoke_request(&self, token: &str, api_base: Option<&str>) -> Result<HttpRequest> {
         let Some(endpoint) = &self.revocation_endpoint else {
             return Err(Error::new(
                 ErrorCode::Unsupported,
@@ -435,7 +583,8 @@ impl CodeFlow {
             ));
         };
         check_token(token, "token")?;
-        Ok(request::revoke_request(endpoint, &self.client, token))
+        let endpoint = self.at_host_of(api_base, |h| h.revoke, endpoint)?;
+        Ok(request::revoke_request(&endpoint, &self.client, token))
     }
 }
 
@@ -577,17 +726,17 @@ mod tests {
         })
         .unwrap();
         for bad in ["SECRET\n", "SECRET\0", "SECRÉT"] {
-            let e = flow.refresh_request(bad).unwrap_err();
+            let e = flow.refresh_request(bad, None).unwrap_err();
             assert!(
                 e.code == ErrorCode::InvalidArgument && !e.message.contains("SECR"),
                 "{}",
                 e.message
             );
             assert_eq!(
-                flow.revoke_request(bad).unwrap_err().code,
+                flow.revoke_request(bad, None).unwrap_err().code,
                 ErrorCode::InvalidArgument
             );
         }
-        assert!(flow.revoke_request("ok-token").is_ok());
+        assert!(flow.revoke_request("ok-token", None).is_ok());
     }
 }

@@ -13,6 +13,9 @@ use crate::prelude::*;
 pub enum Placement {
     /// `Authorization: Bearer <secret>`.
     Bearer,
+    /// `Authorization: <scheme> <secret>` with another scheme (Zoho's
+    /// `Zoho-oauthtoken`).
+    Scheme(&'static str),
     /// HTTP Basic with a fixed user name and the secret as password
     /// (Flowlu: `bearer:TOKEN`).
     BasicPassword(&'static str),
@@ -59,6 +62,9 @@ impl Style {
         let mut new_url = None;
         match &self.placement {
             Placement::Bearer => headers.push(("authorization", concat(&["Bearer ", secret]))),
+            Placement::Scheme(scheme) => {
+                headers.push(("authorization", concat(&[scheme, " ", secret])))
+            }
             Placement::BasicPassword(user) => {
                 headers.push(("authorization", basic_auth(user, secret)))
             }
@@ -164,5 +170,14 @@ mod tests {
         }
         .apply("k", url);
         assert_eq!(header.headers, vec![("apikey", "k".to_owned())]);
+        let zoho = Style {
+            placement: Placement::Scheme("Zoho-oauthtoken"),
+            accept_json: false,
+        }
+        .apply("T", url);
+        assert_eq!(
+            zoho.headers,
+            vec![("authorization", "Zoho-oauthtoken T".to_owned())]
+        );
     }
 }

@@ -140,7 +140,7 @@ mod tests {
         assert_eq!(flow.revocation_endpoint, None);
         assert_eq!(flow.api_base.as_deref(), Some("https://acme.flexie.io/api"));
         assert!(
-            flow.authorization_request(&[], true, &[]).is_ok(),
+            flow.authorization_request(&[], Some(true), &[]).is_ok(),
             "Flexie does not require scope"
         );
         let key = ApiKey::hosted(&HOST, place, key_style(None), "k").unwrap();

@@ -107,10 +107,12 @@ mod tests {
         let flow = FLOW
             .code_flow(Place::default(), Ok(Placement::Bearer), registration(&[]))
             .unwrap();
-        let e = flow.authorization_request(&[], true, &[]).unwrap_err();
+        let e = flow
+            .authorization_request(&[], Some(true), &[])
+            .unwrap_err();
         assert_eq!(e.code, ErrorCode::InvalidArgument);
         let req = flow
-            .authorization_request(&["read".to_owned()], true, &[])
+            .authorization_request(&["read".to_owned()], Some(true), &[])
             .unwrap();
         assert!(req.url.contains("&scope=read&"), "{}", req.url);
         let defaults = ["read".to_owned(), "write".to_owned()];
@@ -122,12 +124,12 @@ mod tests {
             )
             .unwrap();
         assert!(flow
-            .authorization_request(&[], true, &[])
+            .authorization_request(&[], Some(true), &[])
             .unwrap()
             .url
             .contains("&scope=read+write&"));
         let own = flow
-            .authorization_request(&["calls".to_owned()], true, &[])
+            .authorization_request(&["calls".to_owned()], Some(true), &[])
             .unwrap();
         assert!(
             own.url.contains("&scope=calls&"),

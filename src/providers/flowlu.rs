@@ -52,6 +52,8 @@ pub const ANSWERS: Answers = Answers {
     error_shape: Some(error_object),
     expires_date: None,
     fix_error: Some(explain_ssl),
+    api_base: None,
+    comma_scopes: false,
 };
 
 fn error_object<'v>(body: &'v Value<'v>) -> Option<(&'v str, Option<&'v str>)> {

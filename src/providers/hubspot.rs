@@ -61,8 +61,7 @@ pub const REVOKE_PATH: &str = "/oauth/2026-03/token/revoke";
 pub const ANSWERS: Answers = Answers {
     description_alias: Some("message"),
     error_shape: Some(legacy_error),
-    expires_date: None,
-    fix_error: None,
+    ..Answers::STANDARD
 };
 
 fn legacy_error<'v>(body: &'v Value<'v>) -> Option<(&'v str, Option<&'v str>)> {
@@ -169,12 +168,12 @@ mod tests {
 
     #[test]
     fn token_body_and_client_auth() {
-        let req = flow("{}").refresh_request("rt").unwrap();
+        let req = flow("{}").refresh_request("rt", None).unwrap();
         assert_eq!(
             req.body.as_deref(),
             Some("grant_type=refresh_token&refresh_token=rt&client_id=c&client_secret=s")
         );
-        let revoke = flow("{}").revoke_request("rt").unwrap();
+        let revoke = flow("{}").revoke_request("rt", None).unwrap();
         assert_eq!(
             revoke.body.as_deref(),
             Some("token=rt&client_id=c&client_secret=s")

@@ -13,9 +13,11 @@ pub mod flowlu;
 pub mod hubspot;
 pub mod oauth2;
 pub mod password;
+pub mod pipedrive;
 pub mod salesforce;
 pub mod tenant;
 pub mod virtuous;
+pub mod zoho;
 
 use crate::core::error::{Error, Result};
 use crate::core::options::Options;
@@ -76,13 +78,15 @@ impl Provider {
 }
 
 /// Every CRM, once. Adding one: its file here, its entry in this list.
-pub const ALL: [&Provider; 8] = [
+pub const ALL: [&Provider; 10] = [
     &flextell::PROVIDER,
     &flexie::PROVIDER,
     &agilecrm::PROVIDER,
     &oauth2::PROVIDER,
     &flowlu::PROVIDER,
     &virtuous::PROVIDER,
+    &pipedrive::PROVIDER,
+    &zoho::PROVIDER,
     &hubspot::PROVIDER,
     &salesforce::PROVIDER,
 ];

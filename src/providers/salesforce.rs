@@ -25,6 +25,10 @@
 //! ([`RefreshTrigger::ExpiryOr401`]). API errors are a JSON array
 //! `[{message, errorCode}]` ([`api_error`]).
 //!
+//! Our assumption (❓): `/revoke` takes the `token` alone and ignores the
+//! client id (and, for confidential clients, the secret) we send with it,
+//! as every revocation request here authenticates the client.
+//!
 //! Our decisions: `*.lightning.force.com` (the Lightning UI host) and hosts
 //! that are not Salesforce login hosts are refused as `invalid_argument`;
 //! `origin` names any other server (tests, proxies) and then allows the
@@ -41,6 +45,7 @@ use crate::core::endpoint::join_origin;
 use crate::core::error::{Error, ErrorCode, Result};
 use crate::core::json::{self, Value};
 use crate::core::options::Options;
+use crate::core::token::Answers;
 use crate::prelude::*;
 
 /// Provider name used in errors.
@@ -51,6 +56,13 @@ pub const LOGIN_HOST: &str = "login.salesforce.com";
 pub const SANDBOX_HOST: &str = "test.salesforce.com";
 /// What every My Domain login host ends with (sandboxes included).
 const MY_DOMAIN: &str = ".my.salesforce.com";
+
+/// Salesforce's token answers name the org's API base in `instance_url`
+/// (kept in the token set; a refresh answer repeats it).
+pub const ANSWERS: Answers = Answers {
+    api_base: Some("instance_url"),
+    ..Answers::STANDARD
+};
 
 /// Salesforce in the registry: a code flow (with client credentials on a My
 /// Domain), its JSON-array API errors, 403 rate limits and, for tokens of
@@ -130,6 +142,7 @@ fn code_flow(o: &Options, registration: Registration) -> Result<CodeFlow> {
     };
     let auth = client_auth(o.str("clientAuth")?, registration.client_secret.is_some())?;
     let mut flow = CodeFlow::registered(NAME, endpoints, registration, auth, Style::BEARER)?;
+    flow.answers = &ANSWERS;
     flow.client_credentials = match login {
         Login::MyDomain => ClientCredentials::Allowed,
         Login::Shared => ClientCredentials::Refused(
@@ -287,8 +300,12 @@ mod tests {
             retry_after: None,
             body: r#"{"access_token":"00D!AQ","instance_url":"https://acme.my.salesforce.com","id":"https://login.salesforce.com/id/00D/005","token_type":"Bearer","issued_at":"1764676800000","signature":"c2ln","scope":"api refresh_token"}"#.into(),
         };
-        let t = parse_token_response(&resp, 1.0, &crate::core::token::Answers::STANDARD).unwrap();
+        let t = parse_token_response(&resp, 1.0, &ANSWERS).unwrap();
         assert_eq!(t.expires_at, None, "issued_at is not an expiry");
+        assert_eq!(
+            t.api_base.as_deref(),
+            Some("https://acme.my.salesforce.com")
+        );
         assert_eq!(
             t.scopes,
             Some(vec!["api".to_owned(), "refresh_token".to_owned()])

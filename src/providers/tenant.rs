@@ -2,8 +2,8 @@
 //! option replaces that for sandboxes and tests.
 
 use super::code_flow::invalid;
-use crate::core::encode::{concat, find_byte};
-use crate::core::endpoint::{check_endpoint, join_origin};
+use crate::core::encode::concat;
+use crate::core::endpoint::{self, join_origin};
 use crate::core::error::Result;
 use crate::core::options::Options;
 use crate::prelude::*;
@@ -74,11 +74,7 @@ impl Host {
 /// or fragment; one trailing `/` is dropped, as `Session.fetch` appends
 /// paths that start with `/`.
 pub fn api_base(url: &str) -> Result<String> {
-    check_endpoint(url)?;
-    if find_byte(url, b"?#").is_some() {
-        return Err(invalid("`apiBase` must not have a query or fragment"));
-    }
-    Ok(url.strip_suffix("/").unwrap_or(url).to_owned())
+    endpoint::api_base(url).map(str::to_owned)
 }
 
 /// The base origin: `origin` when given, else `https://{label}.{domain}`.

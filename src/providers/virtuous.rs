@@ -45,6 +45,8 @@ pub const HOST: Host = Host {
 pub const ANSWERS: Answers = Answers {
     expires_date: Some(".expires"),
     fix_error: Some(otp_required),
+    api_base: None,
+    comma_scopes: false,
     ..Answers::STANDARD
 };
 

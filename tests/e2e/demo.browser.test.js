@@ -92,6 +92,7 @@ describe('browser demo (www/demo/start.js, Chromium)', () => {
   const HOUR = /^(59:\d\d|60:00)$/;
   for (const [p, label, lifetime, afterRefresh] of [
     ['flextell', 'Flextell', HOUR], ['flexie', 'Flexie CRM', HOUR], ['agilecrm', 'Agile CRM', HOUR],
+    ['pipedrive', 'Pipedrive', HOUR], ['zohocrm', 'Zoho CRM', HOUR],
     ['hubspot', 'HubSpot', /^(29:\d\d|30:00)$/], ['salesforce', 'Salesforce', /^no expiry$/, /^no expiry$/],
   ]) {
     it(`${label}: connect → consent → who am I → refresh → logout`, async () => {

@@ -53,9 +53,9 @@ describe('providers × methods (Chromium, packed package)', () => {
   it('the page runs the same table, with the browser-sensible cases', async () => {
     assert.deepEqual(await page.evaluate(() => window.providerCases()), NAMES);
     const exports = await page.evaluate(() => window.crmExports);
-    for (const n of ['Flextell', 'Flexie', 'AgileCrm', 'OAuth2', 'Flowlu', 'Virtuous', 'ApiKeyCredentials', 'HmacSigner', 'TokenSet', 'CrmAuthError'])
+    for (const n of ['Flextell', 'Flexie', 'AgileCrm', 'OAuth2', 'Flowlu', 'Virtuous', 'Pipedrive', 'ZohoCrm', 'HubSpot', 'Salesforce', 'ApiKeyCredentials', 'HmacSigner', 'TokenSet', 'CrmAuthError'])
       assert.ok(exports.includes(n), `browser export ${n}`);
-    for (const p of ['flextell', 'flexie', 'agilecrm', 'flowlu', 'virtuous', 'oauth2', 'hmac', 'hubspot', 'salesforce'])
+    for (const p of ['flextell', 'flexie', 'agilecrm', 'flowlu', 'virtuous', 'oauth2', 'hmac', 'pipedrive', 'zohocrm', 'hubspot', 'salesforce'])
       assert.ok(NAMES.some((n) => n.startsWith(`${p}:`)), `no browser case for ${p}`);
     // only cases that hold a client secret are left out
     const skipped = CASES.filter((c) => !NAMES.includes(c.name)).map((c) => c.name);

@@ -29,7 +29,7 @@ describe('providers × methods (Node, packed package)', () => {
   it('the table covers every provider and the Node runner runs all of it', () => {
     const names = casesFor('node');
     assert.equal(names.length, CASES.length, 'every case runs in Node');
-    for (const p of ['flextell', 'flexie', 'agilecrm', 'flowlu', 'virtuous', 'oauth2', 'hmac', 'hubspot', 'salesforce'])
+    for (const p of ['flextell', 'flexie', 'agilecrm', 'flowlu', 'virtuous', 'oauth2', 'hmac', 'pipedrive', 'zohocrm', 'hubspot', 'salesforce'])
       assert.ok(names.some((n) => n.startsWith(`${p}:`)), `no case for ${p}`);
     assert.equal(new Set(names).size, names.length, 'case names are unique');
   });

@@ -14,7 +14,7 @@ import { withTimeout, caught, assertCrmError, renderings } from './helpers/util.
 import { startSimulator } from '../../www/simulator/index.js';
 
 const crm = await loadPackage();
-const { Flextell, Flexie, AgileCrm, OAuth2, Flowlu, Virtuous, HmacSigner, Session, MemoryStore, TokenSet, CrmAuthError } = crm;
+const { Flextell, Flexie, AgileCrm, OAuth2, Flowlu, Virtuous, HubSpot, Salesforce, HmacSigner, Session, MemoryStore, TokenSet, CrmAuthError } = crm;
 
 const T = { timeout: 30_000 };
 const REDIRECT = 'http://127.0.0.1/callback';
@@ -33,7 +33,7 @@ const seen = (label, v) => { objects.push([label, v]); return v; };
 
 before(async () => {
   sim = await withTimeout(startSimulator({ port: 0, host: '127.0.0.1' }), 5000, 'startSimulator');
-  for (const provider of ['flextell', 'flexie', 'agilecrm', 'oauth2']) {
+  for (const provider of ['flextell', 'flexie', 'agilecrm', 'oauth2', 'hubspot', 'salesforce']) {
     const r = await fetch(`${sim.url}/__sim/clients`, {
       method: 'POST', headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ provider, clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUris: [REDIRECT] }),
@@ -110,6 +110,42 @@ describe('no secret in any rendering (full flow, every provider)', () => {
       await fails(`${name} refresh garbage`, () => p.refresh(`garbage-refresh-${CLIENT_SECRET}`.slice(0, 20)));
       await fails(`${name} exchange with no code`, () => p.exchangeCode(''));
       seen(`${name} TokenSet.deserialize`, TokenSet.deserialize(tokens.serialize()));
+    });
+  }
+
+  // Refresh tokens that do not rotate (HubSpot, Salesforce by default), 401s that are not refresh
+  // signals, Salesforce's client credentials and array errors.
+  for (const [name, make, api] of [
+    ['hubspot', (o) => new HubSpot({ ...o, origin: sim.origins.hubspot }), '/crm/v3/objects/quotes'],
+    ['salesforce', (o) => new Salesforce({ ...o, origin: sim.origins.salesforce }), '/services/data/v62.0/limits'],
+  ]) {
+    it(`${name}: code flow, session, refresh, failures, logout`, T, async () => {
+      const p = seen(`${name} provider`, make({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUri: REDIRECT }));
+      const ar = p.createAuthorizationRequest({ scopes: ['read'] });
+      keep(ar.codeVerifier);
+      const cb = p.parseCallback(await approve(ar.url), { state: ar.state });
+      keep(cb.code);
+      const tokens = seen(`${name} TokenSet`, await p.exchangeCode(cb.code, { codeVerifier: ar.codeVerifier }));
+      keep(tokens.accessToken, tokens.refreshToken);
+      const session = seen(`${name} Session`, new Session({ provider: p, store: new MemoryStore(), key: 'user-1' }));
+      await session.save(new TokenSet({ accessToken: tokens.accessToken, refreshToken: tokens.refreshToken, expiresAt: Date.now() - 1000 }));
+      const t2 = seen(`${name} refreshed TokenSet`, await session.tokens());
+      keep(t2.accessToken, t2.refreshToken);
+      await (await session.fetch(api)).arrayBuffer();
+      await session.logout();
+      await fails(`${name} refresh after logout`, () => p.refresh(tokens.refreshToken));
+      await fails(`${name} refresh garbage`, () => p.refresh(`garbage-refresh-${CLIENT_SECRET}`.slice(0, 20)));
+      await fails(`${name} reused code`, () => p.exchangeCode(cb.code, { codeVerifier: ar.codeVerifier }));
+      if (name === 'salesforce') {
+        const service = seen('Salesforce client-credentials TokenSet', await p.clientCredentials({ scopes: ['api'] }));
+        keep(service.accessToken);
+        await fails('Salesforce client credentials on login.salesforce.com', () =>
+          new Salesforce({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUri: REDIRECT }).clientCredentials());
+        seen('Salesforce.apiError', Salesforce.apiError('[{"message":"Session expired or invalid","errorCode":"INVALID_SESSION_ID"}]'));
+      } else {
+        const key = seen('HubSpot.apiKey', HubSpot.apiKey({ origin: sim.origins.hubspot, apiKey: API_KEY }));
+        seen('HubSpot.apiKey Session', new Session({ provider: key, store: new MemoryStore(), key: 'k' }));
+      }
     });
   }
 

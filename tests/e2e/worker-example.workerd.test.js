@@ -18,10 +18,13 @@ const NAME = 'worker-example';
 // The Worker's public origin: what the simulator has registered as redirect URIs and the
 // origin every dispatchFetch uses.
 const BASE = 'http://127.0.0.1:8787';
+// `lifetime`: seconds of the simulator's tokens (HubSpot 30 min; Salesforce sends no expiry).
 const OAUTH = {
-  flextell: { mePath: '/users/me', scope: 'read' }, // Flextell requires scope
-  flexie: { mePath: '/users/self', scope: null },
-  agilecrm: { mePath: '/contacts/1', scope: null },
+  flextell: { mePath: '/users/me', scope: 'read', lifetime: 3600 }, // Flextell requires scope
+  flexie: { mePath: '/users/self', scope: null, lifetime: 3600 },
+  agilecrm: { mePath: '/contacts/1', scope: null, lifetime: 3600 },
+  hubspot: { mePath: '/account-info/v3/details', scope: 'oauth', lifetime: 1800 }, // HubSpot requires scope
+  salesforce: { mePath: '/services/oauth2/userinfo', scope: 'api refresh_token', lifetime: null },
 };
 const PAGE = ['index.html', 'app.js', 'style.css'];
 
@@ -58,6 +61,8 @@ before(async () => {
       FLEXTELL_CLIENT_ID: 'test-client', FLEXTELL_CLIENT_SECRET: 'test-secret', FLEXTELL_ORIGIN: sim.origins.flextell,
       FLEXIE_CLIENT_ID: 'test-client', FLEXIE_CLIENT_SECRET: 'test-secret', FLEXIE_ORIGIN: sim.origins.flexie,
       AGILECRM_CLIENT_ID: 'test-client', AGILECRM_CLIENT_SECRET: 'test-secret', AGILECRM_ORIGIN: sim.origins.agilecrm,
+      HUBSPOT_CLIENT_ID: 'test-client', HUBSPOT_CLIENT_SECRET: 'test-secret', HUBSPOT_ORIGIN: sim.origins.hubspot,
+      SALESFORCE_CLIENT_ID: 'test-client', SALESFORCE_CLIENT_SECRET: 'test-secret', SALESFORCE_ORIGIN: sim.origins.salesforce,
       FLOWLU_ORIGIN: sim.origins.flowlu,
       VIRTUOUS_ORIGIN: sim.origins.virtuous,
     },
@@ -137,7 +142,7 @@ describe('demo Worker (www/worker) in workerd with Durable Objects and the simul
     assert.match(css.type, /^text\/css/);
     assert.equal(css.text, file('style.css'));
     assert.equal((await b.go('/nope')).status, 404);
-    assert.equal((await b.go('/connect/salesforce')).status, 404);
+    assert.equal((await b.go('/connect/no-such-crm')).status, 404);
   });
 
   it('/status without a session: every provider disconnected, with its mePath', async () => {
@@ -147,13 +152,17 @@ describe('demo Worker (www/worker) in workerd with Durable Objects and the simul
       ['flextell', false, null, '/users/me'],
       ['flexie', false, null, '/users/self'],
       ['agilecrm', false, null, '/contacts/1'],
+      ['pipedrive', false, null, '/api/v1/users/me'],
+      ['zohocrm', false, null, '/crm/v8/users?type=CurrentUser'],
+      ['hubspot', false, null, '/account-info/v3/details'],
+      ['salesforce', false, null, '/services/oauth2/userinfo'],
       ['flowlu', false, null, '/crm/lead/list'],
       ['virtuous', false, null, '/Contact/1'],
     ]);
     assert.ok(json.providers.every((p) => typeof p.label === 'string' && p.expiresAt === null && p.hasRefreshToken === false));
   });
 
-  for (const [provider, { mePath }] of Object.entries(OAUTH)) {
+  for (const [provider, { mePath, lifetime }] of Object.entries(OAUTH)) {
     it(`${provider}: connect → consent → callback → API as Alice → status → refresh → logout`, { timeout: 20000 }, async () => {
       const b = browser();
       const done = await connect(b, provider);
@@ -173,14 +182,15 @@ describe('demo Worker (www/worker) in workerd with Durable Objects and the simul
       assert.equal(s1.connected, true);
       assert.equal(s1.method, 'oauth');
       assert.equal(s1.hasRefreshToken, true);
-      assert.ok(s1.expiresAt > Date.now() + 3000e3, `expiresAt ${s1.expiresAt}`);
+      if (lifetime === null) assert.equal(s1.expiresAt, null, 'no expiry');
+      else assert.ok(s1.expiresAt > Date.now() + (lifetime - 600) * 1000, `expiresAt ${s1.expiresAt}`);
 
       const before = (await counts())[provider].refresh_token;
       const r = await b.go(`/refresh/${provider}`, { method: 'POST' });
       assert.equal(r.status, 200, r.text);
       assert.equal(r.json.name, provider);
       assert.equal(r.json.connected, true);
-      assert.ok(r.json.expiresAt > s1.expiresAt, `${r.json.expiresAt} > ${s1.expiresAt}`);
+      if (lifetime !== null) assert.ok(r.json.expiresAt > s1.expiresAt, `${r.json.expiresAt} > ${s1.expiresAt}`);
       assert.equal((await counts())[provider].refresh_token - before, 1);
       assert.equal((await statusOf(b, provider)).expiresAt, r.json.expiresAt);
       // The refreshed (rotated) tokens work.

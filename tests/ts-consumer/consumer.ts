@@ -7,6 +7,8 @@ import {
   Flextell, Flexie, AgileCrm, OAuth2, Flowlu, Virtuous, HubSpot, Salesforce, ApiKeyCredentials, HmacSigner, TokenSet, CrmAuthError,
   Session, MemoryStore, WebStorageStore, stateCookie, readStateCookie,
 } from "crm-auth";
+import { Pipedrive, ZohoCrm } from "crm-auth";
+import type { PipedriveOptions, PipedriveApiKeyOptions, ZohoCrmOptions } from "crm-auth";
 import type {
   CrmAuthErrorCode,
   CommonOptions,
@@ -90,6 +92,7 @@ export async function flextellFlow(storage: { getItem(k: string): string | null;
   expectType<number | null>(tokens.expiresAt);
   expectType<string | null>(tokens.refreshToken);
   expectType<string[] | null>(tokens.scopes);
+  expectType<string | null>(tokens.apiBase);
   expectType<boolean>(tokens.isExpired());
   expectType<boolean>(tokens.isExpired(30));
   const serialized: string = tokens.serialize();
@@ -102,9 +105,11 @@ export async function flextellFlow(storage: { getItem(k: string): string | null;
   const init: TokenSetInit = { accessToken: "a", tokenType: "Bearer", expiresAt: Date.now() + 1000, refreshToken: null, scopes: ["x"] };
   const manual = new TokenSet(init);
   new TokenSet({ accessToken: "a" });
+  new TokenSet({ accessToken: "a", apiBase: "https://api.example" });
 
   let current = manual;
   if (current.isExpired() && current.refreshToken !== null) current = await p.refresh(current.refreshToken);
+  current = await p.refresh(current.refreshToken ?? "", { apiBase: current.apiBase });
   const revoked: Promise<void> = p.revoke(current.accessToken);
   await revoked.catch(() => undefined);
 
@@ -452,4 +457,38 @@ export async function salesforceFlow(code: string): Promise<CrmAuthError | null>
   const res = await new Session({ provider: sf, store: new MemoryStore(), key: "u" }).fetch("/services/data/v62.0/limits");
   await sf.revoke(service.accessToken);
   return Salesforce.apiError(await res.text());
+}
+
+// Pipedrive: confidential code flow (no scopes, no PKCE) and personal API tokens; the API
+// base comes from each token answer (`apiBase`).
+export async function pipedrive(): Promise<Response> {
+  const options: PipedriveOptions = { clientId: "id", clientSecret: "s", redirectUri: "https://app.example/cb" };
+  const p = new Pipedrive(options);
+  const req: AuthorizationRequest = p.createAuthorizationRequest({ pkce: false });
+  const cb: CallbackResult = p.parseCallback("https://app.example/cb?code=c&state=s", { state: req.state });
+  const tokens: TokenSet = await p.exchangeCode(cb.code);
+  const base: string | null = tokens.apiBase;
+  const fresh: TokenSet = await p.refresh(tokens.refreshToken ?? "", { apiBase: base });
+  await p.revoke(fresh.refreshToken ?? "");
+  const keyOptions: PipedriveApiKeyOptions = { companyDomain: "acme", apiKey: "k" };
+  const key: ApiKeyCredentials = Pipedrive.apiKey(keyOptions);
+  // @ts-expect-error Pipedrive takes no default scopes (they are set on the app)
+  new Pipedrive({ ...options, scopes: ["deals:full"] });
+  const session = new Session({ provider: p, store: new MemoryStore(), key: "u" });
+  await new Session({ provider: key, store: new MemoryStore(), key: "k" }).fetch("/api/v1/users/me");
+  return session.fetch("/api/v1/users/me");
+}
+
+// Zoho CRM: the callback names the data centre; the exchange goes there.
+export async function zoho(): Promise<Response> {
+  const options: ZohoCrmOptions = { clientId: "id", redirectUri: "https://app.example/cb", dataCenter: "eu", scopes: ["ZohoCRM.modules.ALL"] };
+  const z = new ZohoCrm(options);
+  const req: AuthorizationRequest = z.createAuthorizationRequest({ params: { prompt: "login" } });
+  const cb: CallbackResult = z.parseCallback("https://app.example/cb?code=c&state=s&accounts-server=https%3A%2F%2Faccounts.zoho.eu", { state: req.state });
+  const server: string | undefined = cb.accountsServer;
+  const tokens = await z.exchangeCode(cb.code, { codeVerifier: req.codeVerifier, accountsServer: server });
+  await z.revoke(tokens.refreshToken ?? "", { apiBase: tokens.apiBase });
+  // @ts-expect-error dataCenter is a closed union
+  new ZohoCrm({ ...options, dataCenter: "us" });
+  return new Session({ provider: z, store: new MemoryStore(), key: "z" }).fetch("/crm/v8/users?type=CurrentUser");
 }

@@ -18,7 +18,7 @@ import { startSimulator } from '../simulator/index.js';
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const WORKER = path.join(ROOT, 'www', 'worker', 'worker.js');
 const PKG = path.join(ROOT, 'pkg');
-const OAUTH = ['flextell', 'flexie', 'agilecrm', 'hubspot', 'salesforce'];
+const OAUTH = ['flextell', 'flexie', 'agilecrm', 'pipedrive', 'zohocrm', 'hubspot', 'salesforce'];
 
 /** A free loopback port (bind 0, read it, close). */
 function freePort(host) {

@@ -24,9 +24,11 @@ const routes = {
 
   'POST /__sim/config': (sim, ps, b) => {
     const { provider, ...changes } = b;
+    // A provider file may add keys of its own (`configTypes`).
+    const types = { ...CONFIG_TYPES, ...sim.providers[provider]?.configTypes };
     for (const [k, v] of Object.entries(changes)) {
-      if (!CONFIG_TYPES[k]) return bad(`unknown config key ${k}`);
-      if (!CONFIG_TYPES[k](v)) return bad(`bad value for ${k}`);
+      if (!types[k]) return bad(`unknown config key ${k}`);
+      if (!types[k](v)) return bad(`bad value for ${k}`);
     }
     Object.assign(ps.config, changes);
     return json(200, ps.config);

@@ -9,12 +9,13 @@ export const CORS = {
   'access-control-allow-origin': '*',
   // Browsers may only read these response headers cross-origin when exposed.
   'access-control-expose-headers':
-    'retry-after, www-authenticate, x-ratelimit-limit, x-ratelimit-remaining, location',
+    'retry-after, www-authenticate, x-ratelimit-limit, x-ratelimit-remaining, x-daily-requests-left, location, ' +
+    'x-hubspot-ratelimit-max, x-hubspot-ratelimit-remaining, x-hubspot-ratelimit-daily-remaining, sforce-limit-info',
 };
 
 export const PREFLIGHT = {
   ...CORS,
-  'access-control-allow-headers': 'authorization, content-type, accept, x-tenant, apikey',
+  'access-control-allow-headers': 'authorization, content-type, accept, x-tenant, apikey, x-api-token',
   'access-control-allow-methods': 'GET, POST, OPTIONS',
   'access-control-max-age': '600',
 };

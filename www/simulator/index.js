@@ -12,16 +12,20 @@ import flexie from './providers/flexie.js';
 import agilecrm from './providers/agilecrm.js';
 import flowlu from './providers/flowlu.js';
 import virtuous from './providers/virtuous.js';
+import pipedrive from './providers/pipedrive.js';
+import zohocrm from './providers/zohocrm.js';
 import hubspot from './providers/hubspot.js';
 import salesforce from './providers/salesforce.js';
 
-const PROVIDERS = { flextell, oauth2, flexie, agilecrm, flowlu, virtuous, hubspot, salesforce };
+const PROVIDERS = { flextell, oauth2, flexie, agilecrm, flowlu, virtuous, pipedrive, zohocrm, hubspot, salesforce };
 
 /** Route table of one provider: [{ path: string|RegExp, endpoint, handlers: { GET?, POST? } }].
  *  A provider's `api` entries have the same shape: { path, GET?, POST? }. */
 function routesOf(p) {
   const routes = [];
-  if (p.authorizePath) routes.push({ path: p.authorizePath, endpoint: 'authorize', handlers: { GET: authorizePage, POST: authorizeDecision } });
+  // `wrapAuthorize`: a provider's own checks around the authorize page and decision.
+  const wrap = p.wrapAuthorize ?? ((handler) => handler);
+  if (p.authorizePath) routes.push({ path: p.authorizePath, endpoint: 'authorize', handlers: { GET: wrap(authorizePage), POST: wrap(authorizeDecision) } });
   if (p.tokenPath) routes.push({ path: p.tokenPath, endpoint: 'token', handlers: { POST: tokenEndpoint } });
   if (p.revokePath) routes.push({ path: p.revokePath, endpoint: 'revoke', handlers: { POST: revokeEndpoint } });
   for (const { path, ...handlers } of p.api) routes.push({ path, endpoint: 'api', handlers });
@@ -128,6 +132,8 @@ export async function startSimulator({ port = 0, host = '127.0.0.1', log = false
     origins[name] = url;
     servers.push(server);
   }
+  // Where each provider is served (profiles whose token answers name an API base use it).
+  state.urls = { main: main.url, origins };
   return {
     url: main.url,
     origins,

@@ -94,7 +94,8 @@ export function authorizeDecision(ctx) {
     scope: params.scope || ctx.provider.defaultScope || '', used: false, family: null,
     expiresAt: Date.now() + ctx.ps.config.codeTtlSeconds * 1000,
   });
-  return redirect(ctx, redirectUri, { code, state });
+  // `callbackParams`: what a provider adds to a successful callback (Zoho's accounts-server).
+  return redirect(ctx, redirectUri, { code, state, ...ctx.provider.callbackParams?.(ctx) });
 }
 
 // ---- token endpoint ---------------------------------------------------------------------
@@ -125,6 +126,8 @@ function authenticateClient(ctx, params) {
   if (basic === false) return { reply: invalidClient(ctx, 'malformed Basic credentials') };
   if (basic && !methods.includes('client_secret_basic'))
     return { reply: invalidClient(ctx, 'client_secret_basic is not supported; send client_id and client_secret in the body') };
+  if (!basic && params.client_secret !== undefined && !methods.includes('client_secret_post'))
+    return { reply: invalidClient(ctx, 'client_secret_post is not supported; authenticate with HTTP Basic') };
   if (basic && params.client_secret !== undefined)
     return { reply: oauthError(ctx, 'invalid_request', 'more than one client authentication method used') };
   if (basic && params.client_id !== undefined && params.client_id !== basic.id)
@@ -151,6 +154,8 @@ export async function tokenEndpoint(ctx) {
       reply = oauthError(ctx, 'unsupported_grant_type', `grant_type ${params.grant_type} is not supported`);
     else reply = await grant(ctx, params, auth.client);
   }
+  // `shapeTokenReply`: a provider's own answer shape (Zoho's errors inside HTTP 200).
+  if (ctx.provider.shapeTokenReply) reply = ctx.provider.shapeTokenReply(reply, ctx);
   reply.headers = { ...reply.headers, 'cache-control': 'no-store', pragma: 'no-cache' };
   return reply;
 }

@@ -1,11 +1,12 @@
-// crm-auth demo Worker: "Connect your CRM" for Flextell, Flexie CRM, Agile CRM, HubSpot,
-// Salesforce (OAuth code flow with sealed state + PKCE), Flowlu and Virtuous CRM (API key or
-// password grant).
+// crm-auth demo Worker: "Connect your CRM" for Flextell, Flexie CRM, Agile CRM, Pipedrive, Zoho
+// CRM, HubSpot and Salesforce (OAuth code flow with sealed state; PKCE where the CRM takes it),
+// Flowlu and Virtuous CRM (API key or password grant).
 // Tokens live in a Durable Object per user and provider (DurableObjectStore); the page only
 // ever sees a status summary, never a token or key. No dependencies besides crm-auth.
 //
 // Routes (the browser page in public/ uses these):
-//   GET  /connect/:provider    flextell|flexie|agilecrm|hubspot|salesforce → 302 to the provider, sealed state cookie
+//   GET  /connect/:provider    flextell|flexie|agilecrm|pipedrive|zohocrm|hubspot|salesforce → 302 to
+//                                the provider, sealed state cookie
 //   GET  /callback/:provider   → exchange the code, store the tokens → 302 /?connected=:provider
 //                                (errors → 302 /?error=<code>&provider=:provider)
 //   POST /connect/:provider    flowlu|virtuous, form: mode=apikey&apiKey=… or
@@ -18,8 +19,8 @@
 //   POST /logout/:provider     → { ok: true }
 //   GET  /, /app.js, /style.css  the demo page (public/, imported as Text modules)
 import {
-  AgileCrm, CrmAuthError, DurableObjectStore, Flexie, Flextell, Flowlu, HubSpot, Salesforce, Session, TokenSet,
-  Virtuous, readStateCookie, stateCookie,
+  AgileCrm, CrmAuthError, DurableObjectStore, Flexie, Flextell, Flowlu, HubSpot, Pipedrive, Salesforce, Session,
+  TokenSet, Virtuous, ZohoCrm, readStateCookie, stateCookie,
 } from "crm-auth";
 import indexHtml from "./public/index.html";
 import appJs from "./public/app.js";
@@ -34,6 +35,9 @@ const PROVIDERS = {
   flextell: { label: "Flextell", flow: "oauth", mePath: "/users/me", scopes: ["read"] }, // Flextell requires scope
   flexie: { label: "Flexie CRM", flow: "oauth", mePath: "/users/self" },
   agilecrm: { label: "Agile CRM", flow: "oauth", mePath: "/contacts/1" },
+  // Pipedrive takes no scopes (set on the app); paths follow each grant's api_domain.
+  pipedrive: { label: "Pipedrive", flow: "oauth", mePath: "/api/v1/users/me" },
+  zohocrm: { label: "Zoho CRM", flow: "oauth", mePath: "/crm/v8/users?type=CurrentUser", scopes: ["ZohoCRM.users.READ"] },
   hubspot: { label: "HubSpot", flow: "oauth", mePath: "/account-info/v3/details", scopes: ["oauth"] }, // HubSpot requires scope
   salesforce: { label: "Salesforce", flow: "oauth", mePath: "/services/oauth2/userinfo", scopes: ["api", "refresh_token"] },
   flowlu: { label: "Flowlu", flow: "password", mePath: "/crm/lead/list" },
@@ -70,6 +74,8 @@ function providerFor(name, env, request) {
     case "flextell": return new Flextell(code("FLEXTELL"));
     case "flexie": return new Flexie({ ...code("FLEXIE"), subdomain: opt(env.FLEXIE_SUBDOMAIN) });
     case "agilecrm": return new AgileCrm({ ...code("AGILECRM"), domain: opt(env.AGILECRM_DOMAIN) });
+    case "pipedrive": return new Pipedrive(code("PIPEDRIVE"));
+    case "zohocrm": return new ZohoCrm({ ...code("ZOHOCRM"), dataCenter: opt(env.ZOHOCRM_DATA_CENTER) });
     case "hubspot": return new HubSpot(code("HUBSPOT"));
     case "salesforce": return new Salesforce({ ...code("SALESFORCE"), host: opt(env.SALESFORCE_HOST) });
     case "flowlu": return new Flowlu({ company: opt(env.FLOWLU_COMPANY), origin: opt(env.FLOWLU_ORIGIN), clientId: opt(env.FLOWLU_CLIENT_ID) });
@@ -208,8 +214,9 @@ async function callback(name, request, env) {
     if (sealed === null) return redirect(back({ error: "state_mismatch", provider: name }), set);
     const provider = providerFor(name, env, request);
     // The store makes each sealed state open once: a replayed callback is refused.
-    const { code, codeVerifier } = await provider.parseCallback(request.url, { sealed, key: env.SEAL_KEY, store: storeOf(env) });
-    const tokens = await provider.exchangeCode(code, { codeVerifier });
+    // Zoho's callback names the user's data centre (`accountsServer`, checked): exchange there.
+    const { code, codeVerifier, accountsServer } = await provider.parseCallback(request.url, { sealed, key: env.SEAL_KEY, store: storeOf(env) });
+    const tokens = await provider.exchangeCode(code, { codeVerifier, accountsServer });
     await new Session({ provider, store: storeOf(env), key: keyOf(sid, name) }).save(tokens);
     return redirect(back({ connected: name }), set);
   } catch (e) {
@@ -293,7 +300,8 @@ async function refresh(name, request, env) {
       if (record === null) throw Object.assign(new Error("not connected"), { status: 401, code: "not_connected" });
       if (!record.tokens?.refreshToken) throw Object.assign(new Error("no refresh token"), { status: 400, code: "unsupported" });
       try {
-        const fresh = await providerFor(name, env, request).refresh(record.tokens.refreshToken);
+        const { refreshToken, apiBase } = record.tokens;
+        const fresh = await providerFor(name, env, request).refresh(refreshToken, { apiBase });
         await store.set(key, fresh.serialize());
       } catch (e) {
         if (e instanceof CrmAuthError && e.code === "oauth_error" && e.error === "invalid_grant") await store.delete(key);

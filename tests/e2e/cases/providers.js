@@ -107,6 +107,7 @@ function sim(env) {
     last: (provider, endpoint) => control('GET', `/__sim/last-request?provider=${provider}&endpoint=${endpoint}`),
     fault: (provider, endpoint, kind, extra = {}) => control('POST', '/__sim/fault', { provider, endpoint, kind, ...extra }),
     config: (provider, changes) => control('POST', '/__sim/config', { provider, ...changes }),
+    live: (provider) => control('GET', `/__sim/live?provider=${provider}`),
   };
 }
 const total = (counts) => Object.values(counts).reduce((a, b) => a + b, 0);
@@ -801,7 +802,7 @@ add('hubspot: code flow (confidential client) + Session: API call, refresh befor
   await rejects(crm, () => p.refresh(tokens.refreshToken), 'oauth_error', { error: 'invalid_grant', status: 400, provider: 'hubspot', errorDescription: 'refresh token is invalid, expired, revoked or already used' }, 'refresh after logout');
 });
 
-add('hubspot: a 401 is not a refresh signal: Session.fetch hands it back and refreshes nothing', SERVER, async (crm, env) => {
+add('hubspot: a 401 is not a refresh signal (confidential client): Session.fetch hands it back and refreshes nothing', SERVER, async (crm, env) => {
   const s = sim(env);
   const p = hubspot(crm, env, CLIENT);
   const { tokens } = await codeFlow(env, p, { authorizeUrl: `${env.origins.hubspot}/oauth/authorize`, clientId: CLIENT.clientId, scopes: ['oauth'] });
@@ -958,7 +959,7 @@ add('salesforce: hosts: login.salesforce.com by default, test.salesforce.com, My
   }
 });
 
-add('salesforce: client credentials on a My Domain -> token without refresh token or expiry; refused on login/test hosts before anything is sent', SERVER, async (crm, env) => {
+add('salesforce: client credentials on a My Domain (confidential client) -> token without refresh token or expiry; refused on login/test hosts before anything is sent', SERVER, async (crm, env) => {
   const s = sim(env);
   let calls = 0;
   const spy = (url, init) => { calls++; return fetch(url, init); };
@@ -983,6 +984,276 @@ add('salesforce: client credentials on a My Domain -> token without refresh toke
     const session = new crm.Session({ provider: p, store: new crm.MemoryStore(), key: `sf-cc-${clientAuth}` });
     await session.save(t);
     eq((await withTimeout(session.fetch('/services/data/v62.0/limits'), TIMEOUT + 2000, 'API')).status, 200, 'API with the service token');
+  }
+});
+
+// ---- Pipedrive --------------------------------------------------------------------------
+
+function pipedrive(crm, env, extra = {}) {
+  return new crm.Pipedrive({ ...CLIENT, redirectUri: REDIRECT, origin: env.origins.pipedrive, timeoutMs: TIMEOUT, ...extra });
+}
+
+/** Pipedrive's code flow against the simulator: no scope, no PKCE, Basic client authentication. */
+async function pipedriveLogin(crm, env, p) {
+  const origin = env.origins.pipedrive;
+  const req = p.createAuthorizationRequest();
+  const u = new URL(req.url);
+  eq(u.origin + u.pathname, `${origin}/oauth/authorize`, 'authorize endpoint');
+  ok(!u.searchParams.has('scope'), 'no scope parameter (Pipedrive sets scopes on the app)');
+  ok(!u.searchParams.has('code_challenge'), 'no PKCE (Pipedrive takes none)');
+  eq(req.codeVerifier, null, 'no verifier');
+  const cb = p.parseCallback(await env.approve(req.url), { state: req.state });
+  const t0 = Date.now();
+  const tokens = await withTimeout(p.exchangeCode(cb.code), TIMEOUT + 2000, 'exchangeCode');
+  return { tokens, t0 };
+}
+
+add('pipedrive: code flow (confidential client, Basic auth, no scope, no PKCE), api_domain as apiBase; Session refreshes, calls the API and logs out', SERVER, async (crm, env) => {
+  const s = sim(env);
+  const origin = env.origins.pipedrive;
+  const p = pipedrive(crm, env);
+  eq(p.apiBase, null, 'no static apiBase: each grant names its own');
+  const before = await s.counts('pipedrive');
+  const { tokens, t0 } = await pipedriveLogin(crm, env, p);
+  checkTokenSet(crm, tokens, { t0, lifetime: 3599 });
+  eq(tokens.apiBase, origin, 'apiBase = the answer\'s api_domain');
+  eq(tokens.scopes?.join(' '), 'base deals:full', 'comma-separated scopes are split');
+  eq(JSON.stringify(tokens.toJSON().apiBase), JSON.stringify(origin), 'apiBase in toJSON (not a secret)');
+  const last = await s.last('pipedrive', 'token');
+  eq(last.headers.authorization, `Basic ${b64(`${CLIENT.clientId}:${CLIENT.clientSecret}`)}`, 'HTTP Basic client authentication');
+  ok(!form(last).has('client_secret') && !form(last).has('client_id'), 'no client credentials in the body');
+  const stored = crm.TokenSet.deserialize(tokens.serialize());
+  eq(stored.apiBase, origin, 'apiBase survives serialize/deserialize');
+
+  const store = new crm.MemoryStore();
+  const session = new crm.Session({ provider: p, store, key: 'pipedrive-user' });
+  // An expired copy (TokenSetInit with apiBase): the session must refresh before the call.
+  await session.save(new crm.TokenSet({ accessToken: tokens.accessToken, refreshToken: tokens.refreshToken, expiresAt: Date.now() - 1000, apiBase: tokens.apiBase }));
+  const res = await withTimeout(session.fetch('/api/v1/users/me'), TIMEOUT + 2000, 'session.fetch');
+  eq(res.status, 200, 'GET {api_domain}/api/v1/users/me');
+  eq((await res.json()).data.email, ALICE.email, 'users/me');
+  eq((await s.counts('pipedrive')).refresh_token, before.refresh_token + 1, 'the session refreshed once');
+  eq((await s.last('pipedrive', 'token')).headers.authorization, `Basic ${b64(`${CLIENT.clientId}:${CLIENT.clientSecret}`)}`, 'refresh: Basic too');
+  const fresh = await session.tokens();
+  eq(fresh.apiBase, origin, 'the refreshed set has the api_domain');
+  ok(fresh.accessToken !== tokens.accessToken, 'a new access token');
+
+  await withTimeout(session.logout(), TIMEOUT + 2000, 'logout');
+  eq((await s.counts('pipedrive')).revoke, before.revoke + 1, 'logout revoked at /oauth/revoke');
+  const revoke = await s.last('pipedrive', 'revoke');
+  eq(form(revoke).get('token'), fresh.refreshToken, 'the refresh token was revoked');
+  eq(revoke.headers.authorization, `Basic ${b64(`${CLIENT.clientId}:${CLIENT.clientSecret}`)}`, 'revoke: Basic');
+  eq(await store.get('pipedrive-user'), null, 'nothing stored after logout');
+  await rejects(crm, () => p.refresh(fresh.refreshToken), 'oauth_error', { error: 'invalid_grant', provider: 'pipedrive' }, 'refresh after logout');
+});
+
+add('pipedrive: api_domain moves on refresh (confidential client): Session.fetch follows the latest (expiry and 401 paths); a refresh answer without one keeps it', SERVER, async (crm, env) => {
+  const s = sim(env);
+  const own = env.origins.pipedrive;
+  const other = `${env.simUrl}/pipedrive`;
+  const p = pipedrive(crm, env);
+  const { tokens } = await pipedriveLogin(crm, env, p);
+  eq(tokens.apiBase, own, 'first api_domain');
+  await s.config('pipedrive', { moveApiDomain: true });
+  try {
+    const session = new crm.Session({ provider: p, store: new crm.MemoryStore(), key: 'pipedrive-moving' });
+    await session.save(new crm.TokenSet({ accessToken: tokens.accessToken, refreshToken: tokens.refreshToken, expiresAt: Date.now() - 1000, apiBase: tokens.apiBase }));
+    // Expiry: the refresh moves the company; the call goes to the new domain.
+    const res = await withTimeout(session.fetch('/api/v1/users/me'), TIMEOUT + 2000, 'fetch after an expiry refresh');
+    eq(res.status, 200, `the call followed api_domain (${res.status})`);
+    eq((await session.tokens()).apiBase, other, 'the stored set has the new api_domain');
+    eq((await s.last('pipedrive', 'api')).path, '/pipedrive/api/v1/users/me', 'sent to the new domain');
+    // 401: the API refuses once; the 401 refresh moves the company back, and the retry follows.
+    await s.fault('pipedrive', 'api', 'unauthorized');
+    const again = await withTimeout(session.fetch('/api/v1/users/me'), TIMEOUT + 2000, 'fetch after a 401 refresh');
+    eq(again.status, 200, `the retry followed api_domain (${again.status})`);
+    eq((await s.last('pipedrive', 'api')).path, '/api/v1/users/me', 'the retry went to the first domain again');
+    eq((await session.tokens()).apiBase, own, 'stored');
+    // A refresh answer without api_domain keeps the set's.
+    await s.config('pipedrive', { moveApiDomain: false, refreshWithoutApiDomain: true });
+    const kept = await withTimeout(p.refresh((await session.tokens()).refreshToken, { apiBase: own }), TIMEOUT + 2000, 'refresh');
+    eq(kept.apiBase, own, 'kept');
+    const none = await withTimeout(p.refresh(kept.refreshToken), TIMEOUT + 2000, 'refresh without the old apiBase');
+    eq(none.apiBase, null, 'nothing to keep');
+    await rejects(crm, () => p.refresh(none.refreshToken, { apiBase: 'http://evil.example' }), 'insecure_endpoint', {}, 'a bad apiBase to keep');
+  } finally {
+    await s.config('pipedrive', { moveApiDomain: false, refreshWithoutApiDomain: false });
+  }
+});
+
+add('pipedrive: scopes (constructor or call) and pkce: true are invalid_argument, nothing sent; without a secret (browser) the token endpoint wants Basic', ALL, async (crm, env) => {
+  let calls = 0;
+  const spy = (url, init) => { calls++; return fetch(url, init); };
+  const p = pipedrive(crm, env, { clientSecret: undefined, fetch: spy });
+  for (const options of [{ scopes: ['deals:full'] }, { pkce: true }]) {
+    const err = await rejects(crm, () => p.createAuthorizationRequest(options), 'invalid_argument', { provider: 'pipedrive' }, show(options));
+    ok(/scope|PKCE/.test(err.message), err.message);
+  }
+  await rejects(crm, () => pipedrive(crm, env, { clientSecret: undefined, scopes: ['base'] }).createAuthorizationRequest(), 'invalid_argument', {}, 'default scopes');
+  eq(calls, 0, 'nothing sent');
+  const req = p.createAuthorizationRequest({ pkce: false });
+  const cb = p.parseCallback(await env.approve(req.url), { state: req.state });
+  ok(typeof cb.code === 'string' && cb.code.length > 0, 'code');
+  await rejects(crm, () => p.exchangeCode(cb.code), 'oauth_error', { error: 'invalid_client', status: 401, provider: 'pipedrive' }, 'exchange without the secret');
+});
+
+add('pipedrive: Pipedrive.apiKey -> x-api-token on {companyDomain}.pipedrive.com; Session.fetch; a spent daily budget (429) -> rate_limited', ALL, async (crm, env) => {
+  const s = sim(env);
+  eq(crm.Pipedrive.apiKey({ companyDomain: 'acme', apiKey: API_KEY }).apiBase, 'https://acme.pipedrive.com', 'production apiBase');
+  const key = crm.Pipedrive.apiKey({ apiKey: API_KEY, origin: env.origins.pipedrive });
+  eq(key.apiBase, env.origins.pipedrive, 'apiBase = origin');
+  const req = key.authorize(new Request(`${key.apiBase}/api/v1/users/me`));
+  eq(req.headers.get('x-api-token'), API_KEY, 'x-api-token header');
+  eq(req.headers.get('authorization'), null, 'no Authorization header');
+  ok(!new URL(req.url).search, 'nothing in the query (no legacy ?api_token=)');
+  const session = new crm.Session({ provider: key, store: new crm.MemoryStore(), key: 'pipedrive-key' });
+  const res = await withTimeout(session.fetch('/api/v1/users/me'), TIMEOUT + 2000, 'session.fetch');
+  eq(res.status, 200, 'users/me with the API token');
+  eq((await res.json()).data.email, ALICE.email, 'users/me');
+  await s.config('pipedrive', { dailyBudget: 0 });
+  try {
+    await rejects(crm, () => session.fetch('/api/v1/users/me'), 'rate_limited', { status: 429, provider: 'pipedrive' }, 'budget spent');
+  } finally {
+    await s.config('pipedrive', { dailyBudget: null });
+  }
+  await refusesQuietly(crm, () => crm.Pipedrive.apiKey({ companyDomain: 'acme', apiKey: 'SECRET\n' }), 'invalid_argument', 'bad key');
+  await rejects(crm, () => crm.Pipedrive.apiKey({ companyDomain: 'evil.com/', apiKey: API_KEY }), 'invalid_argument', {}, 'companyDomain is one label');
+});
+
+// ---- Zoho CRM ---------------------------------------------------------------------------
+
+const ZOHO_SCOPES = ['ZohoCRM.modules.ALL', 'ZohoCRM.users.READ'];
+const ZOHO_ME = '/crm/v8/users?type=CurrentUser';
+
+function zoho(crm, env, { confidential = false, ...extra } = {}) {
+  return new crm.ZohoCrm({ ...(confidential ? CLIENT : PUBLIC), redirectUri: REDIRECT, origin: env.origins.zohocrm, timeoutMs: TIMEOUT, ...extra });
+}
+
+/** Zoho's code flow: comma scopes, offline + consent, the exchange at the callback's accounts-server. */
+async function zohoLogin(crm, env, z) {
+  const origin = env.origins.zohocrm;
+  const req = z.createAuthorizationRequest({ scopes: ZOHO_SCOPES });
+  const u = new URL(req.url);
+  eq(u.origin + u.pathname, `${origin}/oauth/v2/auth`, 'authorize endpoint');
+  eq(u.searchParams.get('scope'), ZOHO_SCOPES.join(','), 'comma-separated scopes');
+  eq(u.searchParams.get('access_type'), 'offline', 'access_type=offline');
+  eq(u.searchParams.get('prompt'), 'consent', 'prompt=consent (a refresh token on every login)');
+  eq(u.searchParams.get('code_challenge_method'), 'S256', 'PKCE');
+  const callback = new URL(await env.approve(req.url));
+  eq(callback.searchParams.get('accounts-server'), origin, 'the callback names the accounts server');
+  const cb = z.parseCallback(callback, { state: req.state });
+  eq(cb.accountsServer, origin, 'parseCallback returns the checked accounts server');
+  const t0 = Date.now();
+  const tokens = await withTimeout(z.exchangeCode(cb.code, { codeVerifier: req.codeVerifier, accountsServer: cb.accountsServer }), TIMEOUT + 2000, 'exchangeCode');
+  return { tokens, t0 };
+}
+
+for (const kind of ['confidential', 'public']) {
+  add(`zohocrm: code flow (${kind} client) at the callback's accounts-server, api_domain, Zoho-oauthtoken; Session refreshes (no rotation), calls the API and logs out`, kind === 'public' ? ALL : SERVER, async (crm, env) => {
+    const s = sim(env);
+    const origin = env.origins.zohocrm;
+    const confidential = kind === 'confidential';
+    const z = zoho(crm, env, { confidential });
+    eq(z.apiBase, origin, 'apiBase with origin');
+    const before = await s.counts('zohocrm');
+    const { tokens, t0 } = await zohoLogin(crm, env, z);
+    checkTokenSet(crm, tokens, { t0 });
+    eq(tokens.apiBase, origin, 'apiBase = api_domain');
+    const body = form(await s.last('zohocrm', 'token'));
+    eq(body.get('client_id'), confidential ? CLIENT.clientId : PUBLIC.clientId, 'client_id in the body');
+    eq(body.get('client_secret'), confidential ? CLIENT.clientSecret : null, 'client_secret in the body only for the server app');
+    const authorized = z.authorize(new Request(`${origin}${ZOHO_ME}`), tokens);
+    eq(authorized.headers.get('authorization'), `Zoho-oauthtoken ${tokens.accessToken}`, 'Zoho-oauthtoken, not Bearer');
+    const bearer = await call(`${origin}${ZOHO_ME}`, { headers: { authorization: `Bearer ${tokens.accessToken}` } });
+    eq(bearer.status, 401, 'Zoho refuses the token as Bearer');
+
+    const store = new crm.MemoryStore();
+    const session = new crm.Session({ provider: z, store, key: `zoho-${kind}` });
+    await session.save(new crm.TokenSet({ accessToken: tokens.accessToken, refreshToken: tokens.refreshToken, expiresAt: Date.now() - 1000, apiBase: tokens.apiBase }));
+    const res = await withTimeout(session.fetch(ZOHO_ME), TIMEOUT + 2000, 'session.fetch');
+    eq(res.status, 200, `GET {api_domain}${ZOHO_ME}`);
+    eq((await res.json()).users[0].email, ALICE.email, 'current user');
+    eq((await s.counts('zohocrm')).refresh_token, before.refresh_token + 1, 'one refresh');
+    const fresh = await session.tokens();
+    eq(fresh.refreshToken, tokens.refreshToken, 'Zoho does not rotate: the refresh token is kept');
+    eq(fresh.apiBase, origin, 'api_domain of the refresh');
+    ok(fresh.accessToken !== tokens.accessToken, 'a new access token');
+
+    await withTimeout(session.logout(), TIMEOUT + 2000, 'logout');
+    eq((await s.counts('zohocrm')).revoke, before.revoke + 1, 'logout revoked');
+    eq(form(await s.last('zohocrm', 'revoke')).get('token'), tokens.refreshToken, 'the refresh token was revoked');
+    eq(await store.get(`zoho-${kind}`), null, 'nothing stored');
+    // Zoho answers a dead refresh token with HTTP 200 {"error":"invalid_code"}.
+    await rejects(crm, () => z.refresh(tokens.refreshToken), 'oauth_error', { error: 'invalid_grant', status: 200, provider: 'zohocrm' }, 'refresh after logout');
+  });
+}
+
+add('zohocrm: an accounts-server that is not Zoho\'s (or not the origin) -> invalid_callback; an unchecked accountsServer -> invalid_argument; nothing sent', ALL, async (crm, env) => {
+  const s = sim(env);
+  let calls = 0;
+  const spy = (url, init) => { calls++; return fetch(url, init); };
+  const z = zoho(crm, env, { fetch: spy });
+  try {
+    for (const foreign of ['https://evil.example', 'https://accounts.zoho.eu', `${env.origins.zohocrm}.evil.example`, `${env.simUrl}/zohocrm`]) {
+      await s.config('zohocrm', { accountsServer: foreign });
+      const req = z.createAuthorizationRequest({ scopes: ZOHO_SCOPES });
+      const callback = await env.approve(req.url);
+      eq(new URL(callback).searchParams.get('accounts-server'), foreign, 'the simulator named it');
+      await rejects(crm, () => z.parseCallback(callback, { state: req.state }), 'invalid_callback', { provider: 'zohocrm' }, foreign);
+    }
+  } finally {
+    await s.config('zohocrm', { accountsServer: null });
+  }
+  const req = z.createAuthorizationRequest({ scopes: ZOHO_SCOPES });
+  const good = new URL(await env.approve(req.url));
+  good.searchParams.append('accounts-server', env.origins.zohocrm);
+  await rejects(crm, () => z.parseCallback(good, { state: req.state }), 'invalid_callback', {}, 'a repeated accounts-server');
+  await rejects(crm, () => z.exchangeCode('some-code', { codeVerifier: req.codeVerifier, accountsServer: 'https://evil.example' }), 'invalid_argument', { provider: 'zohocrm' }, 'exchange at an unchecked host');
+  eq(calls, 0, 'nothing was sent');
+  // The production list: only Zoho's own accounts servers pass.
+  const prod = new crm.ZohoCrm({ ...PUBLIC, redirectUri: REDIRECT });
+  const cb = (server) => `${REDIRECT}?code=c&state=st&location=eu&accounts-server=${encodeURIComponent(server)}`;
+  eq(prod.parseCallback(cb('https://accounts.zoho.eu'), { state: 'st' }).accountsServer, 'https://accounts.zoho.eu', 'EU');
+  eq(prod.parseCallback(cb('https://accounts.zohocloud.ca'), { state: 'st' }).accountsServer, 'https://accounts.zohocloud.ca', 'CA');
+  await rejects(crm, () => prod.parseCallback(cb('https://accounts.zoho.eu.evil.example'), { state: 'st' }), 'invalid_callback', {}, 'look-alike');
+  eq(prod.apiBase, 'https://www.zohoapis.com', 'default API domain');
+  eq(new crm.ZohoCrm({ ...PUBLIC, redirectUri: REDIRECT, dataCenter: 'eu' }).apiBase, 'https://www.zohoapis.eu', 'dataCenter eu');
+  await rejects(crm, () => new crm.ZohoCrm({ ...PUBLIC, redirectUri: REDIRECT, dataCenter: 'us' }), 'invalid_argument', {}, 'unknown dataCenter');
+});
+
+add('zohocrm: errors inside HTTP 200 (a reused code: invalid_code) -> oauth_error invalid_grant; a Session whose refresh token died clears the store', ALL, async (crm, env) => {
+  const z = zoho(crm, env);
+  const req = z.createAuthorizationRequest({ scopes: ZOHO_SCOPES });
+  const cb = z.parseCallback(await env.approve(req.url), { state: req.state });
+  const options = { codeVerifier: req.codeVerifier, accountsServer: cb.accountsServer };
+  const tokens = await withTimeout(z.exchangeCode(cb.code, options), TIMEOUT + 2000, 'exchange');
+  await rejects(crm, () => z.exchangeCode(cb.code, options), 'oauth_error', { error: 'invalid_grant', status: 200, provider: 'zohocrm' }, 'reused code (HTTP 200)');
+  const store = new crm.MemoryStore();
+  const session = new crm.Session({ provider: z, store, key: 'zoho-dead' });
+  await session.save(new crm.TokenSet({ accessToken: tokens.accessToken, refreshToken: tokens.refreshToken, expiresAt: Date.now() - 1000, apiBase: tokens.apiBase }));
+  // The reused code revoked what it had issued (RFC 6749 §4.1.2): the refresh token is dead.
+  await rejects(crm, () => session.fetch(ZOHO_ME), 'oauth_error', { error: 'invalid_grant', status: 200 }, 'the session refresh');
+  eq(await store.get('zoho-dead'), null, 'the dead set was cleared');
+});
+
+add('zohocrm: Zoho\'s refresh limit (Access Denied) -> rate_limited; the Session keeps the set and backs off', ALL, async (crm, env) => {
+  const s = sim(env);
+  const z = zoho(crm, env);
+  const { tokens } = await zohoLogin(crm, env, z);
+  await s.config('zohocrm', { refreshesPerMinute: 1 });
+  try {
+    await withTimeout(z.refresh(tokens.refreshToken, { apiBase: tokens.apiBase }), TIMEOUT + 2000, 'first refresh');
+    await rejects(crm, () => z.refresh(tokens.refreshToken), 'rate_limited', { status: 400, error: 'Access Denied', provider: 'zohocrm' }, 'second refresh within the minute');
+    const store = new crm.MemoryStore();
+    const session = new crm.Session({ provider: z, store, key: 'zoho-limit' });
+    await session.save(new crm.TokenSet({ accessToken: tokens.accessToken, refreshToken: tokens.refreshToken, expiresAt: Date.now() - 1000, apiBase: tokens.apiBase }));
+    const before = (await s.counts('zohocrm')).refresh_token;
+    await rejects(crm, () => session.tokens(), 'rate_limited', {}, 'session refresh');
+    await rejects(crm, () => session.tokens(), 'rate_limited', {}, 'during the cooldown');
+    eq((await s.counts('zohocrm')).refresh_token, before + 1, 'the cooldown sent no second refresh');
+    ok((await store.get('zoho-limit')) !== null, 'the set is kept');
+  } finally {
+    await s.config('zohocrm', { refreshesPerMinute: 5 });
   }
 });
 

@@ -47,7 +47,8 @@ function identityOf(data) {
     const name = [prop('first_name'), prop('last_name')].filter(Boolean).join(' ');
     return { name: name || null, email: prop('email') ?? null };
   }
-  if (typeof data.name === 'string' || typeof data.email === 'string') return { name: data.name ?? null, email: data.email ?? null };
+  const name = data.name ?? data.full_name; // Zoho CRM: full_name
+  if (typeof name === 'string' || typeof data.email === 'string') return { name: name ?? null, email: data.email ?? null };
   for (const v of Object.values(data)) { // Flowlu: { response: { user: {...} } }
     const found = v && typeof v === 'object' ? identityOf(v) : null;
     if (found) return found;
