@@ -22,6 +22,8 @@ const OAUTH = {
   flextell: { mePath: '/users/me', scope: 'read' }, // Flextell requires scope
   flexie: { mePath: '/users/self', scope: null },
   agilecrm: { mePath: '/contacts/1', scope: null },
+  pipedrive: { mePath: '/api/v1/users/me', scope: null }, // no scope parameter: set on the app
+  zohocrm: { mePath: '/crm/v8/users?type=CurrentUser', scope: 'ZohoCRM.users.READ' },
 };
 const PAGE = ['index.html', 'app.js', 'style.css'];
 
@@ -58,6 +60,8 @@ before(async () => {
       FLEXTELL_CLIENT_ID: 'test-client', FLEXTELL_CLIENT_SECRET: 'test-secret', FLEXTELL_ORIGIN: sim.origins.flextell,
       FLEXIE_CLIENT_ID: 'test-client', FLEXIE_CLIENT_SECRET: 'test-secret', FLEXIE_ORIGIN: sim.origins.flexie,
       AGILECRM_CLIENT_ID: 'test-client', AGILECRM_CLIENT_SECRET: 'test-secret', AGILECRM_ORIGIN: sim.origins.agilecrm,
+      PIPEDRIVE_CLIENT_ID: 'test-client', PIPEDRIVE_CLIENT_SECRET: 'test-secret', PIPEDRIVE_ORIGIN: sim.origins.pipedrive,
+      ZOHOCRM_CLIENT_ID: 'test-client', ZOHOCRM_CLIENT_SECRET: 'test-secret', ZOHOCRM_ORIGIN: sim.origins.zohocrm,
       FLOWLU_ORIGIN: sim.origins.flowlu,
       VIRTUOUS_ORIGIN: sim.origins.virtuous,
     },
@@ -147,6 +151,8 @@ describe('demo Worker (www/worker) in workerd with Durable Objects and the simul
       ['flextell', false, null, '/users/me'],
       ['flexie', false, null, '/users/self'],
       ['agilecrm', false, null, '/contacts/1'],
+      ['pipedrive', false, null, '/api/v1/users/me'],
+      ['zohocrm', false, null, '/crm/v8/users?type=CurrentUser'],
       ['flowlu', false, null, '/crm/lead/list'],
       ['virtuous', false, null, '/Contact/1'],
     ]);
