@@ -25,6 +25,8 @@ const OAUTH = {
   agilecrm: { mePath: '/contacts/1', scope: null, lifetime: 3600 },
   hubspot: { mePath: '/account-info/v3/details', scope: 'oauth', lifetime: 1800 }, // HubSpot requires scope
   salesforce: { mePath: '/services/oauth2/userinfo', scope: 'api refresh_token', lifetime: null },
+  pipedrive: { mePath: '/api/v1/users/me', scope: null, lifetime: 3599 }, // no scope parameter: set on the app
+  zohocrm: { mePath: '/crm/v8/users?type=CurrentUser', scope: 'ZohoCRM.users.READ', lifetime: 3600 },
 };
 const PAGE = ['index.html', 'app.js', 'style.css'];
 
@@ -63,6 +65,8 @@ before(async () => {
       AGILECRM_CLIENT_ID: 'test-client', AGILECRM_CLIENT_SECRET: 'test-secret', AGILECRM_ORIGIN: sim.origins.agilecrm,
       HUBSPOT_CLIENT_ID: 'test-client', HUBSPOT_CLIENT_SECRET: 'test-secret', HUBSPOT_ORIGIN: sim.origins.hubspot,
       SALESFORCE_CLIENT_ID: 'test-client', SALESFORCE_CLIENT_SECRET: 'test-secret', SALESFORCE_ORIGIN: sim.origins.salesforce,
+      PIPEDRIVE_CLIENT_ID: 'test-client', PIPEDRIVE_CLIENT_SECRET: 'test-secret', PIPEDRIVE_ORIGIN: sim.origins.pipedrive,
+      ZOHOCRM_CLIENT_ID: 'test-client', ZOHOCRM_CLIENT_SECRET: 'test-secret', ZOHOCRM_ORIGIN: sim.origins.zohocrm,
       FLOWLU_ORIGIN: sim.origins.flowlu,
       VIRTUOUS_ORIGIN: sim.origins.virtuous,
     },
