@@ -153,14 +153,16 @@ impl<K: Crm> Provider<K> {
     /// names (`clientId`, `clientSecret`, `redirectUri`, `scopes`,
     /// `origin`, `subdomain`, …): anything serde serializes to a JSON
     /// object, e.g. `serde_json::json!({…})`. HTTP goes through the
-    /// platform's client ([`Fetch`](super::Fetch) on wasm,
-    /// [`UreqClient`](super::UreqClient) natively).
+    /// platform's client (`Fetch` on wasm,
+    /// `UreqClient` natively).
     #[cfg(any(target_arch = "wasm32", feature = "ureq"))]
     pub fn new(options: impl Serialize) -> Result<Self> {
         Self::with_http(options, super::DefaultHttp::default())
     }
 
-    /// [`Provider::new`] with your own [`HttpClient`].
+    /// `Provider::new` with your own [`HttpClient`].
+    // One Arc for both targets: Send + Sync natively; wasm has one thread.
+    #[cfg_attr(target_arch = "wasm32", allow(clippy::arc_with_non_send_sync))]
     pub fn with_http(options: impl Serialize, http: impl HttpClient + 'static) -> Result<Self> {
         let entry = entry::<K>()?;
         let json = options_json(entry.name, &options)?;
@@ -182,7 +184,8 @@ impl<K: Crm> Provider<K> {
         ApiKeyCredentials::new::<K>(options, Arc::new(super::DefaultHttp::default()))
     }
 
-    /// [`Provider::api_key`] with your own [`HttpClient`].
+    /// `Provider::api_key` with your own [`HttpClient`].
+    #[cfg_attr(target_arch = "wasm32", allow(clippy::arc_with_non_send_sync))]
     pub fn api_key_with_http(
         options: impl Serialize,
         http: impl HttpClient + 'static,
