@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The one command that tests everything on a fresh machine:
-#   setup -> rustfmt + clippy -> native tests -> build pkg/ -> wasm tests (Node, Chromium) -> pack + lint the
-#   package -> every JS test (e2e in Node / Chromium / workerd, types, simulator, and the
+#   setup -> rustfmt + clippy -> native tests -> build pkg/ -> wasm tests (Node, Chromium) -> the Rust
+#   client's tests (native, Node, Chromium) -> pack + lint the package -> build the Rust Worker
+#   example -> every JS test (e2e in Node / Chromium / workerd, types, simulator, and the
 #   consumer projects of tests/consumers: each bundler/runtime with its default config, installed
 #   from the npm registry by lockfile) in ONE `node --test` run, so the last lines on stdout are
 #   node's TAP summary (# pass / # fail).
@@ -32,6 +33,7 @@ rust_lint() {
   cargo clippy --features ureq --all-targets -- -D warnings
   cargo clippy --target wasm32-unknown-unknown --features client --all-targets -- -D warnings
   cargo doc --no-deps --features client --quiet
+  cargo fmt --check --manifest-path examples/worker/Cargo.toml
 }
 wasm_tests_node()    { cargo test --target wasm32-unknown-unknown; }
 wasm_tests_browser() { WASM_BINDGEN_USE_BROWSER=1 CHROMEDRIVER=/usr/bin/chromedriver cargo test --target wasm32-unknown-unknown; }
@@ -82,5 +84,6 @@ run_stage "wasm tests (Node)"     wasm_tests_node
 run_stage "wasm tests (Chromium)" wasm_tests_browser
 run_stage "Rust client (native, wasm in Node and Chromium)" client_tests
 run_stage "pack + lint"           bash scripts/pack.sh
+run_stage "Rust Worker example (worker-build)" bash scripts/build-worker-example.sh
 printf '%s\n' "${stage_times[@]}" | sed 's/^/time: /' >&2
 run_stage "JS tests (node --test)" js_tests

@@ -93,7 +93,10 @@ async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
             session(&flextell)?.save(&tokens).await.map_err(failed)?;
             Response::ok("logged in")
         }
-        "/me" => match session(&flextell)?.fetch(crm::Request::get("/users/me")).await {
+        "/me" => match session(&flextell)?
+            .fetch(crm::Request::get("/users/me"))
+            .await
+        {
             Ok(answer) => Response::ok(answer.text()).map(|r| r.with_status(answer.status)),
             // invalid_grant: nobody logged in (or the refresh token died).
             Err(e) if e.error() == Some("invalid_grant") => Response::error("log in first", 401),
