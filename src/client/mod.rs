@@ -16,6 +16,7 @@
 //!   [`HttpClient`]. Redirects are never followed.
 //!
 //! ```no_run
+//! # #[cfg(any(target_arch = "wasm32", feature = "ureq"))]
 //! # async fn run() -> Result<(), crm_auth::client::Error> {
 //! use crm_auth::client::{AuthorizationRequestOptions, Flextell, MemoryStore, Request, Session};
 //! let flextell = Flextell::new(serde_json::json!({
