@@ -21,6 +21,19 @@ fn login(username: &str, password: &str) -> LoginOptions {
     }
 }
 
+/// Servers (Tokio, axum) move futures between threads: the client's are `Send`.
+#[test]
+fn futures_are_send() {
+    fn send<T: Send>(_: T) {}
+    let virtuous = Virtuous::new(json!({ "origin": "http://127.0.0.1:9" })).unwrap();
+    let session = Session::new(&virtuous, MemoryStore::new(), "k").unwrap();
+    send(virtuous.login(&login("a", "b")));
+    send(session.tokens());
+    send(session.fetch(Request::get("/x")));
+    send(session.logout());
+    send(session);
+}
+
 #[test]
 fn virtuous_login_refresh_and_session() {
     let origin = sim()["origins"]["virtuous"].as_str().unwrap().to_owned();
