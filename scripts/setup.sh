@@ -25,6 +25,13 @@ if [ "$(wasm-bindgen --version 2>/dev/null | awk '{print $2}')" != "$WB_VERSION"
   cargo install wasm-bindgen-cli --version "$WB_VERSION" --force
 fi
 
+# The Rust Worker example's builder (examples/worker, scripts/build-worker-example.sh).
+WORKER_BUILD_VERSION=0.8.7
+if [ "$(worker-build --version 2>/dev/null | awk '{print $2}')" != "$WORKER_BUILD_VERSION" ]; then
+  echo "setup: installing worker-build $WORKER_BUILD_VERSION (several minutes)"
+  cargo install worker-build --version "$WORKER_BUILD_VERSION" --locked --force
+fi
+
 if [ "${SKIP_CHROMIUM:-}" != 1 ] && ! { command -v chromium >/dev/null && command -v chromedriver >/dev/null; }; then
   echo "setup: installing chromium chromium-driver (apt)"
   export DEBIAN_FRONTEND=noninteractive

@@ -475,6 +475,36 @@ async fn rate_limits_and_network_errors() {
 }
 
 #[wasm_bindgen_test]
+async fn echoed_secrets_are_redacted() {
+    let oauth2 = OAuth2::new(json!({
+        "authorizationEndpoint": format!("{}/oauth2/authorize", main_url()),
+        "tokenEndpoint": format!("{}/oauth2/token", main_url()),
+        "clientId": "test-client", "clientSecret": "test-secret", "clientAuth": "client_secret_basic",
+        "redirectUri": "http://127.0.0.1/callback", "dangerouslyAllowBrowser": true,
+    }))
+    .unwrap();
+    for password in ["p&s=w+rd ü€ %41", "plain-password"] {
+        control(
+            "fault",
+            json!({"provider": "oauth2", "endpoint": "token", "kind": "echo_request"}),
+        )
+        .await;
+        let e = oauth2.login(&login("alice", password)).await.unwrap_err();
+        let shown = serde_json::to_string(&e).unwrap() + &format!("{e} {e:?}");
+        assert_eq!(e.error(), Some("[redacted]"), "{shown}");
+        for secret in [
+            "plain-password",
+            "p%26s",
+            "ü€",
+            "test-secret",
+            "dGVzdC1jbGllbnQ6dGVzdC1zZWNyZXQ",
+        ] {
+            assert!(!shown.contains(secret), "{shown}");
+        }
+    }
+}
+
+#[wasm_bindgen_test]
 async fn token_sets_serialize_as_js_does() {
     let virtuous = Virtuous::new(json!({"origin": origin("virtuous")})).unwrap();
     let tokens = virtuous.login(&login("alice", "wonderland")).await.unwrap();

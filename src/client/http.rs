@@ -1,7 +1,7 @@
 //! The client's one seam to the network: [`HttpClient`] runs a [`Request`]
 //! and answers a [`Response`]. Requests come from the core as data; an
-//! implementation only moves bytes. On wasm, [`Fetch`](super::Fetch) (the
-//! global `fetch`); natively, [`UreqClient`](super::UreqClient) (feature
+//! implementation only moves bytes. On wasm, `Fetch` (the
+//! global `fetch`); natively, `UreqClient` (feature
 //! `ureq`) or your own.
 
 use std::boxed::Box;

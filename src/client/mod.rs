@@ -9,13 +9,14 @@
 //!   read by the core with the provider's quirks.
 //! - [`TokenSet`] serializes (serde) to the stored form JS `serialize()`
 //!   writes; [`Session`] keeps one user's tokens fresh in a [`Store`]
-//!   ([`MemoryStore`], [`WebStorageStore`] on wasm).
+//!   ([`MemoryStore`], `WebStorageStore` on wasm).
 //! - Errors are [`Error`] with the JS `CrmAuthError` codes ([`ErrorCode`]).
-//! - HTTP: [`Fetch`] (gloo-net, the global `fetch`: windows, workers,
-//!   workerd) on wasm; natively [`UreqClient`] (feature `ureq`) or any
+//! - HTTP: `Fetch` (gloo-net, the global `fetch`: windows, workers,
+//!   workerd) on wasm; natively `UreqClient` (feature `ureq`) or any
 //!   [`HttpClient`]. Redirects are never followed.
 //!
 //! ```no_run
+//! # #[cfg(any(target_arch = "wasm32", feature = "ureq"))]
 //! # async fn run() -> Result<(), crm_auth::client::Error> {
 //! use crm_auth::client::{AuthorizationRequestOptions, Flextell, MemoryStore, Request, Session};
 //! let flextell = Flextell::new(serde_json::json!({

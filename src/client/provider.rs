@@ -14,6 +14,7 @@ use super::api_key::ApiKeyCredentials;
 use super::clock::now_ms;
 use super::error::{Error, Result};
 use super::http::{HttpClient, Request, Response};
+use crate::core::encode::form_pairs;
 use crate::core::error::{Error as CoreError, ErrorCode};
 use crate::core::options::Options;
 use crate::core::request::{parse_revoke_response, HttpRequest, HttpResponse};
@@ -153,14 +154,16 @@ impl<K: Crm> Provider<K> {
     /// names (`clientId`, `clientSecret`, `redirectUri`, `scopes`,
     /// `origin`, `subdomain`, …): anything serde serializes to a JSON
     /// object, e.g. `serde_json::json!({…})`. HTTP goes through the
-    /// platform's client ([`Fetch`](super::Fetch) on wasm,
-    /// [`UreqClient`](super::UreqClient) natively).
+    /// platform's client (`Fetch` on wasm,
+    /// `UreqClient` natively).
     #[cfg(any(target_arch = "wasm32", feature = "ureq"))]
     pub fn new(options: impl Serialize) -> Result<Self> {
         Self::with_http(options, super::DefaultHttp::default())
     }
 
-    /// [`Provider::new`] with your own [`HttpClient`].
+    /// `Provider::new` with your own [`HttpClient`].
+    // One Arc for both targets: Send + Sync natively; wasm has one thread.
+    #[cfg_attr(target_arch = "wasm32", allow(clippy::arc_with_non_send_sync))]
     pub fn with_http(options: impl Serialize, http: impl HttpClient + 'static) -> Result<Self> {
         let entry = entry::<K>()?;
         let json = options_json(entry.name, &options)?;
@@ -182,7 +185,8 @@ impl<K: Crm> Provider<K> {
         ApiKeyCredentials::new::<K>(options, Arc::new(super::DefaultHttp::default()))
     }
 
-    /// [`Provider::api_key`] with your own [`HttpClient`].
+    /// `Provider::api_key` with your own [`HttpClient`].
+    #[cfg_attr(target_arch = "wasm32", allow(clippy::arc_with_non_send_sync))]
     pub fn api_key_with_http(
         options: impl Serialize,
         http: impl HttpClient + 'static,
@@ -343,9 +347,9 @@ impl Shared {
             return Err(self.unsupported("has no token revocation endpoint"));
         };
         let request = flow.revoke_request(token).map_err(|e| self.error(e))?;
-        let answer = self.send(&request.into()).await?;
+        let answer = self.send(&request.clone().into()).await?;
         parse_revoke_response(&self.answer(answer)?, now_ms(), flow.answers)
-            .map_err(|e| self.error(e))
+            .map_err(|e| self.error(scrub(e, &request)))
     }
 
     /// Where `access_token` goes on `request` (checked: it may come from
@@ -390,13 +394,58 @@ impl Shared {
             Flow::Code(flow) => flow.answers,
             Flow::Password(flow) => flow.answers,
         };
-        let answer = self.send(&request.into()).await?;
+        let answer = self.send(&request.clone().into()).await?;
         let answer = self.answer(answer)?;
-        let mut tokens =
-            parse_token_response(&answer, now_ms(), answers).map_err(|e| self.error(e))?;
+        let mut tokens = parse_token_response(&answer, now_ms(), answers)
+            .map_err(|e| self.error(scrub(e, &request)))?;
         tokens.keep_refresh_token(old_refresh);
         Ok(tokens)
     }
+}
+
+/// Form fields a token request sends that are no secret.
+const NOT_SECRET: [&str; 5] = [
+    "grant_type",
+    "client_id",
+    "redirect_uri",
+    "scope",
+    "username",
+];
+
+/// The server's `error` and `error_description` reach callers (`Serialize`,
+/// JS): one that echoes what `request` sent (code, verifier, client secret,
+/// password, token; decoded or as sent, or its Authorization header) is
+/// redacted, as the JS layer does.
+fn scrub(mut e: CoreError, request: &HttpRequest) -> CoreError {
+    let body = request.body.as_deref().unwrap_or_default();
+    let mut sent: Vec<String> = Vec::new();
+    for (name, value) in form_pairs(body).flatten() {
+        if !NOT_SECRET.contains(&name.as_ref()) {
+            sent.push(value.into_owned());
+        }
+    }
+    for field in body.split('&') {
+        let (name, value) = field.split_once('=').unwrap_or((field, ""));
+        if !NOT_SECRET.contains(&name) {
+            sent.push(value.to_owned());
+        }
+    }
+    for (name, value) in &request.headers {
+        if *name == "authorization" {
+            sent.extend(value.split(' ').map(ToOwned::to_owned));
+        }
+    }
+    sent.retain(|s| s.len() >= 4 && s != "Basic" && s != "Bearer");
+    let details = &mut *e;
+    for field in [&mut details.error, &mut details.error_description] {
+        if field
+            .as_deref()
+            .is_some_and(|text| sent.iter().any(|s| text.contains(s.as_str())))
+        {
+            *field = Some("[redacted]".to_owned());
+        }
+    }
+    e
 }
 
 /// Applies what the core placed: a new URL (query placement) and headers.
