@@ -30,7 +30,8 @@ node_modules/.bin/wasm-opt -Oz --converge -ocimfs 20 --strip-target-features "${
   "$out/crm_auth_bg.wasm" -o "$out/crm_auth_bg.wasm"
 
 # Each runtime loads one self-contained, minified module. The default entries
-# (browser.js, node.js, node.cjs) carry the wasm inside as a Latin-1 string, so no
+# (browser.js, node.js, node.cjs) carry the wasm inside as a string (Latin-1 in
+# browser.js, base64 in the Node entries: scripts/embed-wasm.js), so no
 # bundler has to know about a .wasm file and nothing awaits at top level;
 # workerd.js (wrangler uploads the .wasm as a module) and slim.js (streaming
 # compile) load crm_auth_bg.wasm. --charset=utf8 keeps that string one
@@ -39,7 +40,7 @@ src=target/pkg-src
 rm -rf "$src" && mkdir -p "$src" pkg
 cp pkg-template/*.js "$src"/
 cp "$out"/crm_auth.js "$src"/
-node scripts/wasm-latin1.js "$out"/crm_auth_bg.wasm "$src"/wasm-latin1.js
+node scripts/embed-wasm.js "$out"/crm_auth_bg.wasm "$src"
 bundle() {
   node_modules/.bin/esbuild "$src/$1" --bundle --target=es2022 --minify --charset=utf8 --log-level=warning \
     --external:./crm_auth_bg.wasm --external:cloudflare:workers "${@:2}"
