@@ -19,7 +19,10 @@ features=(--enable-reference-types --enable-bulk-memory --enable-nontrapping-flo
 # the cold-start budget. (wasm-bindgen warns that the section is missing.)
 node_modules/.bin/wasm-opt --strip-target-features "${features[@]}" \
   target/wasm32-unknown-unknown/release/crm_auth.wasm -o "$out/input.wasm"
-wasm-bindgen --target web --out-dir "$out" --out-name crm_auth \
+# --encode-into always: every runtime we support has TextEncoder.encodeInto
+# (no fallback in the glue); --omit-default-module-path: every entry passes
+# the wasm itself.
+wasm-bindgen --target web --out-dir "$out" --out-name crm_auth --encode-into always --omit-default-module-path \
   --remove-name-section --remove-producers-section "$out/input.wasm" 2> >(grep -v "target_features" >&2)
 # -ocimfs 20: binaryen moves a function into its one caller only when it is
 # at most 20 bytes (default: any size). The wasm is ~1.5 KB larger raw but
