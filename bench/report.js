@@ -189,7 +189,7 @@ export function render(R) {
     } else {
       out.push(`Analysed ${t.analysed} (${t.analysedBytes} B; ${t.withoutNames} B without name/custom sections; ` +
         `shipped pkg/crm_auth_bg.wasm: ${t.shippedBytes} B)` +
-        (t.optimised ? ", i.e. the release wasm through wasm-bindgen --keep-debug and wasm-opt -Oz -g (names kept)." : ", without wasm-opt (it failed)."),
+        (t.optimised ? ", i.e. the release wasm through wasm-bindgen --keep-debug and wasm-opt -Oz -ocimfs 20 -g (names kept)." : ", without wasm-opt (it failed)."),
         "Sizes are shallow, uncompressed.", "", "```", t.top.trimEnd(), "```", "");
       const rrows = [["crate / group", "bytes", "% of wasm w/o names", "items"]];
       for (const e of t.rollup) rrows.push([e.crate, e.bytes, e.pct == null ? "—" : `${e.pct.toFixed(1)}%`, e.items]);

@@ -132,7 +132,7 @@ export function twiggyAppendix({ outDir }) {
   const opt = path.join(outDir, "crm_auth_bg.opt.wasm");
   let target = named;
   let optimised = false;
-  r = spawnSync(wasmOpt, ["-Oz", "--converge", "-g", "--strip-target-features", ...buildFeatureFlags(), named, "-o", opt], { encoding: "utf8" });
+  r = spawnSync(wasmOpt, ["-Oz", "--converge", "-ocimfs", "20", "-g", "--strip-target-features", ...buildFeatureFlags(), named, "-o", opt], { encoding: "utf8" });
   if (r.status === 0) { target = opt; optimised = true; }
   const top = spawnSync(twiggy, ["top", "-n", "25", target], { encoding: "utf8" });
   const all = spawnSync(twiggy, ["top", "-f", "json", target], { encoding: "utf8", maxBuffer: 64 << 20 });

@@ -6,7 +6,7 @@
 // the module: bundlers that bundle for Node need no copy step.
 import { initSync } from "./crm_auth.js";
 import { setRandomSource, webCryptoRandom } from "./random.js";
-import { wasmBytes } from "./wasm-bytes.js";
+import { wasmBytes } from "./node-wasm-bytes.js";
 
 initSync({ module: wasmBytes() });
 

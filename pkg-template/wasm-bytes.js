@@ -1,5 +1,6 @@
-// The embedded wasm (see scripts/wasm-latin1.js) back as bytes, for entries
-// that compile it synchronously.
+// The embedded wasm (see scripts/embed-wasm.js) back as bytes, for
+// browser.js, which compiles it synchronously: the Latin-1 form, the
+// smaller download (the Node entries use node-wasm-bytes.js).
 import latin1, { byteLength } from "./wasm-latin1.js";
 
 export function wasmBytes() {
