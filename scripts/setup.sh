@@ -27,7 +27,7 @@ fi
 
 # The Rust Worker example's builder (examples/worker, scripts/build-worker-example.sh).
 WORKER_BUILD_VERSION=0.8.7
-if [ "$(worker-build --version 2>/dev/null | awk '{print $2}')" != "$WORKER_BUILD_VERSION" ]; then
+if [ "$(worker-build --version 2>/dev/null | awk '{print $NF}')" != "$WORKER_BUILD_VERSION" ]; then
   echo "setup: installing worker-build $WORKER_BUILD_VERSION (several minutes)"
   cargo install worker-build --version "$WORKER_BUILD_VERSION" --locked --force
 fi

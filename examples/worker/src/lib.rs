@@ -12,7 +12,7 @@
 use std::sync::Arc;
 
 use crm_auth::client::{self as crm, AuthorizationRequestOptions, Flextell, MemoryStore, Session};
-use worker::{event, Context, Env, Request, Response, Result};
+use worker::{event, Context, Env, Headers, Request, Response, Result};
 
 thread_local! {
     /// Tokens of this isolate's users (one demo user).
@@ -68,15 +68,16 @@ async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
                 .create_authorization_request(&AuthorizationRequestOptions::default())
                 .map_err(failed)?;
             let verifier = request.code_verifier.as_ref().map_or("", |v| v.expose());
-            let mut answer = Response::redirect(request.url.parse()?)?;
-            answer.headers_mut().set(
+            let headers = Headers::new();
+            headers.set("location", &request.url)?;
+            headers.set(
                 "set-cookie",
                 &format!(
                     "{COOKIE}={}.{verifier}; HttpOnly; Secure; SameSite=Lax; Path=/; Max-Age=600",
                     request.state
                 ),
             )?;
-            Ok(answer)
+            Ok(Response::empty()?.with_status(302).with_headers(headers))
         }
         "/callback" => {
             let Some((state, verifier)) = cookie(&req)? else {
