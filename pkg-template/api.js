@@ -29,6 +29,20 @@ function optionalText(provider, value, name) {
   return text(provider, value, name);
 }
 
+/** The wasm's answer to "where does the credential go on a request to this URL?". */
+function placement(json) {
+  const { url, headers } = JSON.parse(json);
+  return { url, headers: Object.fromEntries(headers) };
+}
+
+/** `authorization(url)`: the URL and headers to send, as fresh values the caller may change. */
+function authorization(provider, url, place) {
+  const href = typeof url === "string" ? url : url instanceof URL ? url.href : null;
+  if (href === null) throw fail(provider, "invalid_argument", "url must be a string or URL");
+  const placed = place(href);
+  return { url: placed.url ?? href, headers: { ...placed.headers } };
+}
+
 /** Returns a copy of `request` with the credential the wasm placed for its URL. */
 function withCredential(provider, request, place) {
   if (!(request instanceof Request)) throw fail(provider, "invalid_argument", "request must be a Request");
@@ -45,7 +59,7 @@ function withCredential(provider, request, place) {
   } else {
     copy = new Request(url, request.body === null ? request : request.clone());
   }
-  for (const [name, value] of headers) copy.headers.set(name, value);
+  for (const name in headers) copy.headers.set(name, headers[name]);
   return copy;
 }
 
@@ -113,6 +127,9 @@ class TokenFlow {
   #core;
   #http;
   #name;
+  /** The credential's place depends on the URL (query), else it is asked once per TokenSet. */
+  #perUrl;
+  #placed = new WeakMap();
 
   static {
     internals = (flow) => ({ core: flow.#core, http: flow.#http, name: flow.#name });
@@ -122,6 +139,7 @@ class TokenFlow {
     this.#name = name;
     this.#http = httpOptions(name, options);
     this.#core = wasm(makeCore);
+    this.#perUrl = this.#core.perUrl;
   }
 
   /** Sends the request `build(core)` makes and parses the token answer. */
@@ -149,9 +167,21 @@ class TokenFlow {
     return withCredential(this.#name, request, (url) => this[PLACEMENT](url, tokens));
   }
 
+  /** `{ url, headers }` for a request to `url` with `tokens`: pass them to fetch (no Request is built). */
+  authorization(url, tokens) {
+    return authorization(this.#name, url, (href) => this[PLACEMENT](href, tokens));
+  }
+
   [PLACEMENT](url, tokens) {
     const token = accessTokenOf(this.#name, tokens);
-    return JSON.parse(wasm(() => this.#core.authorization(url, token)));
+    // A TokenSet never changes: its headers-only answer serves every URL (~4 µs a crossing).
+    const reuse = !this.#perUrl && tokens instanceof TokenSet;
+    let placed = reuse ? this.#placed.get(tokens) : undefined;
+    if (placed === undefined) {
+      placed = placement(wasm(() => this.#core.authorization(url, token)));
+      if (reuse) this.#placed.set(tokens, placed);
+    }
+    return placed;
   }
 
   get [HTTP]() {
@@ -253,6 +283,8 @@ export class ApiKeyCredentials {
   #core;
   #provider;
   #http;
+  /** The key's headers, once known to serve every URL. */
+  #placed = null;
 
   constructor(internal, provider, options) {
     if (internal !== INTERNAL) throw fail("crm-auth", "invalid_argument", "use a provider's apiKey(options)");
@@ -272,8 +304,17 @@ export class ApiKeyCredentials {
     return withCredential(this.#provider, request, (url) => this[PLACEMENT](url));
   }
 
+  /** `{ url, headers }` for a request to `url`: pass them to fetch (no Request is built). */
+  authorization(url) {
+    return authorization(this.#provider, url, (href) => this[PLACEMENT](href));
+  }
+
   [PLACEMENT](url) {
-    return JSON.parse(this.#core.authorization(url));
+    if (this.#placed !== null) return this.#placed;
+    const placed = placement(this.#core.authorization(url));
+    // A key in a header: the same answer for every URL.
+    if (!this.#core.perUrl) this.#placed = placed;
+    return placed;
   }
 
   get [HTTP]() {
@@ -294,6 +335,7 @@ export class ApiKeyCredentials {
     return this.toString();
   }
   free() {
+    this.#placed = null;
     this.#core.free();
   }
 }

@@ -32,6 +32,12 @@ impl ApiKeyCore {
         applied_json(&self.inner.apply(url))
     }
 
+    /// Whether `authorization`'s answer depends on the URL (see `Style::per_url`).
+    #[wasm_bindgen(getter, js_name = perUrl)]
+    pub fn per_url(&self) -> bool {
+        self.inner.style.per_url()
+    }
+
     /// Base URL of the provider's API.
     #[wasm_bindgen(getter, js_name = apiBase)]
     pub fn api_base(&self) -> String {
