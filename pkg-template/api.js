@@ -31,8 +31,8 @@ function optionalText(provider, value, name) {
 
 /** The wasm's answer to "where does the credential go on a request to this URL?". */
 function placement(json) {
-  const { url, headers } = JSON.parse(json);
-  return { url, headers: Object.fromEntries(headers) };
+  const { url, headers, perUrl } = JSON.parse(json);
+  return { url, headers: Object.fromEntries(headers), perUrl };
 }
 
 /** `authorization(url)`: the URL and headers to send, as fresh values the caller may change. */
@@ -127,8 +127,7 @@ class TokenFlow {
   #core;
   #http;
   #name;
-  /** The credential's place depends on the URL (query), else it is asked once per TokenSet. */
-  #perUrl;
+  /** Headers-only answers per TokenSet (see [PLACEMENT]). */
   #placed = new WeakMap();
 
   static {
@@ -139,7 +138,6 @@ class TokenFlow {
     this.#name = name;
     this.#http = httpOptions(name, options);
     this.#core = wasm(makeCore);
-    this.#perUrl = this.#core.perUrl;
   }
 
   /** Sends the request `build(core)` makes and parses the token answer. */
@@ -174,12 +172,13 @@ class TokenFlow {
 
   [PLACEMENT](url, tokens) {
     const token = accessTokenOf(this.#name, tokens);
-    // A TokenSet never changes: its headers-only answer serves every URL (~4 µs a crossing).
-    const reuse = !this.#perUrl && tokens instanceof TokenSet;
-    let placed = reuse ? this.#placed.get(tokens) : undefined;
+    // A TokenSet never changes: an answer that does not depend on the URL
+    // (not `perUrl`) serves every request with it (a crossing costs ~4 µs).
+    const set = tokens instanceof TokenSet;
+    let placed = set ? this.#placed.get(tokens) : undefined;
     if (placed === undefined) {
       placed = placement(wasm(() => this.#core.authorization(url, token)));
-      if (reuse) this.#placed.set(tokens, placed);
+      if (set && !placed.perUrl) this.#placed.set(tokens, placed);
     }
     return placed;
   }
@@ -313,7 +312,7 @@ export class ApiKeyCredentials {
     if (this.#placed !== null) return this.#placed;
     const placed = placement(this.#core.authorization(url));
     // A key in a header: the same answer for every URL.
-    if (!this.#core.perUrl) this.#placed = placed;
+    if (!placed.perUrl) this.#placed = placed;
     return placed;
   }
 

@@ -27,15 +27,9 @@ impl ApiKeyCore {
         })
     }
 
-    /// Where the key goes on a request to `url` (JSON).
+    /// Where the key goes on a request to `url` (JSON, with `perUrl`).
     pub fn authorization(&self, url: &str) -> String {
-        applied_json(&self.inner.apply(url))
-    }
-
-    /// Whether `authorization`'s answer depends on the URL (see `Style::per_url`).
-    #[wasm_bindgen(getter, js_name = perUrl)]
-    pub fn per_url(&self) -> bool {
-        self.inner.style.per_url()
+        applied_json(&self.inner.apply(url), &self.inner.style)
     }
 
     /// Base URL of the provider's API.

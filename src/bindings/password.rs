@@ -93,12 +93,6 @@ impl PasswordCore {
         )
     }
 
-    /// Whether `authorization`'s answer depends on the URL (see `Style::per_url`).
-    #[wasm_bindgen(getter, js_name = perUrl)]
-    pub fn per_url(&self) -> bool {
-        self.flow.token_style.per_url()
-    }
-
     /// Base URL of the provider's API, when known.
     #[wasm_bindgen(getter, js_name = apiBase)]
     pub fn api_base(&self) -> Option<String> {

@@ -43,7 +43,7 @@ impl Style {
 
     /// Whether [`Style::apply`]'s answer depends on the URL (the secret goes
     /// in the query); otherwise one answer per secret serves every URL, and
-    /// JS reuses it instead of asking per request.
+    /// JS reuses it instead of asking per request (`perUrl` in the answer).
     pub fn per_url(&self) -> bool {
         match self.placement {
             Placement::Query(_) => true,
