@@ -43,8 +43,9 @@
 //   oauth4webapi await processAuthorizationCodeResponse(as, client, new Response(TOKEN_BODY))
 //                (its only token-parse entry point takes a Response; async: batches)
 //
-// apply — put the access token on an outgoing Request
-//   crm-auth     client.authorize(new Request(apiUrl), tokens)     (returns a new Request)
+// apply — put the access token on an outgoing Request (one Request built, as the peers do)
+//   crm-auth     a = client.authorization(apiUrl, tokens); new Request(a.url, { headers: a.headers })
+//                (`authorize(request, tokens)` copies a Request the caller built: two Requests)
 //   arctic       new Request(apiUrl, { headers: { authorization: 'Bearer ' + t.accessToken() } })
 //   oauth4webapi new Request(apiUrl, { headers: { authorization: 'Bearer ' + t.access_token } })
 //   (neither peer has a helper that only builds a Request: this is what their users write)
@@ -187,7 +188,10 @@ const impl = {
     },
   },
   apply: {
-    "crm-auth": () => crm.authorize(new Request(CFG.apiUrl), crmTokens),
+    "crm-auth": () => {
+      const a = crm.authorization(CFG.apiUrl, crmTokens);
+      return new Request(a.url, { headers: a.headers });
+    },
     arctic: () => new Request(CFG.apiUrl, { headers: { authorization: "Bearer " + arcticTokens.accessToken() } }),
     oauth4webapi: () => new Request(CFG.apiUrl, { headers: { authorization: "Bearer " + o4wTokens.access_token } }),
   },

@@ -10,8 +10,10 @@
 //   - One Session (generic OAuth2 provider with apiBase = the local server) over a MemoryStore
 //     holding a fresh token set: no refresh happens; this is the steady-state cost per call.
 //   - Both paths read the whole response body (arrayBuffer()). Keep-alive connections (undici).
+//   - A third path, bare fetch + timeout (an AbortController and a timer per request, as http.js
+//     arms for every API call), shows what Session costs beyond that timeout.
 //   - Two shapes: sequential (one request at a time) and concurrent (`concurrency` requests under
-//     Promise.all, repeated). Rounds interleave bare and session (order alternating each round)
+//     Promise.all, repeated). Rounds interleave the paths (order rotated each round)
 //     after a warm-up; a full GC (with --expose-gc) runs before each slice.
 //   - Figures: per round, CPU µs (user + system) / request and wall µs / request; reported as the
 //     median over rounds; overhead = median over rounds of (session − bare), with its IQR.
@@ -104,6 +106,19 @@ export async function sessionOverhead({ rounds = 15, requests = 1000, concurrenc
       if (r.status !== 200) throw new Error(`bare fetch: ${r.status}`);
       return r.arrayBuffer();
     };
+    // A bare fetch with the same abortable timeout as the fetch seam (an AbortController and a
+    // timer per request): what Session costs beyond the timeout every API call gets.
+    const bareTimeout = async () => {
+      const ac = new AbortController();
+      const timer = setTimeout(() => ac.abort(), 30000);
+      try {
+        const r = await fetch(url, { headers: { authorization: `Bearer ${token}` }, signal: ac.signal });
+        if (r.status !== 200) throw new Error(`bare fetch + timeout: ${r.status}`);
+        return r.arrayBuffer();
+      } finally {
+        clearTimeout(timer);
+      }
+    };
     const viaSession = async () => {
       const r = await session.fetch("/api/items?page=1");
       if (r.status !== 200) throw new Error(`session.fetch: ${r.status}`);
@@ -120,13 +135,17 @@ export async function sessionOverhead({ rounds = 15, requests = 1000, concurrenc
       log(`session.fetch overhead (${shape}): warm-up…`);
       for (let i = 0; i < 2; i++) {
         await slice(bare, requests, c);
+        await slice(bareTimeout, requests, c);
         await slice(viaSession, requests, c);
       }
       const b = { cpu: [], wall: [] };
+      const t = { cpu: [], wall: [] };
       const s = { cpu: [], wall: [] };
       const d = { cpu: [], wall: [] };
+      const dt = { cpu: [], wall: [] };
+      const paths = [[bare, b], [bareTimeout, t], [viaSession, s]];
       for (let r = 0; r < rounds; r++) {
-        const order = r % 2 === 0 ? [[bare, b], [viaSession, s]] : [[viaSession, s], [bare, b]];
+        const order = paths.map((_, i) => paths[(i + r) % paths.length]); // rotated each round
         const got = new Map();
         for (const [fn, acc] of order) {
           const x = await slice(fn, requests, c);
@@ -136,13 +155,18 @@ export async function sessionOverhead({ rounds = 15, requests = 1000, concurrenc
         }
         d.cpu.push(got.get(s).cpuUs - got.get(b).cpuUs);
         d.wall.push(got.get(s).wallUs - got.get(b).wallUs);
+        dt.cpu.push(got.get(s).cpuUs - got.get(t).cpuUs);
+        dt.wall.push(got.get(s).wallUs - got.get(t).wallUs);
       }
       out.shapes[shape] = {
         bare: { cpuUs: stats(b.cpu), wallUs: stats(b.wall) },
+        bareTimeout: { cpuUs: stats(t.cpu), wallUs: stats(t.wall) },
         session: { cpuUs: stats(s.cpu), wallUs: stats(s.wall) },
         overhead: { cpuUs: stats(d.cpu), wallUs: stats(d.wall) },
+        overTimeout: { cpuUs: stats(dt.cpu), wallUs: stats(dt.wall) },
       };
-      log(`session.fetch overhead (${shape}): ${median(d.cpu).toFixed(1)} µs CPU per request`);
+      log(`session.fetch overhead (${shape}): ${median(d.cpu).toFixed(1)} µs CPU per request ` +
+        `(${median(dt.cpu).toFixed(1)} over a bare fetch with a timeout)`);
     }
     return out;
   } finally {
@@ -155,19 +179,23 @@ const cell = (m) => `${us(m.median)} (IQR ${us(m.p25)}–${us(m.p75)})`;
 
 /** Markdown section for bench/report.js. */
 export function renderSession(S) {
-  const rows = [["session.fetch overhead, µs per request", "bare fetch", "session.fetch", "overhead (session − bare)", "overhead %"]];
+  const rows = [["session.fetch overhead, µs per request", "bare fetch", "bare fetch + timeout", "session.fetch",
+    "overhead (session − bare)", "overhead %", "session − (bare + timeout)"]];
   for (const [shape, x] of Object.entries(S.shapes)) {
     const label = shape === "sequential" ? "sequential" : `${S.concurrency} concurrent`;
-    rows.push([`${label}: CPU µs`, us(x.bare.cpuUs.median), us(x.session.cpuUs.median), cell(x.overhead.cpuUs),
-      `${Math.round((100 * x.overhead.cpuUs.median) / x.bare.cpuUs.median)}%`]);
-    rows.push([`${label}: wall µs`, us(x.bare.wallUs.median), us(x.session.wallUs.median), cell(x.overhead.wallUs),
-      `${Math.round((100 * x.overhead.wallUs.median) / x.bare.wallUs.median)}%`]);
+    for (const [unit, k] of [["CPU", "cpuUs"], ["wall", "wallUs"]]) {
+      rows.push([`${label}: ${unit} µs`, us(x.bare[k].median), us(x.bareTimeout[k].median), us(x.session[k].median),
+        cell(x.overhead[k]), `${Math.round((100 * x.overhead[k].median) / x.bare[k].median)}%`, cell(x.overTimeout[k])]);
+    }
   }
   return { rows, notes: [
     `Median of ${S.rounds} interleaved rounds of ${S.requests} requests per path and shape, after a warm-up, one Node ` +
       "process (bench/session.js). CPU = process.cpuUsage() user + system of the client process (the server is a " +
       "node:http child process on 127.0.0.1 answering 200 JSON), per request; wall = elapsed time per request. " +
       "Overhead = median over rounds of (session − bare), IQR over rounds. Bare: `fetch(url, { headers: { authorization } })`; " +
+      "bare + timeout: the same with an AbortController's signal and a 30 s timer, cleared at the headers (what the fetch " +
+      "seam does for every API call; in Node 20 undici follows the signal with a WeakRef, a FinalizationRegistry entry " +
+      "and a listener); " +
       "session: `session.fetch(path)` (generic OAuth2 provider, MemoryStore, fresh tokens: no refresh). Both read the body.",
   ] };
 }

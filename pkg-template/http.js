@@ -35,22 +35,32 @@ export function httpOptions(provider, options) {
 }
 
 /**
- * A timer that aborts the request after `timeoutMs` and rejects `expired`
- * with `timeout`; `onExpire` runs then too (to cancel a body being read).
- * `outer` (a caller's signal) aborts the request as well.
+ * Arms the timeout: after `timeoutMs` the request is aborted and `expire`
+ * gets the `timeout` error. `outer` (a caller's signal) aborts it as well.
  */
-function deadline(http, outer) {
+function arm(http, outer, expire) {
   const controller = new AbortController();
-  const d = { onExpire: null, timer: 0 };
-  d.expired = new Promise((_, reject) => {
-    d.timer = setTimeout(() => {
-      controller.abort();
-      d.onExpire?.();
-      reject(fail(http.provider, "timeout", "no answer within the timeout"));
-    }, http.timeoutMs);
+  const timer = setTimeout(() => {
+    controller.abort();
+    expire(fail(http.provider, "timeout", "no answer within the timeout"));
+  }, http.timeoutMs);
+  return { timer, signal: outer === null ? controller.signal : anySignal(outer, controller.signal) };
+}
+
+/**
+ * A token request's timeout: `race(work)` rejects with `timeout` when it
+ * fires, and `onExpire` runs then too (to cancel a body being read).
+ */
+function deadline(http) {
+  let expire;
+  const expired = new Promise((_, reject) => {
+    expire = reject;
   });
-  d.signal = outer == null ? controller.signal : anySignal(outer, controller.signal);
-  d.race = (work) => Promise.race([work, d.expired]);
+  const d = { onExpire: null, race: (work) => Promise.race([work, expired]) };
+  Object.assign(d, arm(http, null, (e) => {
+    d.onExpire?.();
+    expire(e);
+  }));
   return d;
 }
 
@@ -83,7 +93,7 @@ function checked(response, provider) {
 export async function send(requestJson, http) {
   const { method, url, headers, body } = JSON.parse(requestJson);
   const { provider } = http;
-  const d = deadline(http, null);
+  const d = deadline(http);
   // The JS error text is not kept: it can name URLs with credentials in them.
   const transport = (e) => {
     throw e instanceof CrmAuthError ? e : fail(provider, "network_error", "the request failed before an answer arrived");
@@ -113,19 +123,24 @@ export async function send(requestJson, http) {
  * the headers arrived, within `timeoutMs`. `init.signal` (the caller's)
  * is honoured: its abort rejects with the caller's reason, untouched.
  */
-export async function fetchResponse(input, init, http) {
+export function fetchResponse(input, init, http) {
   const outer = init.signal ?? null;
-  const d = deadline(http, outer);
-  init.signal = d.signal;
-  try {
-    const response = await d.race(call(http, input, init)).catch((e) => {
-      if (e instanceof CrmAuthError || outer?.aborted) throw e;
-      throw fail(http.provider, "network_error", "the request failed before an answer arrived");
+  // A plain promise, not an async function racing a timer promise: this runs on every API call.
+  return new Promise((resolve, reject) => {
+    const { timer, signal } = arm(http, outer, reject);
+    init.signal = signal;
+    call(http, input, init).then((response) => {
+      clearTimeout(timer);
+      try {
+        resolve(checked(response, http.provider));
+      } catch (e) {
+        reject(e);
+      }
+    }, (e) => {
+      clearTimeout(timer);
+      reject(e instanceof CrmAuthError || outer?.aborted ? e : fail(http.provider, "network_error", "the request failed before an answer arrived"));
     });
-    return checked(response, http.provider);
-  } finally {
-    clearTimeout(d.timer);
-  }
+  });
 }
 
 /**

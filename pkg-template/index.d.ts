@@ -321,6 +321,11 @@ export interface CodeFlowMethods {
   /** Returns a copy of `request` carrying the access token the way the provider expects. */
   authorize(request: Request, tokens: TokenSet): Request;
   /**
+   * The URL and headers that carry the access token on a request to `url`, for
+   * `fetch(a.url, { headers: a.headers })`: no `Request` is built (see `Authorization`).
+   */
+  authorization(url: string | URL, tokens: TokenSet): Authorization;
+  /**
    * Base URL of the provider's API: the `apiBase` option, else Flextell `{origin}/api/v1`,
    * Flexie `{origin}/api`, Agile CRM `{origin}/dev/api`; `null` when unknown (`OAuth2`
    * without `apiBase`).
@@ -468,6 +473,8 @@ export declare class Flowlu {
   login(options: { username: string; password: string }): Promise<TokenSet>;
   /** Returns a copy of `request` with HTTP Basic `bearer:TOKEN`. */
   authorize(request: Request, tokens: TokenSet): Request;
+  /** `{ url, headers }` with HTTP Basic `bearer:TOKEN`, for `fetch` (no `Request` built). */
+  authorization(url: string | URL, tokens: TokenSet): Authorization;
   /** `{origin}/api/v1/module`; `null` when only a `tokenEndpoint` was given. */
   readonly apiBase: string | null;
   /** The key in the `api_key` query parameter of every request (bodies untouched). */
@@ -493,6 +500,8 @@ export declare class Virtuous {
   refresh(refreshToken: string): Promise<TokenSet>;
   /** Returns a copy of `request` with `Authorization: Bearer`. */
   authorize(request: Request, tokens: TokenSet): Request;
+  /** `{ url, headers }` with `Authorization: Bearer`, for `fetch` (no `Request` built). */
+  authorization(url: string | URL, tokens: TokenSet): Authorization;
   /** `{origin}/api`. */
   readonly apiBase: string;
   /** The key as `Authorization: Bearer`. */
@@ -500,11 +509,23 @@ export declare class Virtuous {
   free(): void;
 }
 
+/**
+ * Where a credential goes on one request, from `authorization(url, …)`: `url` is the
+ * given URL, or a copy with the credential in its query (Flexie `tokenPlacement: "query"`,
+ * Flowlu API keys); `headers` are the ones to set, a fresh object the caller may add to.
+ */
+export interface Authorization {
+  url: string;
+  headers: Record<string, string>;
+}
+
 /** A static API key, from a provider's `apiKey(options)`. */
 export declare class ApiKeyCredentials {
   private constructor();
   /** Returns a copy of `request` carrying the key in the one place the provider expects. */
   authorize(request: Request): Request;
+  /** `{ url, headers }` carrying the key, for `fetch` (no `Request` built). */
+  authorization(url: string | URL): Authorization;
   /** The provider these credentials are for. */
   readonly provider: string;
   /** Base URL of the provider's API. */

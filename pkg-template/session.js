@@ -177,7 +177,7 @@ export class Session {
     // Only a signal the caller gave is combined with ours (AbortSignal.any costs ~50 µs in Node).
     const signal = init?.signal ?? (input instanceof Request ? input.signal : null);
     let tokens = await this.#tokens(generation);
-    original ??= this.#resolve(this.#base(tokens) + path, init);
+    original ??= this.#atPath(this.#base(tokens), path, init);
     const body = original.body === null ? null : await original.clone().arrayBuffer();
     let response = await this.#send(original, body, tokens, signal);
     if (tokens !== null && this.#canRefresh && this.#refreshOn401 && tokens.refreshToken !== null && (await this.#unauthorized(response)) &&
@@ -187,7 +187,7 @@ export class Session {
       tokens = await this.#refresh(tokens, generation);
       this.#after401 = { accessToken: tokens.accessToken, until: Date.now() + UNAUTHORIZED_COOLDOWN_MS };
       // The refresh may have moved the API (Pipedrive's api_domain): the path follows it.
-      if (path !== null && this.#base(tokens) !== base) original = this.#resolve(this.#base(tokens) + path, { ...init, body });
+      if (path !== null && this.#base(tokens) !== base) original = this.#atPath(this.#base(tokens), path, init && { ...init, body });
       response = await this.#send(original, body, tokens, signal);
     }
     if (response.status === this.#rateLimitStatus) {
@@ -403,6 +403,7 @@ export class Session {
     return null;
   }
 
+  /** What to send: the caller's Request, or a Request built from `input` and `init`. */
   #resolve(input, init) {
     if (input instanceof Request && init === undefined) return input;
     try {
@@ -424,6 +425,15 @@ export class Session {
     throw fail(this.#name, "invalid_argument", "a path must start with \"/\"");
   }
 
+  /**
+   * `path` on `base`; with no `init` — the usual call — just its URL (a
+   * Request built here would be copied again by fetch: ~10 µs in Node).
+   */
+  #atPath(base, path, init) {
+    const url = base + path;
+    return init === undefined ? { url, method: "GET", headers: null, redirect: "follow", body: null } : this.#resolve(url, init);
+  }
+
   /** Where paths go: the API base the token answer named, else the provider's. */
   #base(tokens) {
     const base = tokens?.apiBase ?? this.#apiBase;
@@ -435,7 +445,8 @@ export class Session {
 
   /** Sends `original` with credentials and the buffered body; follows redirects (#redirected). */
   async #send(original, body, tokens, signal) {
-    const response = await this.#sendTo(original, original.url, original.method, original.headers, body, tokens, signal);
+    const first = original instanceof Request ? original : null;
+    const response = await this.#sendTo(first, original.url, original.method, original.headers, body, tokens, signal);
     return isRedirect(response) ? this.#redirected(original, body, tokens, signal, response) : response;
   }
 
@@ -443,13 +454,16 @@ export class Session {
    * One request to `url` with the credential placed for it. `first`: the
    * caller's Request, passed to fetch as is (its mode, credentials, cache…
    * kept; fetch(input, init) copies it once — building a Request here would
-   * make it copy that one again).
+   * make it copy that one again). `headers`: the caller's, or null.
    */
   #sendTo(first, url, method, headers, body, tokens, signal) {
     // No probe Request: the credential's place is asked for as data.
     const placed = this.#provider[PLACEMENT](url, tokens);
-    const merged = new Headers(headers);
-    for (const [name, value] of placed.headers) merged.set(name, value);
+    let merged = placed.headers; // fetch only reads it
+    if (headers !== null) {
+      merged = new Headers(headers);
+      for (const name in placed.headers) merged.set(name, placed.headers[name]);
+    }
     // Redirects are followed by #redirected, which knows which are safe.
     const init = { method, headers: merged, redirect: "manual", signal };
     // A buffered body: a moved stream body would upload only over HTTP/2 in browsers.
@@ -502,7 +516,7 @@ export class Session {
       if (status === 303 ? method !== "GET" && method !== "HEAD" : (status === 301 || status === 302) && method === "POST") {
         method = "GET";
         body = null;
-        headers = new Headers(headers);
+        headers = new Headers(headers ?? undefined);
         for (const name of BODY_HEADERS) headers.delete(name);
       }
       url = next.href;

@@ -316,7 +316,17 @@ fn requests_and_answers_cross_as_json() {
         .unwrap();
     assert_eq!(
         applied,
-        r#"{"url":null,"headers":[["authorization","Bearer at-1"]]}"#
+        r#"{"url":null,"headers":[["authorization","Bearer at-1"]],"perUrl":false}"#
+    );
+    // A key in the query: the answer depends on the URL, so JS must not reuse it.
+    let query = ApiKeyCore::new(
+        "flexie",
+        r#"{"subdomain":"acme","apiKey":"k-1","placement":"query"}"#,
+    )
+    .unwrap();
+    assert_eq!(
+        query.authorization("https://acme.flexie.io/api/x"),
+        r#"{"url":"https://acme.flexie.io/api/x?apikey=k-1","headers":[],"perUrl":true}"#
     );
 }
 

@@ -95,8 +95,9 @@ pub fn request_json(req: &HttpRequest) -> String {
     out
 }
 
-/// `{"url": string|null, "headers": [[name, value]…]}` for `authorize`.
-pub fn applied_json(applied: &Applied) -> String {
+/// `{"url": string|null, "headers": [[name, value]…], "perUrl": bool}` for
+/// `authorize`; `perUrl` false: the same answer serves every URL (JS reuses it).
+pub fn applied_json(applied: &Applied, style: &Style) -> String {
     let mut out = String::from("{\"url\":");
     match &applied.url {
         Some(url) => write_string(&mut out, url),
@@ -104,7 +105,11 @@ pub fn applied_json(applied: &Applied) -> String {
     }
     out.push_str(",\"headers\":");
     pairs(&mut out, &applied.headers);
-    out.push('}');
+    out.push_str(if style.per_url() {
+        ",\"perUrl\":true}"
+    } else {
+        ",\"perUrl\":false}"
+    });
     out
 }
 
@@ -135,6 +140,6 @@ pub fn authorization(
 ) -> core::result::Result<String, String> {
     run(provider, || {
         check_token(access_token, "accessToken")?;
-        Ok(applied_json(&style.apply(access_token, url)))
+        Ok(applied_json(&style.apply(access_token, url), style))
     })
 }

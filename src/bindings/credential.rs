@@ -27,9 +27,9 @@ impl ApiKeyCore {
         })
     }
 
-    /// Where the key goes on a request to `url` (JSON).
+    /// Where the key goes on a request to `url` (JSON, with `perUrl`).
     pub fn authorization(&self, url: &str) -> String {
-        applied_json(&self.inner.apply(url))
+        applied_json(&self.inner.apply(url), &self.inner.style)
     }
 
     /// Base URL of the provider's API.

@@ -43,6 +43,19 @@ impl Style {
         placement: Placement::Bearer,
         accept_json: false,
     };
+
+    /// Whether [`Style::apply`]'s answer depends on the URL (the secret goes
+    /// in the query); otherwise one answer per secret serves every URL, and
+    /// JS reuses it instead of asking per request (`perUrl` in the answer).
+    pub fn per_url(&self) -> bool {
+        match self.placement {
+            Placement::Query(_) => true,
+            Placement::Bearer
+            | Placement::BasicPassword(_)
+            | Placement::BasicUser(_)
+            | Placement::Header(_) => false,
+        }
+    }
 }
 
 /// What applying a credential changes on a request.

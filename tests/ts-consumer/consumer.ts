@@ -13,6 +13,7 @@ import type {
   CrmAuthErrorCode,
   CommonOptions,
   CodeFlowMethods,
+  Authorization,
   FlextellOptions,
   FlexieOptions,
   FlexieApiKeyOptions,
@@ -114,6 +115,10 @@ export async function flextellFlow(storage: { getItem(k: string): string | null;
   await revoked.catch(() => undefined);
 
   const signed: Request = p.authorize(new Request("https://dev.flextell.ai/api/v1/users/me"), current);
+  const placed: Authorization = p.authorization(new URL("https://dev.flextell.ai/api/v1/users/me"), current);
+  const placedUrl: string = placed.url;
+  const placedHeaders: Record<string, string> = placed.headers;
+  void fetch(placedUrl, { headers: { ...placedHeaders, accept: "application/json" } });
   return fetch(signed);
 }
 
@@ -203,6 +208,8 @@ export async function flexieFlow(): Promise<Response[]> {
   expectType<{ provider: string; apiBase: string; apiKey: "[redacted]" }>(key.toJSON());
   expectType<string>(key.toString());
   const viaKey: Request = key.authorize(new Request(`${key.apiBase}/users/self`));
+  const keyPlaced: Authorization = key.authorization(`${key.apiBase}/users/self`);
+  void keyPlaced;
   const viaToken: Request = flexie.authorize(new Request("https://acme.flexie.io/api/users/self"), refreshed);
   return Promise.all([fetch(viaKey), fetch(viaToken)]);
 }

@@ -466,6 +466,43 @@ for (const placement of ['header', 'query']) {
     else ok(!last.path.includes('access_token'), 'simulator saw no access_token in the query');
   });
 
+  add(`flexie: authorization(url, tokens) with tokenPlacement "${placement}" -> fetch(url, { headers })`, ALL, async (crm, env) => {
+    const origin = env.origins.flexie;
+    const p = codeProvider(crm, env, 'flexie', { tokenPlacement: placement });
+    const { tokens } = await codeFlow(env, p, { authorizeUrl: `${origin}/oauth2/authorize`, clientId: PUBLIC.clientId });
+    const url = `${origin}/api/users/self?fields=id`;
+    const a = p.authorization(new URL(url), tokens);
+    eq(Object.keys(a).sort().join(), 'headers,url', '{ url, headers }');
+    const u = new URL(a.url);
+    eq(u.searchParams.get('fields'), 'id', 'existing query kept');
+    if (placement === 'header') {
+      eq(a.url, url, 'URL unchanged');
+      eq(show(a.headers), show({ authorization: `Bearer ${tokens.accessToken}` }), 'Bearer header');
+    } else {
+      eq(u.searchParams.get('access_token'), tokens.accessToken, '?access_token=');
+      eq(show(a.headers), show({}), 'query placement: no header');
+    }
+    const api = await call(new Request(a.url, { headers: a.headers }));
+    eq(api.status, 200, `GET /api/users/self (${api.text.slice(0, 200)})`);
+    eq(api.json.email, ALICE.email, 'profile');
+    // Fresh values per call (the caller may add to them), and per token set.
+    a.headers.extra = 'x';
+    eq(p.authorization(url, tokens).headers.extra, undefined, 'a changed answer does not leak into the next');
+    const other = new crm.TokenSet({ accessToken: 'other-token' });
+    const b = p.authorization(`${origin}/api/other`, other);
+    if (placement === 'header') eq(b.headers.authorization, 'Bearer other-token', 'another TokenSet, its own header');
+    else eq(new URL(b.url).searchParams.get('access_token'), 'other-token', 'another URL and TokenSet, its own query');
+    eq(p.authorization(`${origin}/api/other`, tokens).headers.authorization ?? null,
+      placement === 'header' ? `Bearer ${tokens.accessToken}` : null, 'the first set again');
+    await refusesQuietly(crm, () => p.authorization(42, tokens), 'invalid_argument', 'authorization(non-URL)');
+    await refusesQuietly(crm, () => p.authorization(url, { accessToken: 'bad\r\nx' }), 'invalid_argument', 'authorization(bad token)');
+    const key = crm.Flexie.apiKey({ subdomain: 'acme', apiKey: API_KEY, placement, origin });
+    const k = key.authorization(`${key.apiBase}/users/self`);
+    if (placement === 'header') eq(k.headers.apikey, API_KEY, 'apikey header');
+    else eq(new URL(k.url).searchParams.get('apikey'), API_KEY, '?apikey=');
+    eq((await call(new Request(k.url, { headers: k.headers }))).status, 200, 'API key through authorization()');
+  });
+
   add(`flexie: Flexie.apiKey placement "${placement}" -> GET {apiBase}/users/self`, ALL, async (crm, env) => {
     const origin = env.origins.flexie;
     const key = crm.Flexie.apiKey({ subdomain: 'acme', apiKey: API_KEY, placement, origin });
