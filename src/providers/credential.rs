@@ -51,6 +51,7 @@ impl Style {
         match self.placement {
             Placement::Query(_) => true,
             Placement::Bearer
+            | Placement::Scheme(_)
             | Placement::BasicPassword(_)
             | Placement::BasicUser(_)
             | Placement::Header(_) => false,
