@@ -104,9 +104,13 @@ macro_rules! code_flow_tokens {
         let callback_url = consent(&request.url).await;
         let callback = $p.parse_callback(&callback_url, &request.state).unwrap();
         let verifier = request.code_verifier.as_ref().map(|v| v.expose());
-        $p.exchange_code(callback.code.expose(), verifier)
-            .await
-            .unwrap()
+        $p.exchange_code(
+            callback.code.expose(),
+            verifier,
+            callback.accounts_server.as_deref(),
+        )
+        .await
+        .unwrap()
     }};
 }
 
@@ -129,16 +133,16 @@ async fn flextell_code_flow_refresh_and_session() {
 
     // Refresh tokens rotate: the old one is dead afterwards.
     let old = tokens.refresh_token.clone().unwrap();
-    let fresh = flextell.refresh(old.expose()).await.unwrap();
+    let fresh = flextell.refresh(old.expose(), None).await.unwrap();
     assert_ne!(fresh.refresh_token.as_ref(), Some(&old));
-    let dead = flextell.refresh(old.expose()).await.unwrap_err();
+    let dead = flextell.refresh(old.expose(), None).await.unwrap_err();
     assert_eq!(
         (dead.code(), dead.error()),
         (ErrorCode::OauthError, Some("invalid_grant"))
     );
 
     let revoke = flextell
-        .revoke(fresh.access_token.expose())
+        .revoke(fresh.access_token.expose(), None)
         .await
         .unwrap_err();
     assert_eq!(revoke.code(), ErrorCode::Unsupported);
@@ -206,16 +210,16 @@ async fn oauth2_public_client_password_grant_and_revocation() {
     let oauth2 = OAuth2::new(options).unwrap();
     let tokens = code_flow_tokens!(oauth2);
     let fresh = oauth2
-        .refresh(tokens.refresh_token.as_ref().unwrap().expose())
+        .refresh(tokens.refresh_token.as_ref().unwrap().expose(), None)
         .await
         .unwrap();
     // Revoking the refresh token kills its family.
     oauth2
-        .revoke(fresh.refresh_token.as_ref().unwrap().expose())
+        .revoke(fresh.refresh_token.as_ref().unwrap().expose(), None)
         .await
         .unwrap();
     let e = oauth2
-        .refresh(fresh.refresh_token.as_ref().unwrap().expose())
+        .refresh(fresh.refresh_token.as_ref().unwrap().expose(), None)
         .await
         .unwrap_err();
     assert_eq!(e.error(), Some("invalid_grant"));
@@ -263,12 +267,12 @@ async fn flexie_code_flow_and_api_keys() {
     let flexie = Flexie::new(options).unwrap();
     let tokens = code_flow_tokens!(flexie);
     let fresh = flexie
-        .refresh(tokens.refresh_token.as_ref().unwrap().expose())
+        .refresh(tokens.refresh_token.as_ref().unwrap().expose(), None)
         .await
         .unwrap();
     assert_eq!(
         flexie
-            .revoke(fresh.access_token.expose())
+            .revoke(fresh.access_token.expose(), None)
             .await
             .unwrap_err()
             .code(),
@@ -304,7 +308,7 @@ async fn agilecrm_code_flow_and_api_key() {
     let agile = AgileCrm::new(code_options("agilecrm", "rust-agile", Some("rust-secret"))).unwrap();
     let tokens = code_flow_tokens!(agile);
     agile
-        .refresh(tokens.refresh_token.as_ref().unwrap().expose())
+        .refresh(tokens.refresh_token.as_ref().unwrap().expose(), None)
         .await
         .unwrap();
     let key = AgileCrm::api_key(json!({
@@ -326,7 +330,7 @@ async fn flowlu_login_api_errors_and_key() {
     let tokens = flowlu.login(&login("alice", "wonderland")).await.unwrap();
     assert!(tokens.refresh_token.is_none() && tokens.expires_at.is_none());
     assert_eq!(
-        flowlu.refresh("anything").await.unwrap_err().code(),
+        flowlu.refresh("anything", None).await.unwrap_err().code(),
         ErrorCode::Unsupported
     );
     let wrong = flowlu.login(&login("alice", "nope")).await.unwrap_err();
@@ -370,7 +374,7 @@ async fn virtuous_login_two_factor_refresh_and_key() {
     virtuous.login(&with_otp).await.unwrap();
 
     let fresh = virtuous
-        .refresh(tokens.refresh_token.as_ref().unwrap().expose())
+        .refresh(tokens.refresh_token.as_ref().unwrap().expose(), None)
         .await
         .unwrap();
     let session = Session::new(&virtuous, MemoryStore::new(), "k").unwrap();
