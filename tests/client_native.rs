@@ -41,7 +41,7 @@ fn virtuous_login_refresh_and_session() {
         let virtuous = Virtuous::new(json!({ "origin": origin })).unwrap();
         let tokens = virtuous.login(&login("alice", "wonderland")).await.unwrap();
         let fresh = virtuous
-            .refresh(tokens.refresh_token.as_ref().unwrap().expose())
+            .refresh(tokens.refresh_token.as_ref().unwrap().expose(), None)
             .await
             .unwrap();
         let session = Session::new(&virtuous, MemoryStore::new(), "k").unwrap();
@@ -66,8 +66,8 @@ fn oauth2_password_grant_revocation_and_network_errors() {
         .unwrap();
         let tokens = oauth2.login(&login("alice", "wonderland")).await.unwrap();
         let refresh = tokens.refresh_token.as_ref().unwrap().expose();
-        oauth2.revoke(refresh).await.unwrap();
-        let e = oauth2.refresh(refresh).await.unwrap_err();
+        oauth2.revoke(refresh, None).await.unwrap();
+        let e = oauth2.refresh(refresh, None).await.unwrap_err();
         assert_eq!(
             (e.code(), e.error()),
             (ErrorCode::OauthError, Some("invalid_grant"))

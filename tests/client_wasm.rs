@@ -6,8 +6,9 @@
 #![cfg(all(target_arch = "wasm32", feature = "client"))]
 
 use crm_auth::client::{
-    AgileCrm, AuthorizationRequestOptions, ErrorCode, Flexie, Flextell, Flowlu, LoginOptions,
-    MemoryStore, OAuth2, Request, Session, Store, TokenSet, Virtuous, WebStorageStore,
+    AgileCrm, AuthorizationRequestOptions, ErrorCode, Flexie, Flextell, Flowlu, HubSpot,
+    LoginOptions, MemoryStore, OAuth2, Pipedrive, Request, Salesforce, Session, Store, TokenSet,
+    Virtuous, WebStorageStore, ZohoCrm,
 };
 use futures_util::future::join_all;
 use gloo_net::http::Request as Raw;
@@ -104,9 +105,13 @@ macro_rules! code_flow_tokens {
         let callback_url = consent(&request.url).await;
         let callback = $p.parse_callback(&callback_url, &request.state).unwrap();
         let verifier = request.code_verifier.as_ref().map(|v| v.expose());
-        $p.exchange_code(callback.code.expose(), verifier)
-            .await
-            .unwrap()
+        $p.exchange_code(
+            callback.code.expose(),
+            verifier,
+            callback.accounts_server.as_deref(),
+        )
+        .await
+        .unwrap()
     }};
 }
 
@@ -129,16 +134,16 @@ async fn flextell_code_flow_refresh_and_session() {
 
     // Refresh tokens rotate: the old one is dead afterwards.
     let old = tokens.refresh_token.clone().unwrap();
-    let fresh = flextell.refresh(old.expose()).await.unwrap();
+    let fresh = flextell.refresh(old.expose(), None).await.unwrap();
     assert_ne!(fresh.refresh_token.as_ref(), Some(&old));
-    let dead = flextell.refresh(old.expose()).await.unwrap_err();
+    let dead = flextell.refresh(old.expose(), None).await.unwrap_err();
     assert_eq!(
         (dead.code(), dead.error()),
         (ErrorCode::OauthError, Some("invalid_grant"))
     );
 
     let revoke = flextell
-        .revoke(fresh.access_token.expose())
+        .revoke(fresh.access_token.expose(), None)
         .await
         .unwrap_err();
     assert_eq!(revoke.code(), ErrorCode::Unsupported);
@@ -206,16 +211,16 @@ async fn oauth2_public_client_password_grant_and_revocation() {
     let oauth2 = OAuth2::new(options).unwrap();
     let tokens = code_flow_tokens!(oauth2);
     let fresh = oauth2
-        .refresh(tokens.refresh_token.as_ref().unwrap().expose())
+        .refresh(tokens.refresh_token.as_ref().unwrap().expose(), None)
         .await
         .unwrap();
     // Revoking the refresh token kills its family.
     oauth2
-        .revoke(fresh.refresh_token.as_ref().unwrap().expose())
+        .revoke(fresh.refresh_token.as_ref().unwrap().expose(), None)
         .await
         .unwrap();
     let e = oauth2
-        .refresh(fresh.refresh_token.as_ref().unwrap().expose())
+        .refresh(fresh.refresh_token.as_ref().unwrap().expose(), None)
         .await
         .unwrap_err();
     assert_eq!(e.error(), Some("invalid_grant"));
@@ -263,12 +268,12 @@ async fn flexie_code_flow_and_api_keys() {
     let flexie = Flexie::new(options).unwrap();
     let tokens = code_flow_tokens!(flexie);
     let fresh = flexie
-        .refresh(tokens.refresh_token.as_ref().unwrap().expose())
+        .refresh(tokens.refresh_token.as_ref().unwrap().expose(), None)
         .await
         .unwrap();
     assert_eq!(
         flexie
-            .revoke(fresh.access_token.expose())
+            .revoke(fresh.access_token.expose(), None)
             .await
             .unwrap_err()
             .code(),
@@ -304,7 +309,7 @@ async fn agilecrm_code_flow_and_api_key() {
     let agile = AgileCrm::new(code_options("agilecrm", "rust-agile", Some("rust-secret"))).unwrap();
     let tokens = code_flow_tokens!(agile);
     agile
-        .refresh(tokens.refresh_token.as_ref().unwrap().expose())
+        .refresh(tokens.refresh_token.as_ref().unwrap().expose(), None)
         .await
         .unwrap();
     let key = AgileCrm::api_key(json!({
@@ -326,7 +331,7 @@ async fn flowlu_login_api_errors_and_key() {
     let tokens = flowlu.login(&login("alice", "wonderland")).await.unwrap();
     assert!(tokens.refresh_token.is_none() && tokens.expires_at.is_none());
     assert_eq!(
-        flowlu.refresh("anything").await.unwrap_err().code(),
+        flowlu.refresh("anything", None).await.unwrap_err().code(),
         ErrorCode::Unsupported
     );
     let wrong = flowlu.login(&login("alice", "nope")).await.unwrap_err();
@@ -370,7 +375,7 @@ async fn virtuous_login_two_factor_refresh_and_key() {
     virtuous.login(&with_otp).await.unwrap();
 
     let fresh = virtuous
-        .refresh(tokens.refresh_token.as_ref().unwrap().expose())
+        .refresh(tokens.refresh_token.as_ref().unwrap().expose(), None)
         .await
         .unwrap();
     let session = Session::new(&virtuous, MemoryStore::new(), "k").unwrap();
@@ -543,4 +548,305 @@ async fn web_storage_store() {
             assert!(web_sys::window().is_none());
         }
     }
+}
+
+// ---- The four CRMs of issue 14 -------------------------------------------------------
+
+/// Options of a code-flow client at `provider` registered by [`register`]
+/// (a secret unless `None`), with the scopes it takes.
+async fn registered(provider: &str, secret: Option<&str>, scopes: &[&str]) -> Value {
+    let client_id = format!("rust-{provider}-{}", secret.map_or("public", |_| "server"));
+    register(provider, &client_id, secret).await;
+    let mut options = code_options(provider, &client_id, secret);
+    options["scopes"] = json!(scopes);
+    options
+}
+
+/// `tokens` as stored with an access token about to expire: the session
+/// refreshes before its next call.
+fn expiring(tokens: &TokenSet) -> TokenSet {
+    let mut soon = tokens.clone();
+    soon.expires_at = Some(js_sys::Date::now() + 30_000.0);
+    soon
+}
+
+#[wasm_bindgen_test]
+async fn hubspot_code_flow_session_refreshes_from_expiry_only() {
+    let hubspot =
+        HubSpot::new(registered("hubspot", Some("rust-secret"), &["oauth"]).await).unwrap();
+    assert_eq!(hubspot.api_base(), Some(origin("hubspot").as_str()));
+    let tokens = code_flow_tokens!(hubspot);
+    assert!(tokens.expires_at.is_some() && tokens.refresh_token.is_some());
+    let session = Session::new(&hubspot, MemoryStore::new(), "hubspot").unwrap();
+    session.save(&tokens).await.unwrap();
+    let me = session
+        .fetch(Request::get("/account-info/v3/details"))
+        .await
+        .unwrap();
+    assert_eq!(me.status, 200, "{}", me.text());
+
+    // A HubSpot 401 is the caller's: no refresh.
+    let refreshes = count("hubspot", "refresh_token").await;
+    let denied = session
+        .fetch(Request::get("/crm/v3/objects/quotes"))
+        .await
+        .unwrap();
+    assert_eq!(denied.status, 401);
+    assert_eq!(count("hubspot", "refresh_token").await, refreshes);
+
+    // Near the expiry: one refresh before the call; the refresh token comes back.
+    session.save(&expiring(&tokens)).await.unwrap();
+    let me = session
+        .fetch(Request::get("/account-info/v3/details"))
+        .await
+        .unwrap();
+    assert_eq!(me.status, 200);
+    assert_eq!(count("hubspot", "refresh_token").await, refreshes + 1);
+    let fresh = session.tokens().await.unwrap().unwrap();
+    assert_ne!(fresh.access_token, tokens.access_token);
+    assert_eq!(fresh.refresh_token, tokens.refresh_token);
+
+    let revokes = count("hubspot", "revoke").await;
+    session.logout().await.unwrap();
+    assert_eq!(count("hubspot", "revoke").await, revokes + 1);
+    let refresh = tokens.refresh_token.as_ref().unwrap().expose();
+    let e = hubspot.refresh(refresh, None).await.unwrap_err();
+    assert_eq!(e.error(), Some("invalid_grant"));
+}
+
+#[wasm_bindgen_test]
+async fn salesforce_instance_url_refresh_on_401_and_request_limit() {
+    let options = registered("salesforce", None, &["api", "refresh_token"]).await;
+    let salesforce = Salesforce::new(options).unwrap();
+    let tokens = code_flow_tokens!(salesforce);
+    let instance = format!("{}/salesforce", main_url());
+    // The org's API lives at the token answer's instance_url, not at the login host.
+    assert_eq!(tokens.api_base.as_deref(), Some(instance.as_str()));
+    assert_ne!(salesforce.api_base(), Some(instance.as_str()));
+    assert_eq!(tokens.expires_at, None, "Salesforce sends no expiry");
+    let session = Session::new(&salesforce, MemoryStore::new(), "salesforce").unwrap();
+    session.save(&tokens).await.unwrap();
+
+    // No expiry: the session learns of it from a 401, refreshes and retries
+    // at the instance (the refresh answer's instance_url, or the kept one).
+    control(
+        "fault",
+        json!({"provider": "salesforce", "endpoint": "api", "kind": "unauthorized"}),
+    )
+    .await;
+    let refreshes = count("salesforce", "refresh_token").await;
+    let limits = session
+        .fetch(Request::get("/services/data/v62.0/limits"))
+        .await
+        .unwrap();
+    assert_eq!(limits.status, 200, "{}", limits.text());
+    assert_eq!(count("salesforce", "refresh_token").await, refreshes + 1);
+    let fresh = session.tokens().await.unwrap().unwrap();
+    assert_ne!(fresh.access_token, tokens.access_token);
+    assert_eq!(fresh.refresh_token, tokens.refresh_token, "kept");
+    assert_eq!(fresh.api_base.as_deref(), Some(instance.as_str()));
+
+    // 403 REQUEST_LIMIT_EXCEEDED is a rate limit, not a refresh signal.
+    control(
+        "fault",
+        json!({"provider": "salesforce", "endpoint": "api", "kind": "rate_limit"}),
+    )
+    .await;
+    let e = session
+        .fetch(Request::get("/services/data/v62.0/limits"))
+        .await
+        .unwrap_err();
+    assert_eq!(
+        (e.code(), e.status(), e.error()),
+        (
+            ErrorCode::RateLimited,
+            Some(403),
+            Some("REQUEST_LIMIT_EXCEEDED")
+        )
+    );
+    assert_eq!(count("salesforce", "refresh_token").await, refreshes + 1);
+
+    let revokes = count("salesforce", "revoke").await;
+    session.logout().await.unwrap();
+    assert_eq!(count("salesforce", "revoke").await, revokes + 1);
+    let refresh = tokens.refresh_token.as_ref().unwrap().expose();
+    let e = salesforce.refresh(refresh, None).await.unwrap_err();
+    assert_eq!(e.error(), Some("invalid_grant"));
+}
+
+#[wasm_bindgen_test]
+async fn salesforce_client_credentials() {
+    let options = registered("salesforce", Some("rust-secret"), &["api"]).await;
+    let salesforce = Salesforce::new(options.clone()).unwrap();
+    let tokens = salesforce
+        .client_credentials(&["api".to_owned()])
+        .await
+        .unwrap();
+    assert_eq!(
+        (tokens.refresh_token.as_ref(), tokens.expires_at),
+        (None, None)
+    );
+    let session = Session::new(&salesforce, MemoryStore::new(), "service").unwrap();
+    session.save(&tokens).await.unwrap();
+    let limits = session
+        .fetch(Request::get("/services/data/v62.0/limits"))
+        .await
+        .unwrap();
+    assert_eq!(limits.status, 200, "{}", limits.text());
+
+    // Not on login.salesforce.com, nor without a secret: nothing is sent.
+    let sent = count("salesforce", "other").await;
+    let mut login_host = options.clone();
+    login_host.as_object_mut().unwrap().remove("origin");
+    let e = Salesforce::new(login_host)
+        .unwrap()
+        .client_credentials(&[])
+        .await
+        .unwrap_err();
+    assert_eq!(e.code(), ErrorCode::InvalidArgument);
+    let mut public = options;
+    public["clientSecret"] = Value::Null;
+    let e = Salesforce::new(public)
+        .unwrap()
+        .client_credentials(&[])
+        .await
+        .unwrap_err();
+    assert_eq!(e.code(), ErrorCode::InvalidArgument);
+    assert_eq!(count("salesforce", "other").await, sent);
+}
+
+#[wasm_bindgen_test]
+async fn pipedrive_api_domain_session_and_api_key() {
+    let pipedrive =
+        Pipedrive::new(registered("pipedrive", Some("rust-secret"), &[]).await).unwrap();
+    assert_eq!(pipedrive.api_base(), None, "each grant names its own");
+    let request = pipedrive
+        .create_authorization_request(&AuthorizationRequestOptions::default())
+        .unwrap();
+    assert!(request.code_verifier.is_none(), "Pipedrive takes no PKCE");
+    let tokens = code_flow_tokens!(pipedrive);
+    let own = origin("pipedrive");
+    assert_eq!(tokens.api_base.as_deref(), Some(own.as_str()));
+    let stored: TokenSet = serde_json::from_str(&serde_json::to_string(&tokens).unwrap()).unwrap();
+    assert_eq!(stored.api_base, tokens.api_base, "api_base is stored");
+    assert_eq!(serde_json::to_string(&tokens).unwrap(), tokens.serialize());
+
+    let session = Session::new(&pipedrive, MemoryStore::new(), "pipedrive").unwrap();
+    session.save(&expiring(&tokens)).await.unwrap();
+    let refreshes = count("pipedrive", "refresh_token").await;
+    // The API answers 404 on another domain than the grant's api_domain.
+    let me = session
+        .fetch(Request::get("/api/v1/users/me"))
+        .await
+        .unwrap();
+    assert_eq!(me.status, 200, "{}", me.text());
+    assert_eq!(count("pipedrive", "refresh_token").await, refreshes + 1);
+    let fresh = session.tokens().await.unwrap().unwrap();
+    assert_eq!(fresh.api_base.as_deref(), Some(own.as_str()));
+    assert_ne!(fresh.access_token, tokens.access_token);
+
+    let revokes = count("pipedrive", "revoke").await;
+    session.logout().await.unwrap();
+    assert_eq!(count("pipedrive", "revoke").await, revokes + 1);
+    let refresh = fresh.refresh_token.as_ref().unwrap().expose();
+    let e = pipedrive.refresh(refresh, Some(&own)).await.unwrap_err();
+    assert_eq!(e.error(), Some("invalid_grant"));
+
+    // The personal API token goes in x-api-token.
+    let key = Pipedrive::api_key(json!({"apiKey": "test-api-key", "origin": own})).unwrap();
+    let mut placed = Request::get(format!("{own}/api/v1/users/me"));
+    key.authorize(&mut placed);
+    assert_eq!(
+        placed.headers,
+        vec![("x-api-token".to_owned(), "test-api-key".to_owned())]
+    );
+    let session = Session::new(key, MemoryStore::new(), "pipedrive-key").unwrap();
+    let me = session
+        .fetch(Request::get("/api/v1/users/me"))
+        .await
+        .unwrap();
+    assert_eq!(me.status, 200, "{}", me.text());
+}
+
+#[wasm_bindgen_test]
+async fn zoho_accounts_server_api_domain_and_zoho_oauthtoken() {
+    let scopes = ["ZohoCRM.modules.ALL", "ZohoCRM.users.READ"];
+    let zoho = ZohoCrm::new(registered("zohocrm", None, &scopes).await).unwrap();
+    let own = origin("zohocrm");
+    let request = zoho
+        .create_authorization_request(&AuthorizationRequestOptions::default())
+        .unwrap();
+    assert!(request
+        .url
+        .contains("scope=ZohoCRM.modules.ALL%2CZohoCRM.users.READ"));
+    let callback_url = consent(&request.url).await;
+    let callback = zoho.parse_callback(&callback_url, &request.state).unwrap();
+    assert_eq!(callback.accounts_server.as_deref(), Some(own.as_str()));
+    let verifier = request.code_verifier.as_ref().map(|v| v.expose());
+    let server = callback.accounts_server.as_deref();
+    let tokens = zoho
+        .exchange_code(callback.code.expose(), verifier, server)
+        .await
+        .unwrap();
+    assert_eq!(tokens.api_base.as_deref(), Some(own.as_str()));
+    let mut placed = Request::get(format!("{own}/crm/v8/users?type=CurrentUser"));
+    zoho.authorize(&mut placed, &tokens).unwrap();
+    let scheme = format!("Zoho-oauthtoken {}", tokens.access_token.expose());
+    assert_eq!(placed.headers, vec![("authorization".to_owned(), scheme)]);
+
+    let session = Session::new(&zoho, MemoryStore::new(), "zoho").unwrap();
+    session.save(&expiring(&tokens)).await.unwrap();
+    let refreshes = count("zohocrm", "refresh_token").await;
+    let me = session
+        .fetch(Request::get("/crm/v8/users?type=CurrentUser"))
+        .await
+        .unwrap();
+    assert_eq!(me.status, 200, "{}", me.text());
+    assert_eq!(count("zohocrm", "refresh_token").await, refreshes + 1);
+    let fresh = session.tokens().await.unwrap().unwrap();
+    assert_eq!(fresh.refresh_token, tokens.refresh_token, "no rotation");
+    assert_eq!(fresh.api_base.as_deref(), Some(own.as_str()));
+
+    let revokes = count("zohocrm", "revoke").await;
+    session.logout().await.unwrap();
+    assert_eq!(count("zohocrm", "revoke").await, revokes + 1);
+}
+
+#[wasm_bindgen_test]
+async fn zoho_refuses_foreign_accounts_servers() {
+    let scopes = ["ZohoCRM.users.READ"];
+    let zoho = ZohoCrm::new(registered("zohocrm", None, &scopes).await).unwrap();
+    let sent = count("zohocrm", "authorization_code").await;
+    for foreign in ["https://evil.example", "https://accounts.zoho.eu"] {
+        control(
+            "config",
+            json!({"provider": "zohocrm", "accountsServer": foreign}),
+        )
+        .await;
+        let request = zoho
+            .create_authorization_request(&AuthorizationRequestOptions::default())
+            .unwrap();
+        let callback_url = consent(&request.url).await;
+        let e = zoho.parse_callback(&callback_url, &request.state);
+        control(
+            "config",
+            json!({"provider": "zohocrm", "accountsServer": null}),
+        )
+        .await;
+        assert_eq!(
+            e.unwrap_err().code(),
+            ErrorCode::InvalidCallback,
+            "{foreign}"
+        );
+    }
+    let e = zoho
+        .exchange_code("some-code", None, Some("https://evil.example"))
+        .await
+        .unwrap_err();
+    assert_eq!(e.code(), ErrorCode::InvalidArgument);
+    assert_eq!(
+        count("zohocrm", "authorization_code").await,
+        sent,
+        "nothing was sent"
+    );
 }

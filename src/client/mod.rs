@@ -3,7 +3,8 @@
 //! servers, built on the same core and registry as the npm package.
 //!
 //! - Provider types ([`Flextell`], [`Flexie`], [`AgileCrm`], [`OAuth2`],
-//!   [`Flowlu`], [`Virtuous`]) are [`Provider<K>`] for a marker naming the
+//!   [`Flowlu`], [`Virtuous`], [`HubSpot`], [`Salesforce`], [`Pipedrive`],
+//!   [`ZohoCrm`]) are [`Provider<K>`] for a marker naming the
 //!   registry entry: options in their JS names go to the entry as JSON, the
 //!   requests it builds are sent through an [`HttpClient`], the answers are
 //!   read by the core with the provider's quirks.
@@ -27,7 +28,7 @@
 //! // … redirect to request.url, keep request.state and request.code_verifier …
 //! # let (callback_url, verifier) = ("", None);
 //! let callback = flextell.parse_callback(callback_url, &request.state)?;
-//! let tokens = flextell.exchange_code(callback.code.expose(), verifier).await?;
+//! let tokens = flextell.exchange_code(callback.code.expose(), verifier, None).await?;
 //! let session = Session::new(&flextell, MemoryStore::new(), "user-1")?;
 //! session.save(&tokens).await?;
 //! let me = session.fetch(Request::get("/users/me")).await?;
@@ -111,4 +112,20 @@ crm!(
 crm!(
     /// Virtuous CRM: password grant with two-factor (`otp`), refresh, API keys.
     Virtuous, VirtuousCrm, "virtuous"
+);
+crm!(
+    /// HubSpot: authorization code (+ PKCE), refreshed from the expiry only (its 401s are not about expiry); private-app tokens.
+    HubSpot, HubSpotCrm, "hubspot"
+);
+crm!(
+    /// Salesforce: authorization code (+ PKCE), API at the token's `instance_url`; no expiry, so refreshed on 401; client credentials on a My Domain.
+    Salesforce, SalesforceCrm, "salesforce"
+);
+crm!(
+    /// Pipedrive: authorization code (Basic client auth, no scope, no PKCE), API at the token's `api_domain`; `x-api-token` API keys.
+    Pipedrive, PipedriveCrm, "pipedrive"
+);
+crm!(
+    /// Zoho CRM: authorization code (+ PKCE) at the callback's data centre, API at `api_domain`, `Zoho-oauthtoken` tokens.
+    ZohoCrm, ZohoCrmCrm, "zohocrm"
 );

@@ -39,7 +39,8 @@ pub trait Crm {
 pub struct AuthorizationRequestOptions {
     /// Joined with spaces into `scope`; empty: the constructor's `scopes`.
     pub scopes: Vec<String>,
-    /// PKCE S256; `None` means on (the default).
+    /// PKCE S256; `None`: the provider's default (on, except where it
+    /// takes none, e.g. Pipedrive).
     pub pkce: Option<bool>,
     /// Extra query parameters (may not override the flow's own).
     pub params: Vec<(String, String)>,
@@ -70,16 +71,23 @@ impl core::fmt::Debug for LoginOptions {
     }
 }
 
-/// What `parse_callback` read: the code (a secret) and the state it matched.
+/// What `parse_callback` read: the code (a secret), the state it matched
+/// and, for Zoho CRM, the accounts server (data centre) it named.
 #[derive(Debug)]
 pub struct Callback {
     /// The authorization code, for [`Provider::exchange_code`].
     pub code: Secret,
     /// The state, as checked.
     pub state: String,
+    /// The token host the callback named, checked against the provider's
+    /// own (Zoho's `accounts-server`): pass it to
+    /// [`Provider::exchange_code`]. `None` for the others.
+    pub accounts_server: Option<String>,
 }
 
 /// A flow built by the registry.
+// One per provider value, behind an Arc: the size difference costs nothing.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug)]
 enum Flow {
     Code(CodeFlow),
@@ -231,49 +239,56 @@ impl<K> Provider<K> {
         options: &AuthorizationRequestOptions,
     ) -> Result<AuthorizationRequest> {
         let flow = self.shared.code_flow()?;
-        flow.authorization_request(
-            &options.scopes,
-            options.pkce.unwrap_or(true),
-            &options.params,
-        )
-        .map_err(|e| self.shared.error(e))
+        flow.authorization_request(&options.scopes, options.pkce, &options.params)
+            .map_err(|e| self.shared.error(e))
     }
 
     /// Reads the redirect back from the provider: checks `state` (constant
-    /// time) and `iss`; `state_mismatch`, `invalid_callback` or
-    /// `authorization_denied`.
+    /// time) and `iss`, and a token host it names (Zoho's
+    /// `accounts-server`) against the provider's own; `state_mismatch`,
+    /// `invalid_callback` or `authorization_denied`.
     pub fn parse_callback(&self, url: &str, state: &str) -> Result<Callback> {
         let flow = self.shared.code_flow()?;
-        let code = flow
-            .callback_code(url, state)
+        let (code, host) = flow
+            .callback(url, state)
             .map_err(|e| self.shared.error(e))?;
         Ok(Callback {
             code: Secret::new(code.into_owned()),
             state: state.to_owned(),
+            accounts_server: host.and_then(|i| flow.token_host(i)).map(ToOwned::to_owned),
         })
     }
 
     /// Exchanges an authorization code (and the PKCE verifier, if one was
-    /// used) for tokens.
-    pub async fn exchange_code(&self, code: &str, code_verifier: Option<&str>) -> Result<TokenSet> {
+    /// used) for tokens, at the accounts server the callback named
+    /// ([`Callback::accounts_server`], checked again), else the default.
+    pub async fn exchange_code(
+        &self,
+        code: &str,
+        code_verifier: Option<&str>,
+        accounts_server: Option<&str>,
+    ) -> Result<TokenSet> {
         let s = &self.shared;
         let request = s
             .code_flow()?
-            .exchange_request(code, code_verifier)
+            .exchange_request(code, code_verifier, accounts_server)
             .map_err(|e| s.error(e))?;
-        s.token_call(request, None).await
+        s.token_call(request, None, None).await
     }
 
-    /// Refreshes tokens; the answer keeps the old refresh token when the
-    /// server sends none. Store what comes back (refresh tokens rotate).
-    pub async fn refresh(&self, refresh_token: &str) -> Result<TokenSet> {
-        self.shared.refresh(refresh_token).await
+    /// Refreshes tokens; the answer keeps the old refresh token and
+    /// `api_base` (the refreshed set's, checked; Zoho refreshes at its data
+    /// centre) when the server sends none. Store what comes back (refresh
+    /// tokens rotate).
+    pub async fn refresh(&self, refresh_token: &str, api_base: Option<&str>) -> Result<TokenSet> {
+        self.shared.refresh(refresh_token, api_base).await
     }
 
-    /// Revokes a token (RFC 7009); `unsupported`, sending nothing, where
-    /// the provider has no revocation endpoint.
-    pub async fn revoke(&self, token: &str) -> Result<()> {
-        self.shared.revoke(token).await
+    /// Revokes a token (RFC 7009) of the set whose API base is `api_base`
+    /// (Zoho revokes at its data centre); `unsupported`, sending nothing,
+    /// where the provider has no revocation endpoint.
+    pub async fn revoke(&self, token: &str, api_base: Option<&str>) -> Result<()> {
+        self.shared.revoke(token, api_base).await
     }
 
     /// The password grant (Flowlu, Virtuous with `otp` after an
@@ -282,7 +297,7 @@ impl<K> Provider<K> {
         let s = &self.shared;
         let json = options_json(s.entry.name, options)?;
         let request = s.login_request(&json).map_err(|e| s.error(e))?;
-        s.token_call(request, None).await
+        s.token_call(request, None, None).await
     }
 
     /// Puts the access token on `request` where the provider expects it
@@ -291,6 +306,22 @@ impl<K> Provider<K> {
         self.shared
             .authorize(request, tokens.access_token.expose())
             .map_err(|e| self.shared.error(e))
+    }
+}
+
+impl Provider<super::SalesforceCrm> {
+    /// The client-credentials grant for `scopes` (JS
+    /// `salesforce.clientCredentials({scopes})`): on a My Domain with a
+    /// client secret only (the registry says where; elsewhere
+    /// `invalid_argument`, nothing sent); a set without refresh token or
+    /// expiry.
+    pub async fn client_credentials(&self, scopes: &[String]) -> Result<TokenSet> {
+        let s = &self.shared;
+        let request = s
+            .code_flow()?
+            .client_credentials_request(scopes)
+            .map_err(|e| s.error(e))?;
+        s.token_call(request, None, None).await
     }
 }
 
@@ -333,20 +364,27 @@ impl Shared {
         }
     }
 
-    pub(crate) async fn refresh(&self, refresh_token: &str) -> Result<TokenSet> {
+    pub(crate) async fn refresh(
+        &self,
+        refresh_token: &str,
+        api_base: Option<&str>,
+    ) -> Result<TokenSet> {
         let request = match &self.flow {
-            Flow::Code(flow) => flow.refresh_request(refresh_token),
+            Flow::Code(flow) => flow.refresh_request(refresh_token, api_base),
             Flow::Password(flow) => flow.refresh_request(refresh_token),
         }
         .map_err(|e| self.error(e))?;
-        self.token_call(request, Some(refresh_token)).await
+        self.token_call(request, Some(refresh_token), api_base)
+            .await
     }
 
-    pub(crate) async fn revoke(&self, token: &str) -> Result<()> {
+    pub(crate) async fn revoke(&self, token: &str, api_base: Option<&str>) -> Result<()> {
         let Flow::Code(flow) = &self.flow else {
             return Err(self.unsupported("has no token revocation endpoint"));
         };
-        let request = flow.revoke_request(token).map_err(|e| self.error(e))?;
+        let request = flow
+            .revoke_request(token, api_base)
+            .map_err(|e| self.error(e))?;
         let answer = self.send(&request.clone().into()).await?;
         parse_revoke_response(&self.answer(answer)?, now_ms(), flow.answers)
             .map_err(|e| self.error(scrub(e, &request)))
@@ -384,11 +422,14 @@ impl Shared {
         })
     }
 
-    /// Sends a token request and reads the answer with the provider's quirks.
+    /// Sends a token request and reads the answer with the provider's
+    /// quirks; a refresh answer keeps the refreshed set's refresh token and
+    /// API base (`old_*`) when it names none.
     async fn token_call(
         &self,
         request: HttpRequest,
         old_refresh: Option<&str>,
+        old_api_base: Option<&str>,
     ) -> Result<TokenSet> {
         let answers = match &self.flow {
             Flow::Code(flow) => flow.answers,
@@ -399,6 +440,9 @@ impl Shared {
         let mut tokens = parse_token_response(&answer, now_ms(), answers)
             .map_err(|e| self.error(scrub(e, &request)))?;
         tokens.keep_refresh_token(old_refresh);
+        if tokens.api_base.is_none() {
+            tokens.api_base = old_api_base.map(ToOwned::to_owned);
+        }
         Ok(tokens)
     }
 }

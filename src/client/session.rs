@@ -21,6 +21,7 @@ use crate::core::error::{Error as CoreError, ErrorCode};
 use crate::core::secret::Secret;
 use crate::core::time::parse_retry_after;
 use crate::core::token::TokenSet;
+use crate::providers::RefreshTrigger;
 
 const LIBRARY: &str = "crm-auth";
 
@@ -231,7 +232,8 @@ impl Session {
                 "the tokens expired and there is no refresh token: log in",
             ));
         };
-        match shared.refresh(refresh_token.expose()).await {
+        let api_base = current.api_base.as_deref();
+        match shared.refresh(refresh_token.expose(), api_base).await {
             Ok(fresh) => {
                 self.save(&fresh).await?;
                 Ok(fresh)
@@ -262,33 +264,28 @@ impl Session {
     }
 
     /// Sends `request` with the credential: a `url` starting with `/` is
-    /// joined to the provider's API base. On 401 (or Flowlu's authorization
-    /// error inside a 200) the tokens are refreshed and the request sent
-    /// once more; a 429 is `rate_limited` with `retry_after`. Redirects are
-    /// returned, not followed (no credential reaches another origin).
-    pub async fn fetch(&self, mut request: Request) -> Result<Response> {
-        if request.url.starts_with('/') {
-            let base = match &self.credentials {
-                Kind::Tokens(shared) => shared.api_base(),
-                Kind::Key(key) => Some(key.api_base()),
-            };
-            let base = base.ok_or_else(|| {
-                Error::of(
-                    self.provider(),
-                    ErrorCode::InvalidArgument,
-                    "the provider's API base is unknown: pass an absolute URL",
-                )
-            })?;
-            request.url = concat(&[base.trim_end_matches('/'), &request.url]);
-        }
+    /// joined to the tokens' API base (the token answer's: Salesforce's
+    /// `instance_url`, Pipedrive's and Zoho's `api_domain`), else the
+    /// provider's. On 401 (or Flowlu's authorization error inside a 200) the
+    /// tokens are refreshed and the request sent once more (to the
+    /// refreshed set's API base), unless the provider's 401s are not about
+    /// expiry (HubSpot: refreshed from the expiry only); a 429, or the
+    /// provider's own limit answer (Salesforce's 403
+    /// `REQUEST_LIMIT_EXCEEDED`), is `rate_limited` with `retry_after`.
+    /// Redirects are returned, not followed (no credential reaches another
+    /// origin).
+    pub async fn fetch(&self, request: Request) -> Result<Response> {
         let answer = match &self.credentials {
             Kind::Key(key) => {
-                let mut request = request;
+                let mut request = self.at(request, Some(key.api_base()))?;
                 key.authorize(&mut request);
                 key.send(&request).await?
             }
             Kind::Tokens(shared) => self.fetch_with_tokens(shared, request).await?,
         };
+        if let Some(limited) = self.api_rate_limit(&answer) {
+            return Err(limited);
+        }
         if answer.status == 429 {
             let mut e =
                 CoreError::new(ErrorCode::RateLimited, "rate limited (HTTP 429)").with_status(429);
@@ -300,17 +297,62 @@ impl Session {
         Ok(answer)
     }
 
+    /// `request` with a path (`/…`) joined to `base`.
+    fn at(&self, mut request: Request, base: Option<&str>) -> Result<Request> {
+        if request.url.starts_with('/') {
+            let base = base.ok_or_else(|| {
+                Error::of(
+                    self.provider(),
+                    ErrorCode::InvalidArgument,
+                    "the provider's API base is unknown: pass an absolute URL",
+                )
+            })?;
+            request.url = concat(&[base.trim_end_matches('/'), &request.url]);
+        }
+        Ok(request)
+    }
+
+    /// The provider's own limit answer (registry: `rate_limit_status`, read
+    /// by its `api_error`) as `rate_limited`.
+    fn api_rate_limit(&self, answer: &Response) -> Option<Error> {
+        let Kind::Tokens(shared) = &self.credentials else {
+            return None;
+        };
+        let entry = shared.entry;
+        if entry.rate_limit_status != Some(answer.status) {
+            return None;
+        }
+        let mut e = (entry.api_error?)(&answer.text())?;
+        if e.code != ErrorCode::RateLimited {
+            return None;
+        }
+        e.status = Some(answer.status);
+        e.retry_after = answer
+            .header("retry-after")
+            .and_then(|v| parse_retry_after(v, now_ms()));
+        Some(shared.error(e))
+    }
+
     async fn fetch_with_tokens(&self, shared: &Shared, request: Request) -> Result<Response> {
         let tokens = self
             .tokens()
             .await?
             .ok_or_else(|| self.logged_out(shared))?;
-        let answer = send_with(shared, &request, &tokens).await?;
-        if tokens.refresh_token.is_none() || !unauthorized(shared, &answer) {
+        let base = |t: &TokenSet| {
+            t.api_base
+                .clone()
+                .or_else(|| shared.api_base().map(Into::into))
+        };
+        let sent = self.at(request.clone(), base(&tokens).as_deref())?;
+        let answer = send_with(shared, &sent, &tokens).await?;
+        let refreshes_on_401 = shared.entry.refresh_trigger == RefreshTrigger::ExpiryOr401;
+        if !refreshes_on_401 || tokens.refresh_token.is_none() || !unauthorized(shared, &answer) {
             return Ok(answer);
         }
         let fresh = self.refreshed_after(shared, &tokens).await?;
-        send_with(shared, &request, &fresh).await
+        // The refresh may have moved the API (Pipedrive's api_domain).
+        let sent = self.at(request, base(&fresh).as_deref())?;
+        send_with(shared, &sent, &fresh).await
     }
 
     /// Revokes the refresh token (else the access token) where the provider
@@ -323,7 +365,9 @@ impl Session {
                 .refresh_token
                 .as_ref()
                 .unwrap_or(&tokens.access_token);
-            let _ = shared.revoke(token.expose()).await;
+            let _ = shared
+                .revoke(token.expose(), tokens.api_base.as_deref())
+                .await;
         }
         self.store.delete(&self.key).await
     }
@@ -337,12 +381,17 @@ async fn send_with(shared: &Shared, request: &Request, tokens: &TokenSet) -> Res
     shared.send(&request).await
 }
 
-/// A 401, or an authorization failure the provider reports inside a 2xx.
+/// A 401, or an authorization failure the provider reports inside a 2xx
+/// (registry: `api_errors_in_2xx`).
 fn unauthorized(shared: &Shared, answer: &Response) -> bool {
     if answer.status == 401 {
         return true;
     }
-    let Some(read) = shared.entry.api_error else {
+    let Some(read) = shared
+        .entry
+        .api_error
+        .filter(|_| shared.entry.api_errors_in_2xx)
+    else {
         return false;
     };
     (200..300).contains(&answer.status)

@@ -20,6 +20,8 @@ struct Stored<'a> {
     expires_at: Option<u64>,
     refresh_token: Option<&'a str>,
     scope: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    api_base: Option<&'a str>,
 }
 
 /// The members of [`TokenSet::serialize`], in its order: with serde_json the
@@ -43,6 +45,7 @@ impl Serialize for TokenSet {
             expires_at: fields.expires_at.map(|at| at as u64),
             refresh_token: fields.refresh_token,
             scope,
+            api_base: fields.api_base,
         }
         .serialize(s)
     }

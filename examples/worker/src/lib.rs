@@ -88,7 +88,11 @@ async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
                 Err(e) => return Response::error(e.to_string(), 400),
             };
             let tokens = flextell
-                .exchange_code(callback.code.expose(), Some(&verifier))
+                .exchange_code(
+                    callback.code.expose(),
+                    Some(&verifier),
+                    callback.accounts_server.as_deref(),
+                )
                 .await
                 .map_err(failed)?;
             session(&flextell)?.save(&tokens).await.map_err(failed)?;
