@@ -1,5 +1,6 @@
 // Every provider × every method that makes sense in a browser (public clients + PKCE, password
-// grants, API keys, HMAC), run INSIDE headless Chromium by browser/providers-page.js with the
+// grants, API keys, HMAC; HubSpot's and Pipedrive's confidential clients with
+// dangerouslyAllowBrowser, as they have no public ones), run INSIDE headless Chromium by browser/providers-page.js with the
 // PACKED package (import map -> the `browser` export) against the simulator over CORS.
 // Same table as Node and workerd: tests/e2e/cases/providers.js.
 import { describe, it, before, after } from 'node:test';
@@ -57,6 +58,10 @@ describe('providers × methods (Chromium, packed package)', () => {
       assert.ok(exports.includes(n), `browser export ${n}`);
     for (const p of ['flextell', 'flexie', 'agilecrm', 'flowlu', 'virtuous', 'oauth2', 'hmac', 'pipedrive', 'zohocrm', 'hubspot', 'salesforce'])
       assert.ok(NAMES.some((n) => n.startsWith(`${p}:`)), `no browser case for ${p}`);
+    // issue 14: each new CRM logs in, refreshes, calls its API and logs out through Session here
+    // too (HubSpot and Pipedrive, which have no public clients, with dangerouslyAllowBrowser)
+    for (const p of ['hubspot', 'salesforce', 'pipedrive', 'zohocrm'])
+      assert.ok(NAMES.some((n) => n.startsWith(`${p}: code flow`) && /Session/.test(n) && /log(s out|out)/.test(n)), `no browser Session login/logout case for ${p}`);
     // only cases that hold a client secret are left out
     const skipped = CASES.filter((c) => !NAMES.includes(c.name)).map((c) => c.name);
     assert.ok(skipped.every((n) => /confidential|client_secret_(post|basic)/.test(n)), `skipped: ${skipped}`);

@@ -11,7 +11,9 @@
 // `run` throws on failure (own tiny asserts: node:assert does not exist in browsers/workerd).
 //
 // Cases that hold a client secret run only where a secret belongs (Node, workerd); the browser
-// runs public clients, password grants, API keys and the HMAC signer. Flextell documents only
+// runs public clients, password grants, API keys and the HMAC signer. HubSpot and Pipedrive have
+// no public clients: their confidential rows run in the browser too, with the documented opt-in
+// (`IN_PAGE`), so each CRM logs in through Session in all three runtimes. Flextell documents only
 // confidential clients: the browser covers what it can do without a secret (authorization URL,
 // callback parsing); public-client flows run against the generic OAuth2 profile.
 // workerd forbids random values at global scope: nothing here runs at import time.
@@ -24,6 +26,8 @@ const ALICE = { username: 'alice', password: 'wonderland', email: 'alice@example
 const TIMEOUT = 5000;
 const ALL = ['node', 'browser', 'workerd'];
 const SERVER = ['node', 'workerd'];
+/** A confidential client that may also run in a page (`dangerouslyAllowBrowser`; servers ignore it). */
+const IN_PAGE = { ...CLIENT, dangerouslyAllowBrowser: true };
 
 // ---- tiny asserts -----------------------------------------------------------------------
 
@@ -800,10 +804,10 @@ function hubspot(crm, env, extra = {}) {
   return new crm.HubSpot({ redirectUri: REDIRECT, origin: env.origins.hubspot, timeoutMs: TIMEOUT, ...extra });
 }
 
-add('hubspot: code flow (confidential client) + Session: API call, refresh before expiry (same refresh token back), logout revokes', SERVER, async (crm, env) => {
+add('hubspot: code flow (confidential client) + Session: API call, refresh before expiry (same refresh token back), logout revokes', ALL, async (crm, env) => {
   const s = sim(env);
   const origin = env.origins.hubspot;
-  const p = hubspot(crm, env, CLIENT);
+  const p = hubspot(crm, env, IN_PAGE);
   const { tokens, t0, req } = await codeFlow(env, p, { authorizeUrl: `${origin}/oauth/authorize`, clientId: CLIENT.clientId, scopes: ['crm.objects.contacts.read', 'oauth'] });
   checkTokenSet(crm, tokens, { t0, lifetime: 1800 });
   const last = await s.last('hubspot', 'token');
@@ -839,9 +843,9 @@ add('hubspot: code flow (confidential client) + Session: API call, refresh befor
   await rejects(crm, () => p.refresh(tokens.refreshToken), 'oauth_error', { error: 'invalid_grant', status: 400, provider: 'hubspot', errorDescription: 'refresh token is invalid, expired, revoked or already used' }, 'refresh after logout');
 });
 
-add('hubspot: a 401 is not a refresh signal (confidential client): Session.fetch hands it back and refreshes nothing', SERVER, async (crm, env) => {
+add('hubspot: a 401 is not a refresh signal (confidential client): Session.fetch hands it back and refreshes nothing', ALL, async (crm, env) => {
   const s = sim(env);
-  const p = hubspot(crm, env, CLIENT);
+  const p = hubspot(crm, env, IN_PAGE);
   const { tokens } = await codeFlow(env, p, { authorizeUrl: `${env.origins.hubspot}/oauth/authorize`, clientId: CLIENT.clientId, scopes: ['oauth'] });
   const session = new crm.Session({ provider: p, store: new crm.MemoryStore(), key: 'hubspot-401' });
   await session.save(tokens);
@@ -1045,10 +1049,10 @@ async function pipedriveLogin(crm, env, p) {
   return { tokens, t0 };
 }
 
-add('pipedrive: code flow (confidential client, Basic auth, no scope, no PKCE), api_domain as apiBase; Session refreshes, calls the API and logs out', SERVER, async (crm, env) => {
+add('pipedrive: code flow (confidential client, Basic auth, no scope, no PKCE), api_domain as apiBase; Session refreshes, calls the API and logs out', ALL, async (crm, env) => {
   const s = sim(env);
   const origin = env.origins.pipedrive;
-  const p = pipedrive(crm, env);
+  const p = pipedrive(crm, env, IN_PAGE);
   eq(p.apiBase, null, 'no static apiBase: each grant names its own');
   const before = await s.counts('pipedrive');
   const { tokens, t0 } = await pipedriveLogin(crm, env, p);
@@ -1084,11 +1088,11 @@ add('pipedrive: code flow (confidential client, Basic auth, no scope, no PKCE), 
   await rejects(crm, () => p.refresh(fresh.refreshToken), 'oauth_error', { error: 'invalid_grant', provider: 'pipedrive' }, 'refresh after logout');
 });
 
-add('pipedrive: api_domain moves on refresh (confidential client): Session.fetch follows the latest (expiry and 401 paths); a refresh answer without one keeps it', SERVER, async (crm, env) => {
+add('pipedrive: api_domain moves on refresh (confidential client): Session.fetch follows the latest (expiry and 401 paths); a refresh answer without one keeps it', ALL, async (crm, env) => {
   const s = sim(env);
   const own = env.origins.pipedrive;
   const other = `${env.simUrl}/pipedrive`;
-  const p = pipedrive(crm, env);
+  const p = pipedrive(crm, env, IN_PAGE);
   const { tokens } = await pipedriveLogin(crm, env, p);
   eq(tokens.apiBase, own, 'first api_domain');
   await s.config('pipedrive', { moveApiDomain: true });
