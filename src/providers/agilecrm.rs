@@ -77,19 +77,13 @@ fn api_key(o: &Options) -> Result<ApiKey> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::providers::code_flow::Registration;
+    use crate::providers::code_flow::TEST_REGISTRATION;
     use crate::providers::credential::ApiKey;
     use crate::providers::tenant::Place;
 
     #[test]
     fn production_urls() {
-        let registration = Registration {
-            client_id: "c",
-            client_secret: Some("s"),
-            redirect_uri: "https://app.example/cb",
-            issuer: None,
-            scopes: &[],
-        };
+        let registration = TEST_REGISTRATION;
         let place = Place {
             tenant: Some("acme"),
             ..Place::default()

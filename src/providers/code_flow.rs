@@ -183,6 +183,28 @@ pub enum ClientCredentials {
     Allowed,
 }
 
+/// The registration the providers' unit tests build their flows with.
+#[cfg(test)]
+pub(crate) const TEST_REGISTRATION: Registration<'static> = Registration {
+    client_id: "c",
+    client_secret: Some("s"),
+    redirect_uri: "https://app.example/cb",
+    issuer: None,
+    scopes: &[],
+};
+
+/// A provider's code flow from `options` (JSON) and [`TEST_REGISTRATION`].
+#[cfg(test)]
+pub(crate) fn test_flow(
+    build: fn(&Options, Registration) -> Result<CodeFlow>,
+    options: &str,
+) -> Result<CodeFlow> {
+    build(
+        &Options::parse(options, "options", false)?,
+        TEST_REGISTRATION,
+    )
+}
+
 /// What the app registered with the provider: the same settings for
 /// every authorization-code provider, borrowed from the caller's options
 /// (copied once the flow is valid).

@@ -60,17 +60,14 @@ mod tests {
     use super::*;
     use crate::core::error::ErrorCode;
     use crate::prelude::*;
-    use crate::providers::code_flow::Registration;
+    use crate::providers::code_flow::{Registration, TEST_REGISTRATION};
     use crate::providers::credential::Placement;
     use crate::providers::tenant::Place;
 
     fn registration(scopes: &[String]) -> Registration<'_> {
         Registration {
-            client_id: "c",
-            client_secret: Some("s"),
-            redirect_uri: "https://app.example/cb",
-            issuer: None,
             scopes,
+            ..TEST_REGISTRATION
         }
     }
 

@@ -123,17 +123,10 @@ mod tests {
     use crate::core::error::ErrorCode;
     use crate::core::request::HttpResponse;
     use crate::core::token::parse_token_response;
+    use crate::providers::code_flow::test_flow;
 
     fn flow(options: &str) -> CodeFlow {
-        let o = Options::parse(options, "options", false).unwrap();
-        let registration = Registration {
-            client_id: "c",
-            client_secret: Some("s"),
-            redirect_uri: "https://app.example/cb",
-            issuer: None,
-            scopes: &[],
-        };
-        code_flow(&o, registration).unwrap()
+        test_flow(code_flow, options).unwrap()
     }
 
     #[test]

@@ -193,15 +193,13 @@ mod tests {
     use super::*;
     use crate::core::request::HttpResponse;
     use crate::core::token::parse_token_response;
+    use crate::providers::code_flow::TEST_REGISTRATION;
 
     fn flow(options: &str, secret: Option<&str>) -> Result<CodeFlow> {
         let o = Options::parse(options, "options", false).unwrap();
         let registration = Registration {
-            client_id: "c",
             client_secret: secret,
-            redirect_uri: "https://app.example/cb",
-            issuer: None,
-            scopes: &[],
+            ..TEST_REGISTRATION
         };
         code_flow(&o, registration)
     }

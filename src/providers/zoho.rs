@@ -178,19 +178,10 @@ mod tests {
     use crate::core::encode::append_query;
     use crate::core::request::HttpResponse;
     use crate::core::token::parse_token_response;
+    use crate::providers::code_flow::test_flow;
 
     fn flow(options: &str) -> Result<CodeFlow> {
-        let o = Options::parse(options, "options", false).unwrap();
-        code_flow(
-            &o,
-            Registration {
-                client_id: "c",
-                client_secret: Some("s"),
-                redirect_uri: "https://app.example/cb",
-                issuer: None,
-                scopes: &[],
-            },
-        )
+        test_flow(code_flow, options)
     }
 
     #[test]
