@@ -126,7 +126,7 @@ export function render(R) {
     "   - **token parse only** (not the same input for every library): crm-auth `TokenSet.deserialize(s)` of its own " +
       "`serialize()` string + 3 getters; arctic `new OAuth2Tokens(JSON.parse(body))` + 3 accessors; oauth4webapi " +
       "`processAuthorizationCodeResponse` on `new Response(body)` (its only parse entry point; includes the body read).",
-    "   - **apply credentials**: crm-auth `authorize(new Request(url), tokens)`; peers have no such helper: " +
+    "   - **apply credentials**: crm-auth `authorization(url, tokens)` + one `new Request(a.url, {headers: a.headers})`; peers have no such helper: " +
       "`new Request(url, {headers: {authorization: 'Bearer ' + token}})`, what their users write.",
     `3. Median of ${R.config.nodeRuns} fresh \`node\` processes per library, interleaved. "first line → first URL" is ` +
       "`performance.now()` from the child's first statement to the URL: dynamic `import()` of the library by package " +
