@@ -1,7 +1,7 @@
 // The public classes. Each is a thin shell over a wasm core that does the
 // protocol work (validation, request building, response parsing); this
 // layer converts arguments, runs fetch (http.js) and builds JS objects.
-import { CodeFlowCore, PasswordCore, ApiKeyCore, HmacCore } from "./crm_auth.js";
+import { TokenFlowCore, ApiKeyCore, HmacCore } from "./crm_auth.js";
 import { CrmAuthError, fail, providerApiError, wasm } from "./errors.js";
 import { HTTP, httpOptions, send } from "./http.js";
 import { PLACEMENT, PROVIDER, TokenSet, accessTokenOf, fromCanonical, fromSpans, toJson } from "./tokens.js";
@@ -18,6 +18,8 @@ const IN_BROWSER_PAGE = typeof document === "object" && document !== null;
 /** Browsers send streamed request bodies only over HTTP/2 (see `withCredential`). */
 const BROWSER_FETCH = typeof navigator === "object" && /^Mozilla\//.test(navigator.userAgent ?? "");
 const INTERNAL = Symbol("crm-auth internal");
+/** `TokenFlowCore.request`'s kinds (src/bindings/token_flow.rs). */
+const EXCHANGE = 0, REFRESH = 1, REVOKE = 2, LOGIN = 3, CLIENT_CREDENTIALS = 4;
 
 function text(provider, value, name) {
   if (typeof value !== "string" || value === "") throw fail(provider, "invalid_argument", `${name} must be a non-empty string`);
@@ -128,7 +130,7 @@ function callbackCode(core, href, state) {
 /** What the flow subclasses read of their base; set by TokenFlow's static block. */
 let internals;
 
-/** What every token-issuing provider shares: its wasm core, fetch settings and name. */
+/** What every token-issuing provider shares: its wasm core (a code or password flow), fetch settings and name. */
 class TokenFlow {
   #core;
   #http;
@@ -140,18 +142,19 @@ class TokenFlow {
     internals = (flow) => ({ core: flow.#core, http: flow.#http, name: flow.#name });
   }
 
-  constructor(name, options, makeCore) {
+  constructor(name, options) {
     this.#name = name;
     this.#http = httpOptions(name, options);
-    this.#core = wasm(makeCore);
+    this.#core = wasm(() => new TokenFlowCore(name, toJson(name, options), IN_BROWSER_PAGE));
   }
 
   /**
-   * Sends the request `build(core)` makes and parses the token answer; a
-   * refresh passes the set's refresh token and API base, kept when the answer omits them.
+   * Sends the token request of `kind` (`a`, `b`, `c`: its arguments, see
+   * TokenFlowCore.request) and parses the answer; a refresh passes the set's
+   * refresh token and API base, kept when the answer omits them.
    */
-  async _exchange(build, oldRefresh = "", oldApiBase = "") {
-    const request = wasm(() => build(this.#core));
+  async _exchange(kind, a, b = "", c = "", oldRefresh = "", oldApiBase = "") {
+    const request = wasm(() => this.#core.request(kind, a, b, c));
     const core = this.#core;
     try {
       const r = await send(request, this.#http);
@@ -167,7 +170,7 @@ class TokenFlow {
   /** Refresh; public as `refresh` on the providers that issue refresh tokens. `apiBase`: the set's (or ""). */
   async _refresh(refreshToken, apiBase = "") {
     text(this.#name, refreshToken, "refreshToken");
-    return this._exchange((core) => core.refreshRequest(refreshToken, apiBase), refreshToken, apiBase);
+    return this._exchange(REFRESH, refreshToken, apiBase, "", refreshToken, apiBase);
   }
 
   authorize(request, tokens) {
@@ -211,11 +214,8 @@ class TokenFlow {
   }
 }
 
-/** The authorization-code flow shared by Flextell, Flexie, Agile CRM and OAuth2. */
+/** The authorization-code flow shared by Flextell, Flexie, Agile CRM, OAuth2, HubSpot, Salesforce, Pipedrive and Zoho CRM. */
 class CodeFlowProvider extends TokenFlow {
-  constructor(name, options) {
-    super(name, options, () => new CodeFlowCore(name, toJson(name, options), IN_BROWSER_PAGE));
-  }
 
   /** With `seal`, resolves to the request plus the sealed `cookie` (WebCrypto is asynchronous). */
   createAuthorizationRequest(options) {
@@ -249,7 +249,7 @@ class CodeFlowProvider extends TokenFlow {
     text(name, code, "code");
     const verifier = optionalText(name, options?.codeVerifier, "codeVerifier");
     const host = optionalText(name, options?.accountsServer, "accountsServer");
-    return this._exchange((core) => core.exchangeRequest(code, verifier, host));
+    return this._exchange(EXCHANGE, code, verifier, host);
   }
 
   /** `options.apiBase`: the refreshed set's `apiBase` (Session passes it), kept when the answer names none. */
@@ -262,7 +262,7 @@ class CodeFlowProvider extends TokenFlow {
     const { core, http, name } = internals(this);
     text(name, token, "token");
     const apiBase = optionalText(name, options?.apiBase, "apiBase");
-    const request = wasm(() => core.revokeRequest(token, apiBase));
+    const request = wasm(() => core.request(REVOKE, token, apiBase, ""));
     try {
       const r = await send(request, http);
       wasm(() => core.parseRevoke(r.status, r.retryAfter, r.body, Date.now()));
@@ -274,19 +274,14 @@ class CodeFlowProvider extends TokenFlow {
   /** Password grant; only `OAuth2` exposes it. */
   async _login(options) {
     const { name } = internals(this);
-    return this._exchange((core) => core.passwordRequest(toJson(name, options)));
+    return this._exchange(LOGIN, toJson(name, options));
   }
 }
 
 /** The password-grant flow shared by Flowlu and Virtuous. */
 class PasswordProvider extends TokenFlow {
-  constructor(name, options) {
-    super(name, options, () => new PasswordCore(name, toJson(name, options)));
-  }
-
   async login(options) {
-    const { name } = internals(this);
-    return this._exchange((core) => core.loginRequest(toJson(name, options)));
+    return this._exchange(LOGIN, toJson(internals(this).name, options));
   }
 }
 
@@ -402,7 +397,7 @@ export class Salesforce extends CodeFlowProvider {
   /** The client-credentials grant, on a My Domain only (the registry says where). */
   async clientCredentials(options) {
     const { name } = internals(this);
-    return this._exchange((core) => core.clientCredentialsRequest(toJson(name, options)));
+    return this._exchange(CLIENT_CREDENTIALS, toJson(name, options));
   }
   static apiError(body) {
     return providerApiError("salesforce", body);

@@ -5,14 +5,13 @@
 
 use crm_auth::bindings::{
     api_error, has_api_errors, input_buffer, rate_limit_status, refreshes_on_401, spans_pointer,
-    token_set_deserialize_at, token_set_from_init, ApiKeyCore, CodeFlowCore, HmacCore,
-    PasswordCore,
+    token_set_deserialize_at, token_set_from_init, ApiKeyCore, HmacCore, TokenFlowCore,
 };
 use crm_auth::core::json::{parse, Value};
 use wasm_bindgen_test::*;
 
-fn flextell(origin: &str) -> Result<CodeFlowCore, String> {
-    CodeFlowCore::new(
+fn flextell(origin: &str) -> Result<TokenFlowCore, String> {
+    TokenFlowCore::new(
         "flextell",
         &format!(
             r#"{{"clientId":"client-1","redirectUri":"https://app.example/cb","origin":"{origin}"}}"#
@@ -53,7 +52,7 @@ fn answer(kind: u8) -> Result<String, String> {
 }
 
 fn parse_token(
-    p: &CodeFlowCore,
+    p: &TokenFlowCore,
     status: u16,
     retry_after: &str,
     body: String,
@@ -64,7 +63,7 @@ fn parse_token(
     answer(p.parse_token_at(status, l[0], l[1], l[2], false, now_ms, ""))
 }
 
-fn parse_callback(p: &CodeFlowCore, url: &str, state: &str) -> Result<String, String> {
+fn parse_callback(p: &TokenFlowCore, url: &str, state: &str) -> Result<String, String> {
     let l = write_input(&[url, state]);
     answer(p.parse_callback_at(l[0], l[1], false))
 }
@@ -124,7 +123,7 @@ fn flextell_requires_scopes_unless_defaulted() {
     }
     let options =
         r#"{"clientId":"c","redirectUri":"https://app.example/cb","scopes":["read","calls"]}"#;
-    let defaulted = CodeFlowCore::new("flextell", options, false).unwrap();
+    let defaulted = TokenFlowCore::new("flextell", options, false).unwrap();
     assert!(defaulted
         .authorization_request("null")
         .unwrap()
@@ -153,7 +152,7 @@ fn header_values_are_checked_without_echo() {
     .err()
     .unwrap();
     assert_eq!(code_of(&err), "invalid_argument");
-    let err = CodeFlowCore::new(
+    let err = TokenFlowCore::new(
         "flexie",
         r#"{"subdomain":"a","clientId":"c\u0000","redirectUri":"https://a.example/cb"}"#,
         false,
@@ -161,7 +160,7 @@ fn header_values_are_checked_without_echo() {
     .err()
     .unwrap();
     assert_eq!(code_of(&err), "invalid_argument");
-    let err = PasswordCore::new("flowlu", r#"{"company":"a","clientId":"ü"}"#)
+    let err = TokenFlowCore::new("flowlu", r#"{"company":"a","clientId":"ü"}"#, false)
         .err()
         .unwrap();
     assert_eq!(code_of(&err), "invalid_argument");
@@ -172,7 +171,7 @@ fn header_values_are_checked_without_echo() {
     let p = flextell("https://sandbox.flextell.test").unwrap();
     for err in [
         p.authorization("https://sandbox.flextell.test/api/v1/x", bad).unwrap_err(),
-        p.refresh_request(bad, "").unwrap_err(),
+        p.request(1, bad, "", "").unwrap_err(),
         token_set_from_init(&format!(r#"{{"accessToken":"{bad}"}}"#)).unwrap_err(),
         token_set_from_init(&format!(r#"{{"accessToken":"at","refreshToken":"{bad}"}}"#)).unwrap_err(),
         token_set_deserialize(&format!(r#"{{"v":1,"access_token":"{bad}","token_type":"Bearer","expires_at":null,"refresh_token":null,"scope":null}}"#)).unwrap_err(),
@@ -255,7 +254,7 @@ fn bad_options_are_errors_with_codes() {
     assert!(flextell("http://127.0.0.1:9").is_ok());
     assert_eq!(
         code_of(
-            &CodeFlowCore::new("flextell", "\"nope\"", false)
+            &TokenFlowCore::new("flextell", "\"nope\"", false)
                 .err()
                 .unwrap()
         ),
@@ -263,10 +262,10 @@ fn bad_options_are_errors_with_codes() {
     );
     let secret = r#"{"clientId":"c","clientSecret":"s","redirectUri":"https://a.example/cb"}"#;
     assert_eq!(
-        code_of(&CodeFlowCore::new("flextell", secret, true).err().unwrap()),
+        code_of(&TokenFlowCore::new("flextell", secret, true).err().unwrap()),
         "secret_in_browser"
     );
-    let err = CodeFlowCore::new(
+    let err = TokenFlowCore::new(
         "oauth2",
         r#"{"clientId":"x","redirectUri":"https://a.example/cb"}"#,
         false,
@@ -275,7 +274,7 @@ fn bad_options_are_errors_with_codes() {
     .unwrap();
     assert!(err.contains("authorizationEndpoint"), "{err}");
     assert_eq!(
-        code_of(&PasswordCore::new("nobody", "null").err().unwrap()),
+        code_of(&TokenFlowCore::new("nobody", "null", false).err().unwrap()),
         "invalid_argument"
     );
     assert_eq!(
@@ -291,7 +290,7 @@ fn bad_options_are_errors_with_codes() {
 #[wasm_bindgen_test]
 fn requests_and_answers_cross_as_json() {
     let p = flextell("https://sandbox.flextell.test").unwrap();
-    let req = p.exchange_request("the-code", "", "").unwrap();
+    let req = p.request(0, "the-code", "", "").unwrap();
     let req = parse(&req).unwrap();
     assert_eq!(req.get("method").and_then(Value::as_str), Some("POST"));
     assert_eq!(
@@ -308,7 +307,7 @@ fn requests_and_answers_cross_as_json() {
         "{limited}"
     );
     assert_eq!(
-        code_of(&p.revoke_request("t", "").unwrap_err()),
+        code_of(&p.request(2, "t", "", "").unwrap_err()),
         "unsupported"
     );
     let applied = p

@@ -3,18 +3,18 @@
 //! wraps them in the public classes and runs `fetch`.
 
 pub mod abi;
-mod code_flow;
 mod credential;
 mod formats;
 mod hmac;
-mod password;
+mod registry;
 mod spans;
+mod token_flow;
 mod token_set;
 
-pub use code_flow::{is_loopback, CodeFlowCore};
 pub use credential::ApiKeyCore;
 pub use formats::{base64url_decode, base64url_encode, retry_after_seconds};
 pub use hmac::HmacCore;
-pub use password::{api_error, has_api_errors, rate_limit_status, refreshes_on_401, PasswordCore};
+pub use registry::{api_error, has_api_errors, rate_limit_status, refreshes_on_401};
 pub use spans::{input_buffer, spans_pointer, wasm_memory};
+pub use token_flow::{is_loopback, TokenFlowCore};
 pub use token_set::{token_set_deserialize_at, token_set_from_init, token_set_serialize};
