@@ -456,12 +456,12 @@ export class HmacSigner {
 
   canonicalString(input) {
     const p = signatureInput(input);
-    return this.#core.canonicalString(p.method, p.url, p.timestamp, p.body);
+    return this.#core.sign(0, p.method, p.url, p.timestamp, p.body);
   }
 
   signature(input) {
     const p = signatureInput(input);
-    return this.#core.signature(p.method, p.url, p.timestamp, p.body);
+    return this.#core.sign(1, p.method, p.url, p.timestamp, p.body);
   }
 
   /** A signed copy of `request` (its body is read from a clone); `timestamp` defaults to now. */
@@ -471,7 +471,7 @@ export class HmacSigner {
     unixSeconds(timestamp);
     const body = new Uint8Array(await request.clone().arrayBuffer());
     const signed = request.clone();
-    for (const [name, value] of JSON.parse(this.#core.headers(request.method, request.url, timestamp, body))) {
+    for (const [name, value] of JSON.parse(this.#core.sign(2, request.method, request.url, timestamp, body))) {
       signed.headers.set(name, value);
     }
     return signed;

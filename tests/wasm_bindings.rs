@@ -372,7 +372,7 @@ fn token_sets_and_helpers() {
         refreshes_on_401("salesforce") && refreshes_on_401("flextell") && refreshes_on_401("?")
     );
     let signer = HmacCore::new(r#"{"key":"k","encoding":"hex"}"#).unwrap();
-    assert_eq!(signer.signature("GET", "https://h/x", 1.0, b"").len(), 64);
+    assert_eq!(signer.sign(1, "GET", "https://h/x", 1.0, b"").len(), 64);
     assert_eq!(
         code_of(
             &HmacCore::new(r#"{"key":"k","encoding":"base32"}"#)

@@ -68,26 +68,21 @@ impl HmacCore {
         })
     }
 
-    /// The exact string that is signed.
-    #[wasm_bindgen(js_name = canonicalString)]
-    pub fn canonical_string(&self, method: &str, url: &str, timestamp: f64, body: &[u8]) -> String {
-        self.config
-            .canonical_string(method, url, timestamp as u64, body)
-    }
-
-    /// The encoded signature (without prefix).
-    pub fn signature(&self, method: &str, url: &str, timestamp: f64, body: &[u8]) -> String {
-        self.config.signature(method, url, timestamp as u64, body)
-    }
-
-    /// The headers to set, as JSON `[[name, value]…]`.
-    pub fn headers(&self, method: &str, url: &str, timestamp: f64, body: &[u8]) -> String {
-        let mut out = String::new();
-        pairs(
-            &mut out,
-            &self.config.headers(method, url, timestamp as u64, body),
-        );
-        out
+    /// What `kind` asks for the request: 0 the exact string that is
+    /// signed, 1 the encoded signature (without prefix), 2 the headers to
+    /// set as JSON `[[name, value]…]`. One export for the three: each export
+    /// is a shim in the wasm and a wrapper in the glue.
+    pub fn sign(&self, kind: u8, method: &str, url: &str, timestamp: f64, body: &[u8]) -> String {
+        let (c, timestamp) = (&self.config, timestamp as u64);
+        match kind {
+            0 => c.canonical_string(method, url, timestamp, body),
+            1 => c.signature(method, url, timestamp, body),
+            _ => {
+                let mut out = String::new();
+                pairs(&mut out, &c.headers(method, url, timestamp, body));
+                out
+            }
+        }
     }
 
     /// The signature header's name (for redacted logging).
