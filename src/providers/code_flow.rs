@@ -236,6 +236,24 @@ pub struct Endpoints {
     pub api: Option<String>,
 }
 
+impl Endpoints {
+    /// The endpoints at `origin`'s `authorize`, `token` and `revoke` paths,
+    /// without an API base yet. Out of line: one copy of the joins and
+    /// their error paths for every provider.
+    #[inline(never)]
+    pub fn at(origin: &str, authorize: &str, token: &str, revoke: Option<&str>) -> Result<Self> {
+        Ok(Endpoints {
+            authorization: join_origin(origin, authorize)?,
+            token: join_origin(origin, token)?,
+            revocation: match revoke {
+                Some(path) => Some(join_origin(origin, path)?),
+                None => None,
+            },
+            api: None,
+        })
+    }
+}
+
 /// What `createAuthorizationRequest` hands back: keep `state` and the
 /// verifier until the callback arrives.
 #[derive(Debug)]
@@ -277,12 +295,8 @@ impl HostedFlow {
     ) -> Result<CodeFlow> {
         let origin = self.host.origin(place.tenant, place.origin)?;
         let placement = placement?;
-        let endpoints = Endpoints {
-            authorization: join_origin(&origin, self.authorize)?,
-            token: join_origin(&origin, self.token)?,
-            revocation: None,
-            api: Some(self.host.api_base(&origin, place.api_base)?),
-        };
+        let mut endpoints = Endpoints::at(&origin, self.authorize, self.token, None)?;
+        endpoints.api = Some(self.host.api_base(&origin, place.api_base)?);
         let style = Style {
             placement,
             accept_json: self.accept_json,

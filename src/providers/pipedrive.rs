@@ -33,7 +33,6 @@ use super::code_flow::{CodeFlow, Endpoints, Registration};
 use super::credential::{ApiKey, Placement, Style};
 use super::tenant::{api_base, Home, Host};
 use super::Provider;
-use crate::core::endpoint::join_origin;
 use crate::core::error::Result;
 use crate::core::options::Options;
 use crate::core::request::ClientAuth;
@@ -74,12 +73,13 @@ pub const PROVIDER: Provider = Provider {
 /// base is the `apiBase` option only: each grant names its own.
 pub fn code_flow(o: &Options, registration: Registration) -> Result<CodeFlow> {
     let origin = o.str("origin")?.unwrap_or(OAUTH_ORIGIN);
-    let endpoints = Endpoints {
-        authorization: join_origin(origin, "/oauth/authorize")?,
-        token: join_origin(origin, "/oauth/token")?,
-        revocation: Some(join_origin(origin, "/oauth/revoke")?),
-        api: o.str("apiBase")?.map(api_base).transpose()?,
-    };
+    let mut endpoints = Endpoints::at(
+        origin,
+        "/oauth/authorize",
+        "/oauth/token",
+        Some("/oauth/revoke"),
+    )?;
+    endpoints.api = o.str("apiBase")?.map(api_base).transpose()?;
     let mut flow = CodeFlow::registered(
         NAME,
         endpoints,

@@ -41,7 +41,6 @@ use super::oauth2::client_auth;
 use super::tenant::api_base;
 use super::{Provider, RefreshTrigger};
 use crate::core::encode::concat;
-use crate::core::endpoint::join_origin;
 use crate::core::error::{Error, ErrorCode, Result};
 use crate::core::json::{self, Value};
 use crate::core::options::Options;
@@ -134,12 +133,13 @@ fn code_flow(o: &Options, registration: Registration) -> Result<CodeFlow> {
         (None, Login::MyDomain) => Some(api_base(&origin)?),
         (None, Login::Shared) => None,
     };
-    let endpoints = Endpoints {
-        authorization: join_origin(&origin, "/services/oauth2/authorize")?,
-        token: join_origin(&origin, "/services/oauth2/token")?,
-        revocation: Some(join_origin(&origin, "/services/oauth2/revoke")?),
-        api,
-    };
+    let mut endpoints = Endpoints::at(
+        &origin,
+        "/services/oauth2/authorize",
+        "/services/oauth2/token",
+        Some("/services/oauth2/revoke"),
+    )?;
+    endpoints.api = api;
     let auth = client_auth(o.str("clientAuth")?, registration.client_secret.is_some())?;
     let mut flow = CodeFlow::registered(NAME, endpoints, registration, auth, Style::BEARER)?;
     flow.answers = &ANSWERS;

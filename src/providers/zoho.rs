@@ -39,7 +39,6 @@ use super::code_flow::{invalid, CodeFlow, Endpoints, Registration, TokenHosts};
 use super::credential::{Placement, Style};
 use super::tenant::api_base;
 use super::Provider;
-use crate::core::endpoint::join_origin;
 use crate::core::error::{Error, ErrorCode, Result};
 use crate::core::options::Options;
 use crate::core::request::ClientAuth;
@@ -145,12 +144,8 @@ pub fn code_flow(o: &Options, registration: Registration) -> Result<CodeFlow> {
         }
     };
     let (accounts, api) = &hosts[0];
-    let endpoints = Endpoints {
-        authorization: join_origin(accounts, AUTHORIZE)?,
-        token: join_origin(accounts, TOKEN)?,
-        revocation: Some(join_origin(accounts, REVOKE)?),
-        api: Some(api_base(o.str("apiBase")?.unwrap_or(api))?),
-    };
+    let mut endpoints = Endpoints::at(accounts, AUTHORIZE, TOKEN, Some(REVOKE))?;
+    endpoints.api = Some(api_base(o.str("apiBase")?.unwrap_or(api))?);
     let auth = match registration.client_secret {
         Some(_) => ClientAuth::SecretPost,
         None => ClientAuth::None, // a public client: PKCE
