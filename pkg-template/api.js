@@ -1,7 +1,7 @@
 // The public classes. Each is a thin shell over a wasm core that does the
 // protocol work (validation, request building, response parsing); this
 // layer converts arguments, runs fetch (http.js) and builds JS objects.
-import { TokenFlowCore, ApiKeyCore, HmacCore } from "./crm_auth.js";
+import { CredentialCore, HmacCore } from "./crm_auth.js";
 import { CrmAuthError, fail, providerApiError, wasm } from "./errors.js";
 import { HTTP, httpOptions, send } from "./http.js";
 import { PLACEMENT, PROVIDER, TokenSet, accessTokenOf, fromCanonical, fromSpans, toJson } from "./tokens.js";
@@ -18,7 +18,7 @@ const IN_BROWSER_PAGE = typeof document === "object" && document !== null;
 /** Browsers send streamed request bodies only over HTTP/2 (see `withCredential`). */
 const BROWSER_FETCH = typeof navigator === "object" && /^Mozilla\//.test(navigator.userAgent ?? "");
 const INTERNAL = Symbol("crm-auth internal");
-/** `TokenFlowCore.request`'s kinds (src/bindings/token_flow.rs). */
+/** `CredentialCore.request`'s kinds (src/bindings/credential.rs). */
 const EXCHANGE = 0, REFRESH = 1, REVOKE = 2, LOGIN = 3, CLIENT_CREDENTIALS = 4;
 
 function text(provider, value, name) {
@@ -145,12 +145,12 @@ class TokenFlow {
   constructor(name, options) {
     this.#name = name;
     this.#http = httpOptions(name, options);
-    this.#core = wasm(() => new TokenFlowCore(name, toJson(name, options), IN_BROWSER_PAGE));
+    this.#core = wasm(() => new CredentialCore(name, toJson(name, options), IN_BROWSER_PAGE));
   }
 
   /**
    * Sends the token request of `kind` (`a`, `b`, `c`: its arguments, see
-   * TokenFlowCore.request) and parses the answer; a refresh passes the set's
+   * CredentialCore.request) and parses the answer; a refresh passes the set's
    * refresh token and API base, kept when the answer omits them.
    */
   async _exchange(kind, a, b = "", c = "", oldRefresh = "", oldApiBase = "") {
@@ -297,7 +297,7 @@ export class ApiKeyCredentials {
     if (internal !== INTERNAL) throw fail("crm-auth", "invalid_argument", "use a provider's apiKey(options)");
     this.#provider = provider;
     this.#http = httpOptions(provider, options);
-    this.#core = wasm(() => new ApiKeyCore(provider, toJson(provider, options)));
+    this.#core = wasm(() => CredentialCore.apiKey(provider, toJson(provider, options)));
   }
 
   get provider() {
@@ -318,7 +318,7 @@ export class ApiKeyCredentials {
 
   [PLACEMENT](url) {
     if (this.#placed !== null) return this.#placed;
-    const placed = placement(this.#core.authorization(url));
+    const placed = placement(wasm(() => this.#core.authorization(url, "")));
     // A key in a header: the same answer for every URL.
     if (!placed.perUrl) this.#placed = placed;
     return placed;

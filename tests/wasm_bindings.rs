@@ -5,13 +5,13 @@
 
 use crm_auth::bindings::{
     api_error, has_api_errors, input_buffer, rate_limit_status, refreshes_on_401, spans_pointer,
-    token_set_deserialize_at, token_set_from_init, ApiKeyCore, HmacCore, TokenFlowCore,
+    token_set_deserialize_at, token_set_from_init, CredentialCore, HmacCore,
 };
 use crm_auth::core::json::{parse, Value};
 use wasm_bindgen_test::*;
 
-fn flextell(origin: &str) -> Result<TokenFlowCore, String> {
-    TokenFlowCore::new(
+fn flextell(origin: &str) -> Result<CredentialCore, String> {
+    CredentialCore::new(
         "flextell",
         &format!(
             r#"{{"clientId":"client-1","redirectUri":"https://app.example/cb","origin":"{origin}"}}"#
@@ -52,7 +52,7 @@ fn answer(kind: u8) -> Result<String, String> {
 }
 
 fn parse_token(
-    p: &TokenFlowCore,
+    p: &CredentialCore,
     status: u16,
     retry_after: &str,
     body: String,
@@ -63,7 +63,7 @@ fn parse_token(
     answer(p.parse_token_at(status, l[0], l[1], l[2], false, now_ms, ""))
 }
 
-fn parse_callback(p: &TokenFlowCore, url: &str, state: &str) -> Result<String, String> {
+fn parse_callback(p: &CredentialCore, url: &str, state: &str) -> Result<String, String> {
     let l = write_input(&[url, state]);
     answer(p.parse_callback_at(l[0], l[1], false))
 }
@@ -123,7 +123,7 @@ fn flextell_requires_scopes_unless_defaulted() {
     }
     let options =
         r#"{"clientId":"c","redirectUri":"https://app.example/cb","scopes":["read","calls"]}"#;
-    let defaulted = TokenFlowCore::new("flextell", options, false).unwrap();
+    let defaulted = CredentialCore::new("flextell", options, false).unwrap();
     assert!(defaulted
         .authorization_request("null")
         .unwrap()
@@ -141,18 +141,20 @@ fn header_values_are_checked_without_echo() {
         r#"{{"apiKey":"{bad}","email":"a@b.c","subdomain":"acme","domain":"acme","company":"acme"}}"#
     );
     for provider in ["flexie", "agilecrm", "flowlu", "virtuous"] {
-        let err = ApiKeyCore::new(provider, &key_options).err().unwrap();
+        let err = CredentialCore::api_key(provider, &key_options)
+            .err()
+            .unwrap();
         assert_eq!(code_of(&err), "invalid_argument", "{provider}");
         assert!(!err.contains("SECRET"), "{err}");
     }
-    let err = ApiKeyCore::new(
+    let err = CredentialCore::api_key(
         "agilecrm",
         r#"{"domain":"acme","email":"mé@b.c","apiKey":"k"}"#,
     )
     .err()
     .unwrap();
     assert_eq!(code_of(&err), "invalid_argument");
-    let err = TokenFlowCore::new(
+    let err = CredentialCore::new(
         "flexie",
         r#"{"subdomain":"a","clientId":"c\u0000","redirectUri":"https://a.example/cb"}"#,
         false,
@@ -160,7 +162,7 @@ fn header_values_are_checked_without_echo() {
     .err()
     .unwrap();
     assert_eq!(code_of(&err), "invalid_argument");
-    let err = TokenFlowCore::new("flowlu", r#"{"company":"a","clientId":"ü"}"#, false)
+    let err = CredentialCore::new("flowlu", r#"{"company":"a","clientId":"ü"}"#, false)
         .err()
         .unwrap();
     assert_eq!(code_of(&err), "invalid_argument");
@@ -254,7 +256,7 @@ fn bad_options_are_errors_with_codes() {
     assert!(flextell("http://127.0.0.1:9").is_ok());
     assert_eq!(
         code_of(
-            &TokenFlowCore::new("flextell", "\"nope\"", false)
+            &CredentialCore::new("flextell", "\"nope\"", false)
                 .err()
                 .unwrap()
         ),
@@ -262,10 +264,10 @@ fn bad_options_are_errors_with_codes() {
     );
     let secret = r#"{"clientId":"c","clientSecret":"s","redirectUri":"https://a.example/cb"}"#;
     assert_eq!(
-        code_of(&TokenFlowCore::new("flextell", secret, true).err().unwrap()),
+        code_of(&CredentialCore::new("flextell", secret, true).err().unwrap()),
         "secret_in_browser"
     );
-    let err = TokenFlowCore::new(
+    let err = CredentialCore::new(
         "oauth2",
         r#"{"clientId":"x","redirectUri":"https://a.example/cb"}"#,
         false,
@@ -274,12 +276,12 @@ fn bad_options_are_errors_with_codes() {
     .unwrap();
     assert!(err.contains("authorizationEndpoint"), "{err}");
     assert_eq!(
-        code_of(&TokenFlowCore::new("nobody", "null", false).err().unwrap()),
+        code_of(&CredentialCore::new("nobody", "null", false).err().unwrap()),
         "invalid_argument"
     );
     assert_eq!(
         code_of(
-            &ApiKeyCore::new("flexie", r#"{"subdomain":"a.b/","apiKey":"k"}"#)
+            &CredentialCore::api_key("flexie", r#"{"subdomain":"a.b/","apiKey":"k"}"#)
                 .err()
                 .unwrap()
         ),
@@ -318,14 +320,25 @@ fn requests_and_answers_cross_as_json() {
         r#"{"url":null,"headers":[["authorization","Bearer at-1"]],"perUrl":false}"#
     );
     // A key in the query: the answer depends on the URL, so JS must not reuse it.
-    let query = ApiKeyCore::new(
+    let query = CredentialCore::api_key(
         "flexie",
         r#"{"subdomain":"acme","apiKey":"k-1","placement":"query"}"#,
     )
     .unwrap();
     assert_eq!(
-        query.authorization("https://acme.flexie.io/api/x"),
+        query
+            .authorization("https://acme.flexie.io/api/x", "")
+            .unwrap(),
         r#"{"url":"https://acme.flexie.io/api/x?apikey=k-1","headers":[],"perUrl":true}"#
+    );
+    // A key asked for a token flow's calls: `unsupported`, no panic.
+    assert_eq!(
+        code_of(&query.request(1, "rt", "", "").unwrap_err()),
+        "unsupported"
+    );
+    assert_eq!(
+        code_of(&query.parse_revoke(200, "", String::new(), 0.0).unwrap_err()),
+        "unsupported"
     );
 }
 

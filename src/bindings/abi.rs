@@ -11,7 +11,6 @@ pub use crate::core::options::Options;
 use crate::core::request::HttpRequest;
 use crate::core::token::TokenSet;
 use crate::prelude::*;
-use crate::providers::code_flow::check_token;
 use crate::providers::credential::{Applied, Style};
 
 /// An error as thrown to JS: `{"code","message","provider",…}`.
@@ -127,19 +126,4 @@ pub fn pairs(out: &mut String, items: &[(&str, String)]) {
         out.push(']');
     }
     out.push(']');
-}
-
-/// The `authorization` export of the token flows: where `access_token`
-/// goes on a request to `url` (JSON), after the header-value check (the
-/// token may come from any object, not only a checked TokenSet).
-pub fn authorization(
-    provider: &str,
-    style: &Style,
-    url: &str,
-    access_token: &str,
-) -> core::result::Result<String, String> {
-    run(provider, || {
-        check_token(access_token, "accessToken")?;
-        Ok(applied_json(&style.apply(access_token, url), style))
-    })
 }
