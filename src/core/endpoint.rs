@@ -102,10 +102,42 @@ fn valid_host(host: &str) -> bool {
         }
         None => {
             !host.is_empty()
-                && host
-                    .chars()
-                    .all(|c| c.is_alphanumeric() || matches!(c, '-' | '.' | '_'))
+                && host.chars().all(|c| {
+                    c.is_ascii_alphanumeric()
+                        || matches!(c, '-' | '.' | '_')
+                        || (!c.is_ascii() && unicode::is_alphanumeric(c))
+                })
         }
+    }
+}
+
+/// `char::is_alphanumeric` for the letters and digits of IDN hosts. The
+/// package's wasm asks the JS engine (`pkg-template/unicode.js`, the same
+/// Unicode properties): Rust's tables for them are ~2 KB of the gzipped
+/// wasm. Everything else (native, the Rust client) uses Rust's.
+#[cfg(all(target_arch = "wasm32", not(feature = "client")))]
+mod unicode {
+    use wasm_bindgen::prelude::wasm_bindgen;
+
+    #[cfg_attr(feature = "shipped", wasm_bindgen(raw_module = "./unicode.js"))]
+    #[cfg_attr(
+        not(feature = "shipped"),
+        wasm_bindgen(module = "/pkg-template/unicode.js")
+    )]
+    extern "C" {
+        #[wasm_bindgen(js_name = isAlphanumeric)]
+        fn is_alphanumeric_code(c: u32) -> bool;
+    }
+
+    pub fn is_alphanumeric(c: char) -> bool {
+        is_alphanumeric_code(c.into())
+    }
+}
+
+#[cfg(any(not(target_arch = "wasm32"), feature = "client"))]
+mod unicode {
+    pub fn is_alphanumeric(c: char) -> bool {
+        c.is_alphanumeric()
     }
 }
 

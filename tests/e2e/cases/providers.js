@@ -338,6 +338,23 @@ add('every provider and apiKey form takes apiBase (https or loopback; else insec
   eq(res.status, 200, 'GET {apiBase}/users/self with the key');
 });
 
+// The wasm asks the JS engine whether a non-ASCII host character is a letter or digit
+// (pkg-template/unicode.js): IDN hosts pass, other symbols (which browsers may map to ASCII
+// punctuation: U+FF0E is a dot, U+2044 a slash) are refused, as Rust's char::is_alphanumeric does.
+add('endpoint hosts: Unicode letters and digits (IDN) pass, other non-ASCII symbols are refused', ALL, async (crm) => {
+  const at = (host) => new crm.OAuth2({
+    ...PUBLIC, redirectUri: REDIRECT,
+    authorizationEndpoint: `https://${host}/authorize`, tokenEndpoint: `https://${host}/token`,
+  });
+  for (const host of ['bücher.example', 'пример.испытание', '例え.テスト', 'ex٣ample.test', 'Ⅻ.example', 'x①.example']) {
+    const { url } = at(host).createAuthorizationRequest();
+    ok(url.startsWith(`https://${host}/authorize?`), `${host}: authorize URL ${url}`);
+  }
+  for (const host of ['evil．example', 'a⁄b.example', 'a→b.example', 'a\u00b7b.example', '😀.example']) {
+    await rejects(crm, () => at(host), 'invalid_argument', {}, `${host}: not a letter or digit`);
+  }
+});
+
 // ---- header values ----------------------------------------------------------------------
 
 const UNSENDABLE = ['SECRET\r\nx-injected: 1', 'SECRET\n', 'SECRET\u0000', 'SECRÉT', 'SECRET\u2028'];
