@@ -86,13 +86,12 @@ export function firstSpan(text) {
 export function tokenSpans(text) {
   views();
   const s = spans;
-  const slice = (i) => (s[i] < 0 ? null : text.slice(s[i], s[i + 1]));
   return {
-    accessToken: slice(0),
-    tokenType: slice(2) ?? "Bearer",
-    refreshToken: slice(4),
-    scope: slice(6),
-    apiBase: slice(8),
+    accessToken: text.slice(s[0], s[1]),
+    tokenType: s[2] < 0 ? "Bearer" : text.slice(s[2], s[3]),
+    refreshToken: s[4] < 0 ? null : text.slice(s[4], s[5]),
+    scope: s[6] < 0 ? null : text.slice(s[6], s[7]),
+    apiBase: s[8] < 0 ? null : text.slice(s[8], s[9]),
     expiresAt: Number.isNaN(s[10]) ? null : s[10],
   };
 }
