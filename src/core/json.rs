@@ -58,25 +58,27 @@ const MAX_DEPTH: usize = 32;
 /// tokens carry: lifetimes, epoch milliseconds, error codes); it avoids the
 /// standard library's correctly rounded parser, which costs ~13 KB of wasm.
 pub fn number_value(s: &str) -> Option<f64> {
+    // Byte patterns, not `filter` or `==` on Options: at opt-level "z" those
+    // stay calls, per digit of every expiry.
     let b = s.as_bytes();
     let mut i = 0;
-    let negative = b.first() == Some(&b'-');
+    let negative = matches!(b.first(), Some(b'-'));
     i += usize::from(negative);
     let (mut mantissa, mut exp10, mut digits) = (0f64, 0i32, 0);
     let int_start = i;
-    while let Some(d) = b.get(i).filter(|d| d.is_ascii_digit()) {
+    while let Some(&d @ b'0'..=b'9') = b.get(i) {
         mantissa = mantissa * 10.0 + f64::from(d - b'0');
         i += 1;
         digits += 1;
     }
     // No leading zeros, at least one digit.
-    if digits == 0 || (digits > 1 && b.get(int_start) == Some(&b'0')) {
+    if digits == 0 || (digits > 1 && matches!(b.get(int_start), Some(b'0'))) {
         return None;
     }
-    if b.get(i) == Some(&b'.') {
+    if matches!(b.get(i), Some(b'.')) {
         i += 1;
         let frac_start = i;
-        while let Some(d) = b.get(i).filter(|d| d.is_ascii_digit()) {
+        while let Some(&d @ b'0'..=b'9') = b.get(i) {
             mantissa = mantissa * 10.0 + f64::from(d - b'0');
             exp10 -= 1;
             i += 1;
@@ -94,7 +96,7 @@ pub fn number_value(s: &str) -> Option<f64> {
         };
         i += usize::from(sign != 0);
         let (mut e, exp_start) = (0i32, i);
-        while let Some(d) = b.get(i).filter(|d| d.is_ascii_digit()) {
+        while let Some(&d @ b'0'..=b'9') = b.get(i) {
             e = e.saturating_mul(10).saturating_add(i32::from(d - b'0'));
             i += 1;
         }
@@ -156,13 +158,13 @@ pub fn plain_value(s: &str) -> Option<(Value<'_>, &str)> {
     let (value, len) = match *bytes.first()? {
         b'"' => {
             let run = plain_run(bytes.get(1..)?);
-            (bytes.get(1 + run) == Some(&b'"')).then_some(())?;
+            matches!(bytes.get(1 + run), Some(b'"')).then_some(())?;
             (Value::String(Cow::Borrowed(s.get(1..1 + run)?)), run + 2)
         }
         b'n' => (s.starts_with("null").then_some(Value::Null)?, 4),
         _ => {
             let mut digits = 0;
-            while bytes.get(digits).is_some_and(u8::is_ascii_digit) {
+            while matches!(bytes.get(digits), Some(b'0'..=b'9')) {
                 digits += 1;
             }
             (Value::Number(number_value(s.get(..digits)?)?), digits)
