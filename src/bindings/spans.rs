@@ -124,11 +124,14 @@ pub fn span_of(whole: &str, part: &str) -> Option<(f64, f64)> {
 /// separates words too, so one makes it not canonical.
 fn canonical_scope(scope: &str, commas: bool) -> bool {
     let mut previous = b' ';
-    for b in scope.bytes() {
+    // Indexing, not `bytes()`: at opt-level "z" its `next` stays a call per byte.
+    let mut i = 0;
+    while let Some(&b) = scope.as_bytes().get(i) {
         if (b.is_ascii_whitespace() && (b != b' ' || previous == b' ')) || (commas && b == b',') {
             return false;
         }
         previous = b;
+        i += 1;
     }
     previous != b' ' || scope.is_empty()
 }

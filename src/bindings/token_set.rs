@@ -6,9 +6,8 @@ use wasm_bindgen::prelude::*;
 
 use super::abi::{tokens, Options};
 use super::spans::{answer_error, answer_text, with_input, write_token_spans, AT_SPANS, AT_TEXT};
-use crate::core::json;
 use crate::core::secret::Secret;
-use crate::core::token::{serialize_fields, stored_fields, TokenSet};
+use crate::core::token::{not_stored, serialize_fields, StoredMembers, TokenSet};
 
 const LIBRARY: &str = "crm-auth";
 
@@ -17,15 +16,12 @@ const LIBRARY: &str = "crm-auth";
 /// `spans.rs`).
 #[wasm_bindgen(js_name = tokenSetDeserializeAt, skip_typescript)]
 pub fn token_set_deserialize_at(len: usize, ascii: bool) -> u8 {
-    with_input(len, |stored| {
-        let value = json::parse(stored);
-        match value.as_ref().and_then(stored_fields) {
-            Some(fields) if ascii && write_token_spans(stored, &fields) => AT_SPANS,
+    with_input(len, |text| {
+        let stored = StoredMembers::read(text);
+        match stored.as_ref().and_then(StoredMembers::fields) {
+            Some(fields) if ascii && write_token_spans(text, &fields) => AT_SPANS,
             Some(fields) => answer_text(fields.to_set().serialize(), AT_TEXT),
-            None => match TokenSet::deserialize(stored) {
-                Err(e) => answer_error(&e, LIBRARY),
-                Ok(set) => answer_text(set.serialize(), AT_TEXT),
-            },
+            None => answer_error(&not_stored(), LIBRARY),
         }
     })
 }

@@ -8,8 +8,8 @@ use serde::de::{Deserialize, Deserializer, Error as _};
 use serde::ser::{Error as _, Serialize, Serializer};
 
 use super::clock::now_ms;
-use crate::core::json::{self, Value};
-use crate::core::token::{stored_fields, TokenSet};
+use crate::core::json::Value;
+use crate::core::token::{StoredMembers, TokenSet};
 
 /// The stored form's members, borrowed from the core's canonical output.
 #[derive(serde::Serialize)]
@@ -29,10 +29,10 @@ struct Stored<'a> {
 impl Serialize for TokenSet {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let text = TokenSet::serialize(self);
-        let value = json::parse(&text);
-        let fields = value
+        let stored = StoredMembers::read(&text);
+        let fields = stored
             .as_ref()
-            .and_then(stored_fields)
+            .and_then(StoredMembers::fields)
             .ok_or_else(|| S::Error::custom("not a storable TokenSet"))?;
         let scope = match fields.scope {
             Some(Value::String(s)) => Some(&**s),

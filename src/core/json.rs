@@ -58,25 +58,27 @@ const MAX_DEPTH: usize = 32;
 /// tokens carry: lifetimes, epoch milliseconds, error codes); it avoids the
 /// standard library's correctly rounded parser, which costs ~13 KB of wasm.
 pub fn number_value(s: &str) -> Option<f64> {
+    // Byte patterns, not `filter` or `==` on Options: at opt-level "z" those
+    // stay calls, per digit of every expiry.
     let b = s.as_bytes();
     let mut i = 0;
-    let negative = b.first() == Some(&b'-');
+    let negative = matches!(b.first(), Some(b'-'));
     i += usize::from(negative);
     let (mut mantissa, mut exp10, mut digits) = (0f64, 0i32, 0);
     let int_start = i;
-    while let Some(d) = b.get(i).filter(|d| d.is_ascii_digit()) {
+    while let Some(&d @ b'0'..=b'9') = b.get(i) {
         mantissa = mantissa * 10.0 + f64::from(d - b'0');
         i += 1;
         digits += 1;
     }
     // No leading zeros, at least one digit.
-    if digits == 0 || (digits > 1 && b.get(int_start) == Some(&b'0')) {
+    if digits == 0 || (digits > 1 && matches!(b.get(int_start), Some(b'0'))) {
         return None;
     }
-    if b.get(i) == Some(&b'.') {
+    if matches!(b.get(i), Some(b'.')) {
         i += 1;
         let frac_start = i;
-        while let Some(d) = b.get(i).filter(|d| d.is_ascii_digit()) {
+        while let Some(&d @ b'0'..=b'9') = b.get(i) {
             mantissa = mantissa * 10.0 + f64::from(d - b'0');
             exp10 -= 1;
             i += 1;
@@ -94,7 +96,7 @@ pub fn number_value(s: &str) -> Option<f64> {
         };
         i += usize::from(sign != 0);
         let (mut e, exp_start) = (0i32, i);
-        while let Some(d) = b.get(i).filter(|d| d.is_ascii_digit()) {
+        while let Some(&d @ b'0'..=b'9') = b.get(i) {
             e = e.saturating_mul(10).saturating_add(i32::from(d - b'0'));
             i += 1;
         }
@@ -145,6 +147,41 @@ pub fn parse(s: &str) -> Option<Value<'_>> {
     let value = p.value(0)?;
     p.skip_ws();
     (p.pos == s.len()).then_some(value)
+}
+
+/// The value at the start of `s` when it is a string without escapes, an
+/// unsigned integer or null, with the text after it: how a writer of
+/// compact JSON of a known shape can be read back without the parser.
+/// `None` for anything else (then [`parse`] decides).
+pub fn plain_value(s: &str) -> Option<(Value<'_>, &str)> {
+    let bytes = s.as_bytes();
+    let (value, len) = match *bytes.first()? {
+        b'"' => {
+            let run = plain_run(bytes.get(1..)?);
+            matches!(bytes.get(1 + run), Some(b'"')).then_some(())?;
+            (Value::String(Cow::Borrowed(s.get(1..1 + run)?)), run + 2)
+        }
+        b'n' => (s.starts_with("null").then_some(Value::Null)?, 4),
+        _ => {
+            let mut digits = 0;
+            while matches!(bytes.get(digits), Some(b'0'..=b'9')) {
+                digits += 1;
+            }
+            (Value::Number(number_value(s.get(..digits)?)?), digits)
+        }
+    };
+    Some((value, s.get(len..)?))
+}
+
+/// How many bytes from the start of `bytes` need no escaping in a JSON
+/// string (no `"`, `\` or control character), eight bytes per step: the hot
+/// loop of reading and writing tokens.
+fn plain_run(bytes: &[u8]) -> usize {
+    scan(
+        bytes,
+        |w| zero_byte(w ^ splat(b'"')) || zero_byte(w ^ splat(b'\\')) || byte_below(w, 0x20),
+        |b| b == b'"' || b == b'\\' || b < 0x20,
+    )
 }
 
 struct Parser<'a> {
@@ -246,14 +283,7 @@ impl<'a> Parser<'a> {
             // A run of plain characters starts and ends next to ASCII bytes,
             // so it is on char boundaries.
             let start = self.pos;
-            // The hot loop of token parsing: eight bytes per step.
-            self.pos += scan(
-                self.src.as_bytes().get(start..)?,
-                |w| {
-                    zero_byte(w ^ splat(b'"')) || zero_byte(w ^ splat(b'\\')) || byte_below(w, 0x20)
-                },
-                |b| b == b'"' || b == b'\\' || b < 0x20,
-            );
+            self.pos += plain_run(self.src.as_bytes().get(start..)?);
             let run = self.src.get(start..self.pos)?;
             match self.bump()? {
                 b'"' => {
@@ -352,30 +382,29 @@ impl<'a> Parser<'a> {
 pub fn write_string(out: &mut String, s: &str) {
     out.reserve(s.len() + 2);
     out.push('"');
-    // Copy runs that need no escaping in one go; escapes are ASCII, so the
-    // run boundaries are char boundaries.
+    // Runs that need no escaping are copied in one go; escapes are ASCII,
+    // so the run boundaries are char boundaries.
     let mut start = 0;
-    for (i, b) in s.bytes().enumerate() {
-        let escape = match b {
-            b'"' => "\\\"",
-            b'\\' => "\\\\",
-            b'\n' => "\\n",
-            b'\r' => "\\r",
-            b'\t' => "\\t",
-            0..=0x1f => "",
-            _ => continue,
+    loop {
+        let end = start + plain_run(s.as_bytes().get(start..).unwrap_or_default());
+        out.push_str(s.get(start..end).unwrap_or_default());
+        let Some(&b) = s.as_bytes().get(end) else {
+            break;
         };
-        out.push_str(s.get(start..i).unwrap_or(""));
-        if escape.is_empty() {
-            out.push_str("\\u00");
-            out.push(char::from(b"0123456789abcdef"[usize::from(b >> 4)]));
-            out.push(char::from(b"0123456789abcdef"[usize::from(b & 15)]));
-        } else {
-            out.push_str(escape);
+        match b {
+            b'"' => out.push_str("\\\""),
+            b'\\' => out.push_str("\\\\"),
+            b'\n' => out.push_str("\\n"),
+            b'\r' => out.push_str("\\r"),
+            b'\t' => out.push_str("\\t"),
+            _ => {
+                out.push_str("\\u00");
+                out.push(char::from(b"0123456789abcdef"[usize::from(b >> 4)]));
+                out.push(char::from(b"0123456789abcdef"[usize::from(b & 15)]));
+            }
         }
-        start = i + 1;
+        start = end + 1;
     }
-    out.push_str(s.get(start..).unwrap_or(""));
     out.push('"');
 }
 

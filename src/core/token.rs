@@ -97,13 +97,33 @@ impl TokenSet {
 
     /// Reads what [`TokenSet::serialize`] wrote.
     pub fn deserialize(s: &str) -> Result<TokenSet> {
-        let v = json::parse(s);
-        v.as_ref()
-            .and_then(stored_fields)
+        StoredMembers::read(s)
+            .as_ref()
+            .and_then(StoredMembers::fields)
             .map(|f| f.to_set())
             .ok_or_else(not_stored)
     }
 }
+
+/// The stored form's members, in the order [`serialize_fields`] writes them
+/// and [`StoredMembers::read`] expects them (`api_base`, the last, only when
+/// there is one): the text before each value, its name within.
+const STORED_MEMBERS: [&str; 7] = [
+    "{\"v\":",
+    ",\"access_token\":",
+    ",\"token_type\":",
+    ",\"expires_at\":",
+    ",\"refresh_token\":",
+    ",\"scope\":",
+    ",\"api_base\":",
+];
+const V: usize = 0;
+const ACCESS_TOKEN: usize = 1;
+const TOKEN_TYPE: usize = 2;
+const EXPIRES_AT: usize = 3;
+const REFRESH_TOKEN: usize = 4;
+const SCOPE: usize = 5;
+const API_BASE: usize = 6;
 
 /// The stored form (`{"v":1,…}`), the one writer of it: `scope` is the
 /// scopes joined by single spaces; `api_base` is written only when there is
@@ -116,30 +136,31 @@ pub fn serialize_fields(
     scope: Option<&str>,
     api_base: Option<&str>,
 ) -> String {
-    let mut out = String::from("{\"v\":1,\"access_token\":");
-    json::write_string(&mut out, access_token);
-    out.push_str(",\"token_type\":");
-    json::write_string(&mut out, token_type);
-    out.push_str(",\"expires_at\":");
-    match expires_at.filter(|at| at.is_finite()) {
-        // Whole milliseconds: integer formatting keeps float printing
-        // (~15 KB of wasm) out of the binary.
-        Some(at) => out.push_str(&decimal(epoch_ms(at) as u64)),
-        None => out.push_str("null"),
-    }
-    for (key, value) in [
-        (",\"refresh_token\":", refresh_token),
-        (",\"scope\":", scope),
-    ] {
-        out.push_str(key);
-        match value {
-            Some(v) => json::write_string(&mut out, v),
-            None => out.push_str("null"),
+    // Whole milliseconds: integer formatting keeps float printing (~15 KB of
+    // wasm) out of the binary.
+    let expires_at = expires_at
+        .filter(|at| at.is_finite())
+        .map(|at| decimal(epoch_ms(at) as u64));
+    let values = [
+        Some("1"),
+        Some(access_token),
+        Some(token_type),
+        expires_at.as_deref(),
+        refresh_token,
+        scope,
+        api_base,
+    ];
+    let mut out = String::new();
+    for (i, (member, value)) in STORED_MEMBERS.iter().zip(values).enumerate() {
+        if i == API_BASE && value.is_none() {
+            break;
         }
-    }
-    if let Some(base) = api_base {
-        out.push_str(",\"api_base\":");
-        json::write_string(&mut out, base);
+        out.push_str(member);
+        match value {
+            None => out.push_str("null"),
+            Some(number) if i == V || i == EXPIRES_AT => out.push_str(number),
+            Some(text) => json::write_string(&mut out, text),
+        }
     }
     out.push('}');
     out
@@ -199,23 +220,71 @@ impl TokenFields<'_> {
 }
 
 /// The error for anything [`TokenSet::deserialize`] cannot read.
-fn not_stored() -> Error {
+pub fn not_stored() -> Error {
     Error::new(ErrorCode::InvalidArgument, "not a serialized TokenSet")
 }
 
-/// The fields of a stored set (`serialize()` output); `None` if it is not one.
-pub fn stored_fields<'v>(v: &'v Value<'v>) -> Option<TokenFields<'v>> {
-    (v.get("v")?.as_f64()? == 1.0).then_some(())?;
-    let fields = TokenFields {
-        access_token: v.get("access_token")?.as_str().filter(|t| !t.is_empty())?,
-        token_type: Some(v.get("token_type")?.as_str().filter(|t| is_bearer(t))?),
-        expires_at: optional(v, "expires_at", |at| at.as_f64().map(epoch_ms))?,
-        refresh_token: optional(v, "refresh_token", |t| t.as_str())?,
-        scope: optional(v, "scope", |s| s.as_str().map(|_| s))?,
-        api_base: optional(v, "api_base", |b| endpoint::api_base(b.as_str()?).ok())?,
-        comma_scopes: false, // stored scopes are canonical
-    };
-    fields.header_safe().then_some(fields)
+/// The members of a text that may be a stored set (`serialize()` output),
+/// by [`STORED_MEMBERS`] index: the first of each name, as [`Value::get`]
+/// finds it; other members are skipped.
+#[derive(Default)]
+pub struct StoredMembers<'a>([Option<Value<'a>>; STORED_MEMBERS.len()]);
+
+impl<'a> StoredMembers<'a> {
+    /// Reads `text`; `None` if it is not a JSON object.
+    pub fn read(text: &'a str) -> Option<Self> {
+        // Another layout (whitespace, escapes, another order, more
+        // members): the parser decides.
+        Self::as_written(text).or_else(|| Self::parsed(text))
+    }
+
+    /// `text` laid out exactly as [`serialize_fields`] writes it, read in one
+    /// pass with no JSON parser and no allocation: the common case of
+    /// `TokenSet.deserialize`. `None` at the first byte that differs.
+    fn as_written(text: &'a str) -> Option<Self> {
+        let mut stored = StoredMembers::default();
+        let mut rest = text;
+        for (i, member) in STORED_MEMBERS.iter().enumerate() {
+            if i == API_BASE && rest == "}" {
+                break;
+            }
+            let (value, after) = json::plain_value(rest.strip_prefix(member)?)?;
+            *stored.0.get_mut(i)? = Some(value);
+            rest = after;
+        }
+        (rest == "}").then_some(stored)
+    }
+
+    /// The members of `text` read with the JSON parser.
+    fn parsed(text: &'a str) -> Option<Self> {
+        let Value::Object(members) = json::parse(text)? else {
+            return None;
+        };
+        let mut stored = StoredMembers::default();
+        for (key, value) in members {
+            let named = |member: &&str| member.get(2..member.len() - 2) == Some(&*key);
+            if let Some(slot) = STORED_MEMBERS.iter().position(named) {
+                stored.0.get_mut(slot)?.get_or_insert(value);
+            }
+        }
+        Some(stored)
+    }
+
+    /// The checked fields of a stored set; `None` if this is not one.
+    pub fn fields(&self) -> Option<TokenFields<'_>> {
+        let member = |i: usize| self.0.get(i).and_then(Option::as_ref);
+        (member(V)?.as_f64()? == 1.0).then_some(())?;
+        let fields = TokenFields {
+            access_token: member(ACCESS_TOKEN)?.as_str().filter(|t| !t.is_empty())?,
+            token_type: Some(member(TOKEN_TYPE)?.as_str().filter(|t| is_bearer(t))?),
+            expires_at: optional(member(EXPIRES_AT), |at| at.as_f64().map(epoch_ms))?,
+            refresh_token: optional(member(REFRESH_TOKEN), |t| t.as_str())?,
+            scope: optional(member(SCOPE), |s| s.as_str().map(|_| s))?,
+            api_base: optional(member(API_BASE), |b| endpoint::api_base(b.as_str()?).ok())?,
+            comma_scopes: false, // stored scopes are canonical
+        };
+        fields.header_safe().then_some(fields)
+    }
 }
 
 /// The only token type this library sends: `Bearer`, in any case (Flowlu
@@ -227,12 +296,11 @@ pub fn is_bearer(token_type: &str) -> bool {
 
 /// Reads an optional member: absent or null is `Some(None)`, a value `read`
 /// rejects is `None`.
-fn optional<'a, T>(
-    v: &'a Value,
-    key: &str,
-    read: impl Fn(&'a Value) -> Option<T>,
+fn optional<'a, 'v, T>(
+    member: Option<&'a Value<'v>>,
+    read: impl Fn(&'a Value<'v>) -> Option<T>,
 ) -> Option<Option<T>> {
-    match v.get(key) {
+    match member {
         None | Some(Value::Null) => Some(None),
         Some(value) => read(value).map(Some),
     }
@@ -966,6 +1034,65 @@ mod tests {
             field("access_token"),
             field("refresh_token")
         )
+    }
+
+    /// The fields a text's members stand for, comparable.
+    fn stored_view(stored: Option<StoredMembers>) -> Option<String> {
+        let stored = stored?;
+        let f = stored.fields()?;
+        Some(format!(
+            "{} {:?} {:?} {:?} {:?} {:?}",
+            f.access_token, f.token_type, f.expires_at, f.refresh_token, f.scope, f.api_base
+        ))
+    }
+
+    #[test]
+    fn stored_layout_reads_as_the_parser_does() {
+        let written = [
+            serialize_fields("AT", "Bearer", Some(1.7e12), Some("RT"), Some("a b"), None),
+            serialize_fields("A.T", "bearer", None, None, None, None),
+            serialize_fields(
+                "AT",
+                "Bearer",
+                Some(5.0),
+                None,
+                None,
+                Some("https://x.example"),
+            ),
+        ];
+        for text in &written {
+            let read = StoredMembers::as_written(text);
+            assert!(read.is_some(), "{text}");
+            assert_eq!(
+                stored_view(read),
+                stored_view(StoredMembers::parsed(text)),
+                "{text}"
+            );
+        }
+        // Every one-byte change and cut of what `serialize` writes: where the
+        // fast path still reads a set, it is the one the parser reads.
+        let mut fast = 0;
+        for text in &written {
+            for i in 0..=text.len() {
+                let mut variants = vec![text[..i].to_owned()];
+                for b in [
+                    " ", "\"", "\\", "\u{1}", "0", "-", ".", "}", ",", "n", "é", "x",
+                ] {
+                    variants.push(format!("{}{b}{}", &text[..i], &text[i..]));
+                    if i < text.len() {
+                        variants.push(format!("{}{b}{}", &text[..i], &text[i + 1..]));
+                    }
+                }
+                for v in &variants {
+                    if let Some(read) = StoredMembers::as_written(v) {
+                        fast += 1;
+                        let view = stored_view(Some(read));
+                        assert_eq!(view, stored_view(StoredMembers::parsed(v)), "{v}");
+                    }
+                }
+            }
+        }
+        assert!(fast > 100, "{fast}");
     }
 
     #[test]

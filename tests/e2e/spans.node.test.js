@@ -61,7 +61,15 @@ describe('TokenSet.deserialize: fast path and fallback agree with the stored JSO
   it('refuses what is not a stored set, through either path', () => {
     // Tokens that cannot go in a header, and token types other than Bearer, are refused too.
     const unsendable = [stored({ access_token: 'tök€n' }), stored({ access_token: 'a\r\nb' }), stored({ access_token: 'a', refresh_token: 'r\u0000' }), stored({ access_token: 'a', token_type: 'DPoP' })];
-    for (const bad of ['', '{}', '{"v":2,"access_token":"a","token_type":"B"}', stored({ access_token: '' }), '{"v":1,"access_token":"é"', 'null', ...unsendable]) {
+    // Laid out exactly as serialize() writes (read without the JSON parser), still checked.
+    const written = (v, at, type, expires = 'null', rest = ',"refresh_token":null,"scope":null}') =>
+      `{"v":${v},"access_token":${at},"token_type":${type},"expires_at":${expires}${rest}`;
+    const asWritten = [written(2, '"a"', '"Bearer"'), written(1, '""', '"Bearer"'), written(1, '"a"', '"DPoP"'), written(1, '"tök"', '"Bearer"'),
+      written(1, '"a"', '"Bearer"', '"1"'), written(1, '"a"', '"Bearer"', '01'), written(1, '"a"', '"Bearer"', 'null', ',"refresh_token":1,"scope":null}'),
+      written(1, '"a"', '"Bearer"', 'null', ',"refresh_token":null,"scope":null,"api_base":"http://h.example"}'),
+      written(1, '"a"', '"Bearer"', 'null', ',"refresh_token":null,"scope":null'), written(1, '"a\u0001"', '"Bearer"')];
+    assert.equal(TokenSet.deserialize(written(1, '"a"', '"Bearer"')).accessToken, 'a');
+    for (const bad of ['', '{}', '{"v":2,"access_token":"a","token_type":"B"}', stored({ access_token: '' }), '{"v":1,"access_token":"é"', 'null', ...unsendable, ...asWritten]) {
       assert.throws(() => TokenSet.deserialize(bad), (e) => e instanceof CrmAuthError && e.code === 'invalid_argument', bad);
     }
   });
