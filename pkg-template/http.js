@@ -144,9 +144,24 @@ export function fetchResponse(input, init, http) {
 }
 
 /**
+ * Session's look for an API error inside an answer: the text of a copy of its
+ * body, or null when the body is over `maxBodyBytes` (no more than that is
+ * read: a huge answer is never buffered whole), unreadable or not UTF-8. The
+ * caller's body is left whole.
+ */
+export async function peekText(response, http) {
+  if (Number(response.headers.get("content-length")) > http.maxBodyBytes) return null;
+  try {
+    return await readCapped(response.clone(), http, null);
+  } catch {
+    return null;
+  }
+}
+
+/**
  * The body as UTF-8 text, refusing more than `maxBodyBytes` even without a
  * length, and refusing invalid UTF-8 (it would otherwise become U+FFFD inside
- * a token).
+ * a token). `d`: the token request's deadline, or null.
  */
 async function readCapped(response, { maxBodyBytes, provider }, d) {
   const status = response.status;
@@ -157,7 +172,7 @@ async function readCapped(response, { maxBodyBytes, provider }, d) {
   }
   const reader = response.body.getReader();
   // A stream that ignores the abort (a custom fetch) is cancelled on timeout.
-  d.onExpire = () => reader.cancel().catch(() => {});
+  if (d !== null) d.onExpire = () => reader.cancel().catch(() => {});
   const chunks = [];
   let size = 0;
   for (;;) {

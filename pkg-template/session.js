@@ -20,7 +20,7 @@ import { ApiKeyCredentials } from "./api.js";
 import { decrypt, deriveKey, encrypt } from "./aead.js";
 import { hasApiErrors, rateLimitStatus, refreshesOn401, retryAfterSeconds as parseRetryAfter } from "./crm_auth.js";
 import { CrmAuthError, fail, providerApiError } from "./errors.js";
-import { HTTP, fetchResponse, httpOptions } from "./http.js";
+import { HTTP, fetchResponse, httpOptions, peekText } from "./http.js";
 import { PLACEMENT, PROVIDER, TokenSet } from "./tokens.js";
 
 const LIBRARY = "crm-auth";
@@ -529,24 +529,14 @@ export class Session {
   async #unauthorized(response) {
     if (response.status === 401) return true;
     if (!this.#apiErrors || response.status !== 200) return false;
-    let body;
-    try {
-      body = await response.clone().text();
-    } catch {
-      return false;
-    }
-    return providerApiError(this.#name, body)?.error === "invalid_token";
+    const body = await peekText(response, this.#http);
+    return body !== null && providerApiError(this.#name, body)?.error === "invalid_token";
   }
 
   /** The provider's own rate-limit answer (Salesforce 403 REQUEST_LIMIT_EXCEEDED) as `rate_limited`, or null. */
   async #apiRateLimit(response) {
-    let body;
-    try {
-      body = await response.clone().text();
-    } catch {
-      return null;
-    }
-    const e = providerApiError(this.#name, body);
+    const body = await peekText(response, this.#http);
+    const e = body === null ? null : providerApiError(this.#name, body);
     if (e?.code !== "rate_limited") return null;
     await discard(response);
     const wait = retryAfter(response);
