@@ -75,10 +75,16 @@ function anySignal(a, b) {
   return both.signal;
 }
 
-/** Calls the provider's fetch (or the global one); a synchronous throw becomes a rejection. */
+/**
+ * Calls the provider's fetch (or the global one); a synchronous throw becomes
+ * a rejection. fetch's own promise is used as is (no wrapper: two ticks less).
+ */
 function call(http, input, init) {
-  const fetchFn = http.fetch ?? globalThis.fetch;
-  return new Promise((resolve) => resolve(fetchFn(input, init)));
+  try {
+    return Promise.resolve((http.fetch ?? globalThis.fetch)(input, init));
+  } catch (e) {
+    return Promise.reject(e);
+  }
 }
 
 /** Anything but a Response-like answer from a custom fetch is `invalid_response`. */
