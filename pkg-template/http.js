@@ -75,10 +75,16 @@ function anySignal(a, b) {
   return both.signal;
 }
 
-/** Calls the provider's fetch (or the global one); a synchronous throw becomes a rejection. */
+/**
+ * Calls the provider's fetch (or the global one); a synchronous throw becomes
+ * a rejection. fetch's own promise is used as is (no wrapper: two ticks less).
+ */
 function call(http, input, init) {
-  const fetchFn = http.fetch ?? globalThis.fetch;
-  return new Promise((resolve) => resolve(fetchFn(input, init)));
+  try {
+    return Promise.resolve((http.fetch ?? globalThis.fetch)(input, init));
+  } catch (e) {
+    return Promise.reject(e);
+  }
 }
 
 /** Anything but a Response-like answer from a custom fetch is `invalid_response`. */
@@ -144,9 +150,24 @@ export function fetchResponse(input, init, http) {
 }
 
 /**
+ * Session's look for an API error inside an answer: the text of a copy of its
+ * body, or null when the body is over `maxBodyBytes` (no more than that is
+ * read: a huge answer is never buffered whole), unreadable or not UTF-8. The
+ * caller's body is left whole.
+ */
+export async function peekText(response, http) {
+  if (Number(response.headers.get("content-length")) > http.maxBodyBytes) return null;
+  try {
+    return await readCapped(response.clone(), http, null);
+  } catch {
+    return null;
+  }
+}
+
+/**
  * The body as UTF-8 text, refusing more than `maxBodyBytes` even without a
  * length, and refusing invalid UTF-8 (it would otherwise become U+FFFD inside
- * a token).
+ * a token). `d`: the token request's deadline, or null.
  */
 async function readCapped(response, { maxBodyBytes, provider }, d) {
   const status = response.status;
@@ -157,7 +178,7 @@ async function readCapped(response, { maxBodyBytes, provider }, d) {
   }
   const reader = response.body.getReader();
   // A stream that ignores the abort (a custom fetch) is cancelled on timeout.
-  d.onExpire = () => reader.cancel().catch(() => {});
+  if (d !== null) d.onExpire = () => reader.cancel().catch(() => {});
   const chunks = [];
   let size = 0;
   for (;;) {

@@ -20,7 +20,7 @@ import { ApiKeyCredentials } from "./api.js";
 import { decrypt, deriveKey, encrypt } from "./aead.js";
 import { hasApiErrors, rateLimitStatus, refreshesOn401, retryAfterSeconds as parseRetryAfter } from "./crm_auth.js";
 import { CrmAuthError, fail, providerApiError } from "./errors.js";
-import { HTTP, fetchResponse, httpOptions } from "./http.js";
+import { HTTP, fetchResponse, httpOptions, peekText } from "./http.js";
 import { PLACEMENT, PROVIDER, TokenSet } from "./tokens.js";
 
 const LIBRARY = "crm-auth";
@@ -145,14 +145,26 @@ export class Session {
    * Valid tokens: the stored set, refreshed first when it expires within
    * `skewSeconds`. `null` for API-key credentials.
    */
-  tokens() {
+  async tokens() {
     return this.#tokens(this.#generation);
   }
 
-  async #tokens(generation) {
+  /**
+   * `tokens()`, without a promise in the usual case (a synchronous store
+   * holding the string last read or written, and a fresh set): an API call
+   * then reaches fetch without waiting a tick. Else a promise of them.
+   */
+  #tokens(generation) {
     if (this.#apiKey) return null;
     if (this.#unsaved !== null || this.#inflight !== null) return this.#refresh(null, generation);
-    const stored = await this.#read();
+    const raw = this.#get();
+    const cached = this.#cached;
+    if (raw === cached.raw && raw !== null && !cached.tokens.isExpired(this.#skew)) return cached.tokens;
+    return this.#fresh(raw, generation);
+  }
+
+  async #fresh(raw, generation) {
+    const stored = await this.#stored(await raw);
     if (!stored.isExpired(this.#skew)) return stored;
     return this.#refresh(stored, generation);
   }
@@ -176,11 +188,13 @@ export class Session {
     let original = path === null ? this.#resolve(input, init) : null;
     // Only a signal the caller gave is combined with ours (AbortSignal.any costs ~50 µs in Node).
     const signal = init?.signal ?? (input instanceof Request ? input.signal : null);
-    let tokens = await this.#tokens(generation);
+    let tokens = this.#tokens(generation);
+    if (tokens instanceof Promise) tokens = await tokens;
     original ??= this.#atPath(this.#base(tokens), path, init);
     const body = original.body === null ? null : await original.clone().arrayBuffer();
     let response = await this.#send(original, body, tokens, signal);
-    if (tokens !== null && this.#canRefresh && this.#refreshOn401 && tokens.refreshToken !== null && (await this.#unauthorized(response)) &&
+    if (tokens !== null && this.#canRefresh && this.#refreshOn401 && tokens.refreshToken !== null &&
+        (response.status === 401 || (this.#apiErrors && response.status === 200 && (await this.#invalidToken(response)))) &&
         !(this.#after401?.accessToken === tokens.accessToken && Date.now() < this.#after401.until)) {
       await discard(response);
       const base = path === null ? null : this.#base(tokens);
@@ -243,18 +257,45 @@ export class Session {
 
   // ---- internals ----------------------------------------------------------
 
-  async #call(method, message, ...args) {
+  /** A store call; its failure → `invalid_response` with `message`. */
+  #call(method, message, ...args) {
+    let answer;
     try {
-      return await this.#store[method](...args);
+      answer = this.#store[method](...args);
+    } catch (e) {
+      answer = Promise.reject(e);
+    }
+    return this.#answer(answer, message);
+  }
+
+  async #answer(answer, message) {
+    try {
+      return await answer;
     } catch {
       // The store's own error is not kept: it may quote the value (the tokens).
       throw fail(this.#name, "invalid_response", message);
     }
   }
 
+  /** The stored string; a promise of it only from an async (or failing) store. */
+  #get() {
+    let raw;
+    try {
+      raw = this.#store.get(this.#key);
+      if (typeof raw?.then !== "function") return raw;
+    } catch (e) {
+      raw = Promise.reject(e);
+    }
+    return this.#answer(raw, "could not read the stored tokens");
+  }
+
   /** The stored set; absent (or unreadable under `encryptionKey`) → invalid_grant "log in". */
   async #read() {
-    const raw = await this.#call("get", "could not read the stored tokens", this.#key);
+    return this.#stored(await this.#get());
+  }
+
+  /** A stored string as the set (`#read` after the store answered). */
+  async #stored(raw) {
     const tokens = raw == null ? null : raw === this.#cached.raw ? this.#cached.tokens : await this.#decode(raw);
     if (tokens === null) {
       throw fail(this.#name, "oauth_error", "no tokens are stored for this session: log in", { error: "invalid_grant" });
@@ -525,28 +566,16 @@ export class Session {
     }
   }
 
-  /** 401, or an authorization failure inside an HTTP 200 (providers whose registry entry reads API errors). */
-  async #unauthorized(response) {
-    if (response.status === 401) return true;
-    if (!this.#apiErrors || response.status !== 200) return false;
-    let body;
-    try {
-      body = await response.clone().text();
-    } catch {
-      return false;
-    }
-    return providerApiError(this.#name, body)?.error === "invalid_token";
+  /** An authorization failure inside an HTTP 200 (providers whose registry entry reads API errors). */
+  async #invalidToken(response) {
+    const body = await peekText(response, this.#http);
+    return body !== null && providerApiError(this.#name, body)?.error === "invalid_token";
   }
 
   /** The provider's own rate-limit answer (Salesforce 403 REQUEST_LIMIT_EXCEEDED) as `rate_limited`, or null. */
   async #apiRateLimit(response) {
-    let body;
-    try {
-      body = await response.clone().text();
-    } catch {
-      return null;
-    }
-    const e = providerApiError(this.#name, body);
+    const body = await peekText(response, this.#http);
+    const e = body === null ? null : providerApiError(this.#name, body);
     if (e?.code !== "rate_limited") return null;
     await discard(response);
     const wait = retryAfter(response);

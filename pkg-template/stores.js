@@ -28,7 +28,8 @@ export class MemoryStore {
   #sweepAt = SWEEP_MIN;
 
   get(key) {
-    if (this.#expiry.get(key) <= Date.now()) this.delete(key);
+    const at = this.#expiry.get(key); // read on every API call: no clock read for values without a TTL
+    if (at !== undefined && at <= Date.now()) this.delete(key);
     return this.#map.get(key) ?? null;
   }
   set(key, value, options) {

@@ -42,7 +42,9 @@ const routes = {
     if (!Number.isInteger(retryAfter) || retryAfter < 0) return bad('retryAfter must be an integer >= 0 (seconds)');
     if (retryAfterHeader !== null && typeof retryAfterHeader !== 'string') return bad('retryAfterHeader must be a string (sent as is)');
     if (location !== null && typeof location !== 'string') return bad('location must be a string (redirect_to)');
-    if (![301, 302, 303, 307, 308].includes(status)) return bad('status must be a redirect status (redirect_to)');
+    if (kind === 'endless_body' ? !(Number.isInteger(status) && status >= 200 && status <= 599) : ![301, 302, 303, 307, 308].includes(status)) {
+      return bad('status must be a redirect status (redirect_to), or 200-599 (endless_body)');
+    }
     queueFault(ps, { endpoint, kind, delayMs, times, retryAfter, retryAfterHeader, location, status });
     return json(200, { ok: true });
   },

@@ -1,12 +1,12 @@
 // Scripted misbehaviour: POST /__sim/fault queues faults per provider endpoint; each request
 // to that endpoint consumes one. Some faults replace the answer, others distort the real one.
-import { delay, htmlPage, json, random } from './http.js';
+import { CORS, delay, htmlPage, json, random } from './http.js';
 
 export const FAULT_KINDS = [
   'html500', 'string_expires_in', 'slow', 'slow_body', 'text_plain', 'error_in_200',
   'rate_limit', 'no_access_token', 'missing_token_type', 'truncated_json', 'reset',
   'reset_mid_body', 'wrong_types', 'invalid_utf8', 'huge_body', 'huge_body_length', 'redirect', 'xml',
-  'redirect_to', 'unauthorized', 'echo_request',
+  'redirect_to', 'unauthorized', 'echo_request', 'endless_body',
 ];
 
 const HUGE_BYTES = 50 * 1024 * 1024; // 50 MB
@@ -75,6 +75,20 @@ const raw = {
   // 50 MB of JSON-ish bytes, streamed chunk by chunk with backpressure; stops when the client goes.
   huge_body: (ctx) => streamHuge(ctx, false),
   huge_body_length: (ctx) => streamHuge(ctx, true),
+  // `status` with a JSON-ish body that never ends, 64 KiB every 10 ms (a client that buffers it
+  // all grows without bound, slowly enough to be seen failing rather than crash); stops when the
+  // client goes.
+  endless_body: (ctx, fault) => {
+    const { res } = ctx;
+    res.writeHead(fault.status, { ...CORS, 'content-type': 'application/json' }); // browsers read it too
+    res.write('{');
+    const timer = setInterval(() => {
+      if (res.destroyed) clearInterval(timer);
+      else res.write(CHUNK);
+    }, 10);
+    res.on('close', () => clearInterval(timer));
+    res.on('error', () => {});
+  },
 };
 
 function streamHuge(ctx, withLength) {

@@ -999,6 +999,36 @@ add('salesforce: 403 REQUEST_LIMIT_EXCEEDED -> Session.fetch rejects rate_limite
   eq(crm.Salesforce.apiError({ errorCode: 'X' }), null, 'not an array');
 });
 
+add('salesforce: Session reads at most maxBodyBytes of a 403 to look for REQUEST_LIMIT_EXCEEDED: an endless body is not buffered, the caller gets it whole', ALL, async (crm, env) => {
+  const s = sim(env);
+  const p = salesforce(crm, env, PUBLIC);
+  const { tokens } = await codeFlow(env, p, { authorizeUrl: `${env.origins.salesforce}/services/oauth2/authorize`, clientId: PUBLIC.clientId, scopes: ['api'] });
+  const session = new crm.Session({ provider: p, store: new crm.MemoryStore(), key: 'salesforce-endless' });
+  await session.save(tokens);
+  // 64 KiB every 10 ms, never ending: reading it whole never finishes.
+  await s.fault('salesforce', 'api', 'endless_body', { status: 403 });
+  const r = await withTimeout(session.fetch('/services/data/v62.0/limits'), 15_000, 'session.fetch on a 403 with an endless body (read whole?)');
+  eq(r.status, 403, 'not a limit answer we could read: the 403 itself');
+  // The caller's body from its first byte, past the 1 MiB we read of our copy.
+  const reader = r.body.getReader();
+  const first = (await reader.read()).value;
+  eq(first[0], 0x7b, 'the body starts with its first byte, "{"');
+  let size = first.byteLength;
+  while (size <= 2 * 1024 * 1024) {
+    const { value, done } = await withTimeout(reader.read(), 10_000, 'the caller reads on');
+    ok(!done, 'the body goes on');
+    size += value.byteLength;
+  }
+  await reader.cancel();
+  // The cap is the provider's maxBodyBytes: a real limit answer over it is not read either.
+  const small = new crm.Session({ provider: salesforce(crm, env, { ...PUBLIC, maxBodyBytes: 10 }), store: new crm.MemoryStore(), key: 'salesforce-cap' });
+  await small.save(tokens);
+  await s.fault('salesforce', 'api', 'rate_limit');
+  const capped = await withTimeout(small.fetch('/services/data/v62.0/limits'), TIMEOUT + 2000, 'over maxBodyBytes');
+  eq(capped.status, 403, 'a limit answer over maxBodyBytes stays the caller\'s 403');
+  ok((await capped.text()).includes('REQUEST_LIMIT_EXCEEDED'), 'and its body is whole');
+});
+
 add('salesforce: hosts: login.salesforce.com by default, test.salesforce.com, My Domains; *.lightning.force.com and others -> invalid_argument', ALL, async (crm, env) => {
   const at = (host) => {
     const p = new crm.Salesforce({ clientId: PUBLIC.clientId, redirectUri: REDIRECT, ...(host === undefined ? {} : { host }) });
