@@ -216,7 +216,6 @@ class TokenFlow {
 
 /** The authorization-code flow shared by Flextell, Flexie, Agile CRM, OAuth2, HubSpot, Salesforce, Pipedrive and Zoho CRM. */
 class CodeFlowProvider extends TokenFlow {
-
   /** With `seal`, resolves to the request plus the sealed `cookie` (WebCrypto is asynchronous). */
   createAuthorizationRequest(options) {
     const { core, name } = internals(this);

@@ -925,6 +925,15 @@ function salesforce(crm, env, extra = {}) {
   return new crm.Salesforce({ redirectUri: REDIRECT, origin: env.origins.salesforce, timeoutMs: TIMEOUT, ...extra });
 }
 
+/** A public Salesforce client logged in through the code flow, its tokens saved under `key`. */
+async function salesforceSession(crm, env, key) {
+  const p = salesforce(crm, env, PUBLIC);
+  const { tokens } = await codeFlow(env, p, { authorizeUrl: `${env.origins.salesforce}/services/oauth2/authorize`, clientId: PUBLIC.clientId, scopes: ['api'] });
+  const session = new crm.Session({ provider: p, store: new crm.MemoryStore(), key });
+  await session.save(tokens);
+  return session;
+}
+
 for (const kind of ['confidential', 'public']) {
   add(`salesforce: code flow (${kind} client) + Session: API at instance_url, no expiry -> refresh on 401 INVALID_SESSION_ID (old refresh token kept), logout revokes`, kind === 'public' ? ALL : SERVER, async (crm, env) => {
     const s = sim(env);
@@ -982,10 +991,7 @@ add('salesforce: refresh tokens rotate only when the app enables it (then the ol
 
 add('salesforce: 403 REQUEST_LIMIT_EXCEEDED -> Session.fetch rejects rate_limited; Salesforce.apiError reads the JSON array', ALL, async (crm, env) => {
   const s = sim(env);
-  const p = salesforce(crm, env, PUBLIC);
-  const { tokens } = await codeFlow(env, p, { authorizeUrl: `${env.origins.salesforce}/services/oauth2/authorize`, clientId: PUBLIC.clientId, scopes: ['api'] });
-  const session = new crm.Session({ provider: p, store: new crm.MemoryStore(), key: 'salesforce-limit' });
-  await session.save(tokens);
+  const session = await salesforceSession(crm, env, 'salesforce-limit');
   await s.fault('salesforce', 'api', 'rate_limit');
   const before = (await s.counts('salesforce')).refresh_token;
   await rejects(crm, () => session.fetch('/services/data/v62.0/limits'), 'rate_limited',
@@ -1001,10 +1007,7 @@ add('salesforce: 403 REQUEST_LIMIT_EXCEEDED -> Session.fetch rejects rate_limite
 
 add('salesforce: Session reads at most maxBodyBytes of a 403 to look for REQUEST_LIMIT_EXCEEDED: an endless body is not buffered, the caller gets it whole', ALL, async (crm, env) => {
   const s = sim(env);
-  const p = salesforce(crm, env, PUBLIC);
-  const { tokens } = await codeFlow(env, p, { authorizeUrl: `${env.origins.salesforce}/services/oauth2/authorize`, clientId: PUBLIC.clientId, scopes: ['api'] });
-  const session = new crm.Session({ provider: p, store: new crm.MemoryStore(), key: 'salesforce-endless' });
-  await session.save(tokens);
+  const session = await salesforceSession(crm, env, 'salesforce-endless');
   // 64 KiB every 10 ms, never ending: reading it whole never finishes.
   await s.fault('salesforce', 'api', 'endless_body', { status: 403 });
   const r = await withTimeout(session.fetch('/services/data/v62.0/limits'), 15_000, 'session.fetch on a 403 with an endless body (read whole?)');
@@ -1022,7 +1025,7 @@ add('salesforce: Session reads at most maxBodyBytes of a 403 to look for REQUEST
   await reader.cancel();
   // The cap is the provider's maxBodyBytes: a real limit answer over it is not read either.
   const small = new crm.Session({ provider: salesforce(crm, env, { ...PUBLIC, maxBodyBytes: 10 }), store: new crm.MemoryStore(), key: 'salesforce-cap' });
-  await small.save(tokens);
+  await small.save(await session.tokens());
   await s.fault('salesforce', 'api', 'rate_limit');
   const capped = await withTimeout(small.fetch('/services/data/v62.0/limits'), TIMEOUT + 2000, 'over maxBodyBytes');
   eq(capped.status, 403, 'a limit answer over maxBodyBytes stays the caller\'s 403');
