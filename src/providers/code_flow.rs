@@ -205,6 +205,21 @@ pub(crate) fn test_flow(
     )
 }
 
+/// Asserts a flow's authorize, token and revocation endpoints and API base.
+#[cfg(test)]
+pub(crate) fn assert_urls(
+    f: &CodeFlow,
+    authorize: &str,
+    token: &str,
+    revoke: Option<&str>,
+    api_base: Option<&str>,
+) {
+    assert_eq!(f.authorization_endpoint, authorize);
+    assert_eq!(f.token_endpoint, token);
+    assert_eq!(f.revocation_endpoint.as_deref(), revoke);
+    assert_eq!(f.api_base.as_deref(), api_base);
+}
+
 /// What the app registered with the provider: the same settings for
 /// every authorization-code provider, borrowed from the caller's options
 /// (copied once the flow is valid).

@@ -123,7 +123,7 @@ mod tests {
     use crate::core::error::ErrorCode;
     use crate::core::request::HttpResponse;
     use crate::core::token::parse_token_response;
-    use crate::providers::code_flow::test_flow;
+    use crate::providers::code_flow::{assert_urls, test_flow};
 
     fn flow(options: &str) -> CodeFlow {
         test_flow(code_flow, options).unwrap()
@@ -132,19 +132,13 @@ mod tests {
     #[test]
     fn production_urls() {
         let f = flow("{}");
-        assert_eq!(
-            f.authorization_endpoint,
-            "https://app.hubspot.com/oauth/authorize"
+        assert_urls(
+            &f,
+            "https://app.hubspot.com/oauth/authorize",
+            "https://api.hubapi.com/oauth/2026-03/token",
+            Some("https://api.hubapi.com/oauth/2026-03/token/revoke"),
+            Some("https://api.hubapi.com"),
         );
-        assert_eq!(
-            f.token_endpoint,
-            "https://api.hubapi.com/oauth/2026-03/token"
-        );
-        assert_eq!(
-            f.revocation_endpoint.as_deref(),
-            Some("https://api.hubapi.com/oauth/2026-03/token/revoke")
-        );
-        assert_eq!(f.api_base.as_deref(), Some("https://api.hubapi.com"));
         assert!(f.scope_required);
         let key =
             api_key(&Options::parse(r#"{"apiKey":"pat-na1-x"}"#, "o", false).unwrap()).unwrap();

@@ -105,7 +105,7 @@ mod tests {
     use crate::core::request::HttpResponse;
     use crate::core::token::parse_token_response;
     use crate::prelude::*;
-    use crate::providers::code_flow::test_flow;
+    use crate::providers::code_flow::{assert_urls, test_flow};
     use crate::providers::tenant::Place;
 
     fn flow(options: &str) -> Result<CodeFlow> {
@@ -114,17 +114,13 @@ mod tests {
 
     #[test]
     fn production_urls() {
-        let f = flow("{}").unwrap();
-        assert_eq!(
-            f.authorization_endpoint,
-            "https://oauth.pipedrive.com/oauth/authorize"
+        assert_urls(
+            &flow("{}").unwrap(),
+            "https://oauth.pipedrive.com/oauth/authorize",
+            "https://oauth.pipedrive.com/oauth/token",
+            Some("https://oauth.pipedrive.com/oauth/revoke"),
+            None,
         );
-        assert_eq!(f.token_endpoint, "https://oauth.pipedrive.com/oauth/token");
-        assert_eq!(
-            f.revocation_endpoint.as_deref(),
-            Some("https://oauth.pipedrive.com/oauth/revoke")
-        );
-        assert_eq!(f.api_base, None);
         let place = Place {
             tenant: Some("acme"),
             ..Place::default()

@@ -193,7 +193,7 @@ mod tests {
     use super::*;
     use crate::core::request::HttpResponse;
     use crate::core::token::parse_token_response;
-    use crate::providers::code_flow::TEST_REGISTRATION;
+    use crate::providers::code_flow::{assert_urls, TEST_REGISTRATION};
 
     fn flow(options: &str, secret: Option<&str>) -> Result<CodeFlow> {
         let o = Options::parse(options, "options", false).unwrap();
@@ -207,19 +207,14 @@ mod tests {
     #[test]
     fn production_urls() {
         let f = flow("{}", Some("s")).unwrap();
-        assert_eq!(
-            f.authorization_endpoint,
-            "https://login.salesforce.com/services/oauth2/authorize"
+        // No API base: the token answer's instance_url names it.
+        assert_urls(
+            &f,
+            "https://login.salesforce.com/services/oauth2/authorize",
+            "https://login.salesforce.com/services/oauth2/token",
+            Some("https://login.salesforce.com/services/oauth2/revoke"),
+            None,
         );
-        assert_eq!(
-            f.token_endpoint,
-            "https://login.salesforce.com/services/oauth2/token"
-        );
-        assert_eq!(
-            f.revocation_endpoint.as_deref(),
-            Some("https://login.salesforce.com/services/oauth2/revoke")
-        );
-        assert_eq!(f.api_base, None, "the token answer's instance_url names it");
         let sandbox = flow(r#"{"host":"test.salesforce.com"}"#, None).unwrap();
         assert_eq!(
             sandbox.token_endpoint,

@@ -173,7 +173,7 @@ mod tests {
     use crate::core::encode::append_query;
     use crate::core::request::HttpResponse;
     use crate::core::token::parse_token_response;
-    use crate::providers::code_flow::test_flow;
+    use crate::providers::code_flow::{assert_urls, test_flow};
 
     fn flow(options: &str) -> Result<CodeFlow> {
         test_flow(code_flow, options)
@@ -181,17 +181,13 @@ mod tests {
 
     #[test]
     fn production_urls() {
-        let f = flow("{}").unwrap();
-        assert_eq!(
-            f.authorization_endpoint,
-            "https://accounts.zoho.com/oauth/v2/auth"
+        assert_urls(
+            &flow("{}").unwrap(),
+            "https://accounts.zoho.com/oauth/v2/auth",
+            "https://accounts.zoho.com/oauth/v2/token",
+            Some("https://accounts.zoho.com/oauth/v2/token/revoke"),
+            Some("https://www.zohoapis.com"),
         );
-        assert_eq!(f.token_endpoint, "https://accounts.zoho.com/oauth/v2/token");
-        assert_eq!(
-            f.revocation_endpoint.as_deref(),
-            Some("https://accounts.zoho.com/oauth/v2/token/revoke")
-        );
-        assert_eq!(f.api_base.as_deref(), Some("https://www.zohoapis.com"));
         let eu = flow(r#"{"dataCenter":"eu"}"#).unwrap();
         assert_eq!(eu.token_endpoint, "https://accounts.zoho.eu/oauth/v2/token");
         assert_eq!(eu.api_base.as_deref(), Some("https://www.zohoapis.eu"));
