@@ -570,6 +570,23 @@ fn expiring(tokens: &TokenSet) -> TokenSet {
     soon
 }
 
+/// Calls `path` through `session` and checks it answers 200 after exactly
+/// one refresh at `provider`; the refreshed set.
+async fn refreshed_call(session: &Session, provider: &str, path: &str) -> TokenSet {
+    let refreshes = count(provider, "refresh_token").await;
+    let answer = session.fetch(Request::get(path)).await.unwrap();
+    assert_eq!(answer.status, 200, "{}", answer.text());
+    assert_eq!(count(provider, "refresh_token").await, refreshes + 1);
+    session.tokens().await.unwrap().unwrap()
+}
+
+/// Logs `session` out: exactly one revocation at `provider`.
+async fn logs_out(session: &Session, provider: &str) {
+    let revokes = count(provider, "revoke").await;
+    session.logout().await.unwrap();
+    assert_eq!(count(provider, "revoke").await, revokes + 1);
+}
+
 #[wasm_bindgen_test]
 async fn hubspot_code_flow_session_refreshes_from_expiry_only() {
     let hubspot =
@@ -596,19 +613,11 @@ async fn hubspot_code_flow_session_refreshes_from_expiry_only() {
 
     // Near the expiry: one refresh before the call; the refresh token comes back.
     session.save(&expiring(&tokens)).await.unwrap();
-    let me = session
-        .fetch(Request::get("/account-info/v3/details"))
-        .await
-        .unwrap();
-    assert_eq!(me.status, 200);
-    assert_eq!(count("hubspot", "refresh_token").await, refreshes + 1);
-    let fresh = session.tokens().await.unwrap().unwrap();
+    let fresh = refreshed_call(&session, "hubspot", "/account-info/v3/details").await;
     assert_ne!(fresh.access_token, tokens.access_token);
     assert_eq!(fresh.refresh_token, tokens.refresh_token);
 
-    let revokes = count("hubspot", "revoke").await;
-    session.logout().await.unwrap();
-    assert_eq!(count("hubspot", "revoke").await, revokes + 1);
+    logs_out(&session, "hubspot").await;
     let refresh = tokens.refresh_token.as_ref().unwrap().expose();
     let e = hubspot.refresh(refresh, None).await.unwrap_err();
     assert_eq!(e.error(), Some("invalid_grant"));
@@ -634,14 +643,7 @@ async fn salesforce_instance_url_refresh_on_401_and_request_limit() {
         json!({"provider": "salesforce", "endpoint": "api", "kind": "unauthorized"}),
     )
     .await;
-    let refreshes = count("salesforce", "refresh_token").await;
-    let limits = session
-        .fetch(Request::get("/services/data/v62.0/limits"))
-        .await
-        .unwrap();
-    assert_eq!(limits.status, 200, "{}", limits.text());
-    assert_eq!(count("salesforce", "refresh_token").await, refreshes + 1);
-    let fresh = session.tokens().await.unwrap().unwrap();
+    let fresh = refreshed_call(&session, "salesforce", "/services/data/v62.0/limits").await;
     assert_ne!(fresh.access_token, tokens.access_token);
     assert_eq!(fresh.refresh_token, tokens.refresh_token, "kept");
     assert_eq!(fresh.api_base.as_deref(), Some(instance.as_str()));
@@ -652,6 +654,7 @@ async fn salesforce_instance_url_refresh_on_401_and_request_limit() {
         json!({"provider": "salesforce", "endpoint": "api", "kind": "rate_limit"}),
     )
     .await;
+    let refreshes = count("salesforce", "refresh_token").await;
     let e = session
         .fetch(Request::get("/services/data/v62.0/limits"))
         .await
@@ -664,11 +667,9 @@ async fn salesforce_instance_url_refresh_on_401_and_request_limit() {
             Some("REQUEST_LIMIT_EXCEEDED")
         )
     );
-    assert_eq!(count("salesforce", "refresh_token").await, refreshes + 1);
+    assert_eq!(count("salesforce", "refresh_token").await, refreshes);
 
-    let revokes = count("salesforce", "revoke").await;
-    session.logout().await.unwrap();
-    assert_eq!(count("salesforce", "revoke").await, revokes + 1);
+    logs_out(&session, "salesforce").await;
     let refresh = tokens.refresh_token.as_ref().unwrap().expose();
     let e = salesforce.refresh(refresh, None).await.unwrap_err();
     assert_eq!(e.error(), Some("invalid_grant"));
@@ -733,21 +734,12 @@ async fn pipedrive_api_domain_session_and_api_key() {
 
     let session = Session::new(&pipedrive, MemoryStore::new(), "pipedrive").unwrap();
     session.save(&expiring(&tokens)).await.unwrap();
-    let refreshes = count("pipedrive", "refresh_token").await;
     // The API answers 404 on another domain than the grant's api_domain.
-    let me = session
-        .fetch(Request::get("/api/v1/users/me"))
-        .await
-        .unwrap();
-    assert_eq!(me.status, 200, "{}", me.text());
-    assert_eq!(count("pipedrive", "refresh_token").await, refreshes + 1);
-    let fresh = session.tokens().await.unwrap().unwrap();
+    let fresh = refreshed_call(&session, "pipedrive", "/api/v1/users/me").await;
     assert_eq!(fresh.api_base.as_deref(), Some(own.as_str()));
     assert_ne!(fresh.access_token, tokens.access_token);
 
-    let revokes = count("pipedrive", "revoke").await;
-    session.logout().await.unwrap();
-    assert_eq!(count("pipedrive", "revoke").await, revokes + 1);
+    logs_out(&session, "pipedrive").await;
     let refresh = fresh.refresh_token.as_ref().unwrap().expose();
     let e = pipedrive.refresh(refresh, Some(&own)).await.unwrap_err();
     assert_eq!(e.error(), Some("invalid_grant"));
@@ -796,20 +788,11 @@ async fn zoho_accounts_server_api_domain_and_zoho_oauthtoken() {
 
     let session = Session::new(&zoho, MemoryStore::new(), "zoho").unwrap();
     session.save(&expiring(&tokens)).await.unwrap();
-    let refreshes = count("zohocrm", "refresh_token").await;
-    let me = session
-        .fetch(Request::get("/crm/v8/users?type=CurrentUser"))
-        .await
-        .unwrap();
-    assert_eq!(me.status, 200, "{}", me.text());
-    assert_eq!(count("zohocrm", "refresh_token").await, refreshes + 1);
-    let fresh = session.tokens().await.unwrap().unwrap();
+    let fresh = refreshed_call(&session, "zohocrm", "/crm/v8/users?type=CurrentUser").await;
     assert_eq!(fresh.refresh_token, tokens.refresh_token, "no rotation");
     assert_eq!(fresh.api_base.as_deref(), Some(own.as_str()));
 
-    let revokes = count("zohocrm", "revoke").await;
-    session.logout().await.unwrap();
-    assert_eq!(count("zohocrm", "revoke").await, revokes + 1);
+    logs_out(&session, "zohocrm").await;
 }
 
 #[wasm_bindgen_test]
