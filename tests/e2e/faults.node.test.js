@@ -6,7 +6,7 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import { loadPackage } from './helpers/pkg.js';
-import { approve } from './helpers/sim.js';
+import { approve, control as simControl } from './helpers/sim.js';
 import { withTimeout, caught, assertCrmError } from './helpers/util.js';
 import { startSimulator } from '../../www/simulator/index.js';
 
@@ -43,16 +43,7 @@ export const FAULTS = [
 const TRANSIENT = new Set(['timeout', 'network_error', 'rate_limited']);
 const isTransient = (e) => TRANSIENT.has(e.code) || (e.code === 'invalid_response' && e.status >= 500);
 
-const control = async (path, body) => {
-  const r = await fetch(sim.url + path, {
-    method: body ? 'POST' : 'GET',
-    headers: body ? { 'content-type': 'application/json' } : {},
-    body: body ? JSON.stringify(body) : undefined,
-    signal: AbortSignal.timeout(5000),
-  });
-  if (!r.ok) throw new Error(`simulator ${path} -> ${r.status}: ${await r.text()}`);
-  return r.json();
-};
+const control = (path, body) => simControl(sim.url, path, body);
 const fault = (kind) => control('/__sim/fault', { provider: 'flextell', endpoint: 'token', kind, delayMs: 5000, times: 1 });
 const counts = async () => (await control('/__sim/counts')).flextell;
 const flextell = () => new Flextell({ clientId: 'test-client', clientSecret: 'test-secret', redirectUri: REDIRECT, origin: sim.origins.flextell, timeoutMs: TIMEOUT_MS });

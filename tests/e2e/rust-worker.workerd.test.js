@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Miniflare } from 'miniflare';
-import { approve } from './helpers/sim.js';
+import { approve, control as simControl } from './helpers/sim.js';
 import { withTimeout } from './helpers/util.js';
 import { startSimulator } from '../../www/simulator/index.js';
 
@@ -15,16 +15,7 @@ const BUILD = fileURLToPath(new URL('../../examples/worker/build/', import.meta.
 const WORKER = 'http://127.0.0.1:8787'; // loopback: plain http is allowed there
 let sim, mf;
 
-const control = async (path, body) => {
-  const r = await fetch(sim.url + path, {
-    method: body ? 'POST' : 'GET',
-    headers: body ? { 'content-type': 'application/json' } : {},
-    body: body ? JSON.stringify(body) : undefined,
-    signal: AbortSignal.timeout(5000),
-  });
-  assert.ok(r.ok, `simulator ${path} -> ${r.status}`);
-  return r.json();
-};
+const control = (path, body) => simControl(sim.url, path, body);
 
 const call = (path, init = {}) =>
   withTimeout(mf.dispatchFetch(new URL(path, WORKER), { redirect: 'manual', ...init }), 20_000, `dispatchFetch ${path}`);

@@ -118,3 +118,15 @@ export async function approve(authorizeUrl, decision = 'approve') {
   if (r.status < 300 || r.status > 399 || !loc) throw new Error(`approve: expected a redirect, got ${r.status}`);
   return new URL(loc, u).href;
 }
+
+/** A simulator control call (`GET path`, or `POST path` with `body` as JSON) at `simUrl`; its JSON answer. */
+export async function control(simUrl, path, body) {
+  const r = await fetch(simUrl + path, {
+    method: body ? 'POST' : 'GET',
+    headers: body ? { 'content-type': 'application/json' } : {},
+    body: body ? JSON.stringify(body) : undefined,
+    signal: AbortSignal.timeout(5000),
+  });
+  if (!r.ok) throw new Error(`simulator ${path} -> ${r.status}: ${await r.text()}`);
+  return r.json();
+}
