@@ -570,12 +570,17 @@ fn expiring(tokens: &TokenSet) -> TokenSet {
     soon
 }
 
+/// Calls `path` through `session` and checks it answers 200.
+async fn ok_call(session: &Session, path: &str) {
+    let answer = session.fetch(Request::get(path)).await.unwrap();
+    assert_eq!(answer.status, 200, "{}", answer.text());
+}
+
 /// Calls `path` through `session` and checks it answers 200 after exactly
 /// one refresh at `provider`; the refreshed set.
 async fn refreshed_call(session: &Session, provider: &str, path: &str) -> TokenSet {
     let refreshes = count(provider, "refresh_token").await;
-    let answer = session.fetch(Request::get(path)).await.unwrap();
-    assert_eq!(answer.status, 200, "{}", answer.text());
+    ok_call(session, path).await;
     assert_eq!(count(provider, "refresh_token").await, refreshes + 1);
     session.tokens().await.unwrap().unwrap()
 }
@@ -596,11 +601,7 @@ async fn hubspot_code_flow_session_refreshes_from_expiry_only() {
     assert!(tokens.expires_at.is_some() && tokens.refresh_token.is_some());
     let session = Session::new(&hubspot, MemoryStore::new(), "hubspot").unwrap();
     session.save(&tokens).await.unwrap();
-    let me = session
-        .fetch(Request::get("/account-info/v3/details"))
-        .await
-        .unwrap();
-    assert_eq!(me.status, 200, "{}", me.text());
+    ok_call(&session, "/account-info/v3/details").await;
 
     // A HubSpot 401 is the caller's: no refresh.
     let refreshes = count("hubspot", "refresh_token").await;
@@ -689,11 +690,7 @@ async fn salesforce_client_credentials() {
     );
     let session = Session::new(&salesforce, MemoryStore::new(), "service").unwrap();
     session.save(&tokens).await.unwrap();
-    let limits = session
-        .fetch(Request::get("/services/data/v62.0/limits"))
-        .await
-        .unwrap();
-    assert_eq!(limits.status, 200, "{}", limits.text());
+    ok_call(&session, "/services/data/v62.0/limits").await;
 
     // Not on login.salesforce.com, nor without a secret: nothing is sent.
     let sent = count("salesforce", "other").await;
@@ -753,11 +750,7 @@ async fn pipedrive_api_domain_session_and_api_key() {
         vec![("x-api-token".to_owned(), "test-api-key".to_owned())]
     );
     let session = Session::new(key, MemoryStore::new(), "pipedrive-key").unwrap();
-    let me = session
-        .fetch(Request::get("/api/v1/users/me"))
-        .await
-        .unwrap();
-    assert_eq!(me.status, 200, "{}", me.text());
+    ok_call(&session, "/api/v1/users/me").await;
 }
 
 #[wasm_bindgen_test]
