@@ -257,15 +257,18 @@ export class Session {
 
   // ---- internals ----------------------------------------------------------
 
+  /** The store's answer to `method(...args)`; a synchronous throw as a rejected promise. */
+  #ask(method, args) {
+    try {
+      return this.#store[method](...args);
+    } catch (e) {
+      return Promise.reject(e);
+    }
+  }
+
   /** A store call; its failure → `invalid_response` with `message`. */
   #call(method, message, ...args) {
-    let answer;
-    try {
-      answer = this.#store[method](...args);
-    } catch (e) {
-      answer = Promise.reject(e);
-    }
-    return this.#answer(answer, message);
+    return this.#answer(this.#ask(method, args), message);
   }
 
   async #answer(answer, message) {
@@ -279,14 +282,8 @@ export class Session {
 
   /** The stored string; a promise of it only from an async (or failing) store. */
   #get() {
-    let raw;
-    try {
-      raw = this.#store.get(this.#key);
-      if (typeof raw?.then !== "function") return raw;
-    } catch (e) {
-      raw = Promise.reject(e);
-    }
-    return this.#answer(raw, "could not read the stored tokens");
+    const raw = this.#ask("get", [this.#key]);
+    return typeof raw?.then === "function" ? this.#answer(raw, "could not read the stored tokens") : raw;
   }
 
   /** The stored set; absent (or unreadable under `encryptionKey`) → invalid_grant "log in". */
