@@ -239,14 +239,7 @@ async fn oauth2_public_client_password_grant_and_revocation() {
     );
     let session = Session::new(&oauth2, MemoryStore::new(), "k").unwrap();
     session.save(&tokens).await.unwrap();
-    assert_eq!(
-        session
-            .fetch(Request::get("/userinfo"))
-            .await
-            .unwrap()
-            .status,
-        200
-    );
+    ok_call(&session, "/userinfo").await;
     session.logout().await.unwrap();
     let e = session.tokens().await.unwrap_err();
     assert_eq!(e.error(), Some("invalid_grant"));
@@ -281,14 +274,7 @@ async fn flexie_code_flow_and_api_keys() {
     );
     let session = Session::new(&flexie, MemoryStore::new(), "k").unwrap();
     session.save(&fresh).await.unwrap();
-    assert_eq!(
-        session
-            .fetch(Request::get("/users/self"))
-            .await
-            .unwrap()
-            .status,
-        200
-    );
+    ok_call(&session, "/users/self").await;
 
     for placement in ["header", "query"] {
         let key = Flexie::api_key(json!({
@@ -380,26 +366,12 @@ async fn virtuous_login_two_factor_refresh_and_key() {
         .unwrap();
     let session = Session::new(&virtuous, MemoryStore::new(), "k").unwrap();
     session.save(&fresh).await.unwrap();
-    assert_eq!(
-        session
-            .fetch(Request::get("/Contact/1"))
-            .await
-            .unwrap()
-            .status,
-        200
-    );
+    ok_call(&session, "/Contact/1").await;
 
     let key =
         Virtuous::api_key(json!({"apiKey": "test-api-key", "origin": origin("virtuous")})).unwrap();
     let session = Session::new(key, MemoryStore::new(), "k").unwrap();
-    assert_eq!(
-        session
-            .fetch(Request::get("/Contact/1"))
-            .await
-            .unwrap()
-            .status,
-        200
-    );
+    ok_call(&session, "/Contact/1").await;
 }
 
 #[wasm_bindgen_test]
